@@ -1,0 +1,33 @@
+# The README's two commands: `make serve` and `make test`. Everything else is a helper.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+MODEL_DIR ?= $(or $(FFD_MODEL_DIR),var/models/default)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: serve test lint model system-deps clean
+
+# Reinstall only when the project's declared dependencies change.
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+# Trains the default model on the embedded simulator data if none is saved.
+model: $(STAMP)
+	$(VENV)/bin/ffd default-model --out $(MODEL_DIR)
+
+serve: model
+	$(VENV)/bin/ffd serve --host $(HOST) --port $(PORT) --model $(MODEL_DIR)
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check detector models api training tests benchmarks
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,266 @@
+"""Account features: profile, graph and time signals, vectorised over the whole graph.
+
+Each feature is declared once in ``FEATURES`` with its group and the reason it helps;
+docs/features.md is generated from that table. ``compute_features`` returns raw values
+(no NaN: a missing input gives 0 plus a ``*_missing`` indicator). Normalisation is
+learned at training time and stored with the model (``models.estimator``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from detector.graph import AccountGraph
+from detector.schema import FOLLOW, INTERACTIONS, UNFOLLOW
+
+#: Bumped whenever a feature is added, removed, reordered or changes meaning; a saved
+#: model records it and refuses to load under a different version.
+FEATURE_SCHEMA_VERSION = 1
+
+DAY = 86_400.0
+#: Follows of one target within this many seconds of each other count as "in lockstep".
+SYNC_WINDOW = 3_600.0
+#: Accounts created within this many seconds of each other count as "one batch".
+BATCH_WINDOW = 3_600.0
+#: Following count from which HypeAuditor calls an account a mass follower.
+MASS_FOLLOW_THRESHOLD = 1_500
+
+
+@dataclass(frozen=True)
+class Feature:
+    name: str
+    group: str  # "profile", "flags", "graph" or "time": one encoder per group in the RGCN
+    why: str
+
+
+FEATURES: tuple[Feature, ...] = (
+    Feature("log_followers", "profile", "Bought accounts have almost no followers."),
+    Feature("log_following", "profile", "Bought follow hundreds; mass followers thousands."),
+    Feature("log_posts", "profile", "Bought accounts rarely post; genuine ones post steadily."),
+    Feature("log_likes", "profile", "Likes given: automation leaves little real activity."),
+    Feature("log_listed", "profile", "Being listed by others is hard to fake."),
+    Feature("follow_ratio", "profile", "log(followers+1) - log(following+1): fakes follow far more than they are followed."),
+    Feature("log_age_days", "profile", "Fakes are young; account age at the graph's reference time."),
+    Feature("log_posts_per_day", "profile", "Posting rate over the account's life."),
+    Feature("log_bio_length", "profile", "Vendors leave bios empty or template them."),
+    Feature("name_length", "profile", "Generated user names have typical lengths."),
+    Feature("name_digits", "profile", "Generated names carry digit runs (name + 4821)."),
+    Feature("name_trailing_digits", "profile", "Length of the digit run at the end of the name."),
+    Feature("name_digit_share", "profile", "Share of digits in the name."),
+    Feature("mass_following", "profile", "Following more than 1,500 (HypeAuditor's mass-follower line)."),
+    Feature("has_avatar", "flags", "Bought accounts often keep the default avatar."),
+    Feature("verified", "flags", "Verified accounts are not for sale in bulk."),
+    Feature("private", "flags", "Private accounts hide activity; common among real people."),
+    Feature("followers_missing", "flags", "Platform hid the follower count."),
+    Feature("following_missing", "flags", "Platform hid the following count."),
+    Feature("posts_missing", "flags", "Platform hid the posts count."),
+    Feature("likes_missing", "flags", "Platform hid the likes count."),
+    Feature("listed_missing", "flags", "Platform hid the listed count."),
+    Feature("age_missing", "flags", "No creation time (or no reference time)."),
+    Feature("avatar_missing", "flags", "Avatar status unknown."),
+    Feature("bio_missing", "flags", "Bio not collected (an empty bio is not missing)."),
+    Feature("name_missing", "flags", "User name not collected."),
+    Feature("verified_missing", "flags", "Verification status unknown."),
+    Feature("private_missing", "flags", "Privacy status unknown."),
+    Feature("log_follow_out", "graph", "Follows made inside this graph."),
+    Feature("log_follow_in", "graph", "Followers inside this graph."),
+    Feature("log_unfollow_out", "graph", "Unfollows made inside this graph."),
+    Feature("log_unfollow_in", "graph", "Times this account was unfollowed."),
+    Feature("log_interact_out", "graph", "Likes/comments/shares/mentions given (weighted)."),
+    Feature("log_interact_in", "graph", "Interactions received (weighted)."),
+    Feature("isolated", "graph", "No edge at all in this graph: judge it on its profile alone."),
+    Feature("reciprocity_out", "graph", "Share of followees that follow back; genuine ties are often mutual."),
+    Feature("reciprocity_in", "graph", "Share of followers this account follows back."),
+    Feature("churn", "time", "Unfollows per follow: mass followers unfollow those who do not follow back."),
+    Feature("log_follow_rate", "time", "Follows per day over the span of its timed follows."),
+    Feature("sync_mean", "time", "Mean log count of others following the same target within an hour (lockstep, CopyCatch)."),
+    Feature("sync_max", "time", "Largest such lockstep group it took part in."),
+    Feature("like_sync_mean", "time", "The same for likes: bought likes arrive in bursts too."),
+    Feature("log_creation_batch", "time", "Accounts created within an hour of this one (vendor batches)."),
+    Feature("interactions_per_follow", "time", "Interactions given per follow made."),
+    Feature("engagement_rate", "time", "log interactions received minus log audience: engagement relative to audience."),
+)
+FEATURE_NAMES: tuple[str, ...] = tuple(f.name for f in FEATURES)
+FEATURE_INDEX = {name: i for i, name in enumerate(FEATURE_NAMES)}
+FEATURE_GROUPS: dict[str, list[int]] = {}
+for _i, _f in enumerate(FEATURES):
+    FEATURE_GROUPS.setdefault(_f.group, []).append(_i)
+
+
+def compute_features(graph: AccountGraph) -> np.ndarray:
+    """Raw features, shape ``[num_accounts, len(FEATURES)]``, float32, no NaN."""
+    values = {**_profile(graph), **_graph(graph), **_time(graph)}
+    out = np.stack([np.asarray(values[name], dtype=np.float64) for name in FEATURE_NAMES], axis=1)
+    return np.nan_to_num(out, nan=0.0, posinf=0.0, neginf=0.0).astype(np.float32)
+
+
+def _log(values: np.ndarray) -> np.ndarray:
+    return np.log1p(np.where(np.isnan(values), 0.0, np.maximum(values, 0.0)))
+
+
+def _profile(graph: AccountGraph) -> dict[str, np.ndarray]:
+    a = graph.accounts
+    c = a.counts
+    out: dict[str, np.ndarray] = {}
+    for short, name in (("followers", "followers_count"), ("following", "following_count"),
+                        ("posts", "posts_count"), ("likes", "likes_count"),
+                        ("listed", "listed_count")):
+        out[f"log_{short}"] = _log(c[name])
+        out[f"{short}_missing"] = np.isnan(c[name])
+    out["follow_ratio"] = np.where(
+        np.isnan(c["followers_count"]) | np.isnan(c["following_count"]),
+        0.0, out["log_followers"] - out["log_following"],
+    )
+    out["mass_following"] = np.nan_to_num(c["following_count"]) > MASS_FOLLOW_THRESHOLD
+    age = account_age_days(graph)
+    out["log_age_days"] = _log(age)
+    out["age_missing"] = np.isnan(age)
+    out["log_posts_per_day"] = _log(c["posts_count"] / np.maximum(np.nan_to_num(age, nan=1.0), 1.0))
+    for flag, name in (("has_avatar", "has_avatar"), ("verified", "verified"), ("private", "private")):
+        out[flag] = np.nan_to_num(a.flags[name])
+        out[f"{flag.removeprefix('has_')}_missing"] = np.isnan(a.flags[name])
+    bio = a.texts["bio"]
+    bio_present = bio != None  # noqa: E711 (element-wise on an object array)
+    out["bio_missing"] = ~bio_present
+    out["log_bio_length"] = np.log1p(_lengths(bio))
+    out.update(_name_shape(a.texts["username"], c["username_length"]))
+    return out
+
+
+def account_age_days(graph: AccountGraph) -> np.ndarray:
+    """Days from creation to the graph's reference time; NaN where unknown."""
+    age = (graph.reference_time() - graph.accounts.created_at) / DAY
+    return np.where(age < 0, 0.0, age)
+
+
+def _lengths(texts: np.ndarray) -> np.ndarray:
+    return np.fromiter((len(t) if t is not None else 0 for t in texts), np.float64, len(texts))
+
+
+def _name_shape(names: np.ndarray, given_length: np.ndarray) -> dict[str, np.ndarray]:
+    n = len(names)
+    present = np.fromiter((t is not None for t in names), bool, n)
+    length = np.where(present, _lengths(names), np.nan_to_num(given_length))
+    digits = np.fromiter((sum(ch.isdigit() for ch in t) if t else 0 for t in names), np.float64, n)
+    trailing = np.fromiter(
+        (len(t) - len(t.rstrip("0123456789")) if t else 0 for t in names), np.float64, n
+    )
+    return {
+        "name_length": length,
+        "name_digits": digits,
+        "name_trailing_digits": trailing,
+        "name_digit_share": digits / np.maximum(length, 1.0),
+        "name_missing": ~present & np.isnan(given_length),
+    }
+
+
+def _graph(graph: AccountGraph) -> dict[str, np.ndarray]:
+    n, e = graph.num_accounts, graph.edges
+    follow = e.type == FOLLOW
+    unfollow = e.type == UNFOLLOW
+    interact = np.isin(e.type, INTERACTIONS)
+    count = lambda mask, ends, w=None: np.bincount(  # noqa: E731
+        ends[mask], weights=None if w is None else w[mask], minlength=n
+    ).astype(np.float64)
+    f_out, f_in = count(follow, e.src), count(follow, e.dst)
+    mutual = _reciprocated(e.src[follow], e.dst[follow], n)
+    w = e.weight.astype(np.float64)
+    degree = np.bincount(e.src, minlength=n) + np.bincount(e.dst, minlength=n)
+    return {
+        "log_follow_out": np.log1p(f_out),
+        "log_follow_in": np.log1p(f_in),
+        "log_unfollow_out": np.log1p(count(unfollow, e.src)),
+        "log_unfollow_in": np.log1p(count(unfollow, e.dst)),
+        "log_interact_out": np.log1p(count(interact, e.src, w)),
+        "log_interact_in": np.log1p(count(interact, e.dst, w)),
+        "isolated": degree == 0,
+        "reciprocity_out": np.bincount(e.src[follow][mutual], minlength=n) / np.maximum(f_out, 1),
+        "reciprocity_in": np.bincount(e.dst[follow][mutual], minlength=n) / np.maximum(f_in, 1),
+    }
+
+
+def _reciprocated(src: np.ndarray, dst: np.ndarray, n: int) -> np.ndarray:
+    """For each follow u->v, whether v->u is also a follow."""
+    if len(src) == 0:
+        return np.zeros(0, bool)
+    forward = src.astype(np.int64) * n + dst
+    backward = dst.astype(np.int64) * n + src
+    return np.isin(backward, forward)
+
+
+def _time(graph: AccountGraph) -> dict[str, np.ndarray]:
+    n, e = graph.num_accounts, graph.edges
+    follow = e.type == FOLLOW
+    f_out = np.bincount(e.src[follow], minlength=n).astype(np.float64)
+    unf_out = np.bincount(e.src[e.type == UNFOLLOW], minlength=n)
+    interact = np.isin(e.type, INTERACTIONS)
+    w = e.weight.astype(np.float64)
+    given = np.bincount(e.src[interact], weights=w[interact], minlength=n)
+    received = np.bincount(e.dst[interact], weights=w[interact], minlength=n)
+    audience = np.fmax(np.nan_to_num(graph.accounts.counts["followers_count"]),
+                       np.bincount(e.dst[follow], minlength=n))
+    sync_mean, sync_max = lockstep(e.src, e.dst, e.at, follow, n)
+    like_mean, _ = lockstep(e.src, e.dst, e.at, interact, n)
+    return {
+        "churn": np.minimum(unf_out / np.maximum(f_out, 1.0), 1.0),
+        "log_follow_rate": np.log1p(_rate(e.src[follow], e.at[follow], n)),
+        "sync_mean": sync_mean,
+        "sync_max": sync_max,
+        "like_sync_mean": like_mean,
+        "log_creation_batch": np.log1p(creation_batch_sizes(graph.accounts.created_at)),
+        "interactions_per_follow": np.log1p(given / np.maximum(f_out, 1.0)),
+        "engagement_rate": np.log1p(received) - np.log1p(audience),
+    }
+
+
+def _rate(src: np.ndarray, at: np.ndarray, n: int) -> np.ndarray:
+    """Timed follows per day over each account's first-to-last timed follow."""
+    timed = ~np.isnan(at)
+    src, at = src[timed], at[timed]
+    first = np.full(n, np.inf)
+    last = np.full(n, -np.inf)
+    np.minimum.at(first, src, at)
+    np.maximum.at(last, src, at)
+    k = np.bincount(src, minlength=n).astype(np.float64)
+    span_days = np.maximum((last - first) / DAY, 1.0)
+    return np.where(k >= 2, k / span_days, 0.0)
+
+
+def lockstep(src: np.ndarray, dst: np.ndarray, at: np.ndarray, mask: np.ndarray, n: int,
+             window: float = SYNC_WINDOW) -> tuple[np.ndarray, np.ndarray]:
+    """Per source account: mean and max of log(1 + others acting on the same target
+    within ``window`` seconds), over its timed edges in ``mask``.
+
+    One sort and two binary searches: each (target, time) pair is encoded as one
+    float key ``target * span + time`` so a window never crosses targets.
+    """
+    sel = mask & ~np.isnan(at)
+    s, d, t = src[sel], dst[sel], at[sel]
+    if len(t) == 0:
+        return np.zeros(n), np.zeros(n)
+    t = t - t.min()
+    span = t.max() + 4 * window + 1.0
+    key = d.astype(np.float64) * span + t
+    order = np.argsort(key, kind="stable")
+    key = key[order]
+    others = np.searchsorted(key, key + window, "right") - np.searchsorted(key, key - window, "left") - 1
+    value = np.log1p(others.astype(np.float64))
+    owner = s[order]
+    total = np.bincount(owner, weights=value, minlength=n)
+    k = np.bincount(owner, minlength=n)
+    peak = np.zeros(n)
+    np.maximum.at(peak, owner, value)
+    return total / np.maximum(k, 1), peak
+
+
+def creation_batch_sizes(created_at: np.ndarray, window: float = BATCH_WINDOW) -> np.ndarray:
+    """How many other accounts of the graph were created within ``window`` seconds."""
+    out = np.zeros(len(created_at))
+    known = ~np.isnan(created_at)
+    t = created_at[known]
+    if len(t):
+        ts = np.sort(t)
+        out[known] = np.searchsorted(ts, t + window, "right") - np.searchsorted(ts, t - window, "left") - 1
+    return out

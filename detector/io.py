@@ -1,0 +1,225 @@
+"""Reading and writing account graphs: JSON, gzipped JSON, the columnar form, CSV pairs.
+
+Forms on disk:
+- ``graph.json`` / ``graph.json.gz``: one ``account-graph/1`` or node-link document.
+- a directory with ``accounts.parquet`` and ``edges.parquet`` (the columnar form, for
+  graphs too big for JSON) and ``graph.json`` holding ``format``/``target``/``observed_at``.
+- a directory (or two files) with ``accounts.csv`` and ``edges.csv``: the spreadsheet form.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import orjson
+import pandas as pd
+
+from detector.errors import DetectorError, GraphValidationError, Issue
+from detector.frames import graph_from_frames
+from detector.graph import AccountGraph
+from detector.schema import (
+    BOOL_FIELDS,
+    COUNT_FIELDS,
+    EDGE_TYPES,
+    ENUM_FIELDS,
+    FORMAT,
+    TEXT_FIELDS,
+)
+from detector.validate import parse_graph, parse_timestamp
+
+
+class MalformedInputError(DetectorError, ValueError):
+    """The bytes are not JSON (or not the table format they claim to be)."""
+
+
+def parse_json(data: bytes | str) -> Any:
+    """Parse JSON strictly: no NaN/Infinity, nesting deeper than 1024 refused."""
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        raise MalformedInputError(f"not valid JSON: {exc}") from None
+
+
+def load_graph(path: str | os.PathLike, edges: str | os.PathLike | None = None) -> AccountGraph:
+    """Load and validate a graph from any supported form (see module docstring).
+
+    Args:
+        path: a JSON file, a columnar directory, a CSV directory, or an accounts CSV.
+        edges: the edges CSV when ``path`` is an accounts CSV.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise DetectorError(f"{path}: no such file or directory")
+    if path.is_dir():
+        if (path / "accounts.parquet").exists():
+            return _load_columnar(path)
+        if (path / "accounts.csv").exists():
+            return load_csv(path / "accounts.csv", path / "edges.csv")
+        raise DetectorError(
+            f"{path}: a graph directory needs accounts.parquet + edges.parquet "
+            "or accounts.csv + edges.csv"
+        )
+    if path.suffix == ".csv":
+        return load_csv(path, edges)
+    raw = path.read_bytes()
+    if path.suffix == ".gz":
+        raw = gzip.decompress(raw)
+    return parse_graph(parse_json(raw))
+
+
+def load_csv(accounts: str | os.PathLike, edges: str | os.PathLike | None) -> AccountGraph:
+    """The spreadsheet form: an accounts CSV (``id`` plus any contract fields) and an
+    edges CSV (``source,target,type[,at][,weight]``)."""
+    try:
+        acc = pd.read_csv(accounts, dtype={"id": str}, keep_default_na=True)
+        edge_frame = (
+            pd.read_csv(edges, dtype={"source": str, "target": str})
+            if edges is not None and Path(edges).exists()
+            else None
+        )
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+        raise MalformedInputError(f"not a readable CSV file: {exc}") from None
+    return graph_from_frames(acc, edge_frame)
+
+
+def _load_columnar(path: Path) -> AccountGraph:
+    meta = parse_json((path / "graph.json").read_bytes()) if (path / "graph.json").exists() else {}
+    fmt = meta.get("format", FORMAT)
+    if fmt != FORMAT:
+        raise GraphValidationError([Issue("format", f"unsupported format {fmt!r}")])
+    accounts = pd.read_parquet(path / "accounts.parquet")
+    edge_path = path / "edges.parquet"
+    edges = pd.read_parquet(edge_path) if edge_path.exists() else None
+    observed = parse_timestamp(meta.get("observed_at"))
+    return graph_from_frames(accounts, edges, meta.get("target"),
+                             float("nan") if observed is None else observed)
+
+
+def save_graph(graph: AccountGraph, path: str | os.PathLike) -> Path:
+    """Write a graph: ``.json``/``.json.gz`` as a document, anything else as a columnar
+    directory. Files are written to a temporary name and renamed into place."""
+    path = Path(path)
+    if path.suffix in (".json", ".gz"):
+        data = orjson.dumps(graph_to_document(graph))
+        if path.suffix == ".gz":
+            data = gzip.compress(data, compresslevel=5)
+        _atomic_write(path, data)
+        return path
+    path.mkdir(parents=True, exist_ok=True)
+    accounts, edges = graph_to_frames(graph)
+    for name, frame in (("accounts", accounts), ("edges", edges)):
+        tmp = path / f".{name}.parquet.tmp"
+        frame.to_parquet(tmp, index=False)
+        os.replace(tmp, path / f"{name}.parquet")
+    meta = {"format": FORMAT, "target": graph.target_id, "observed_at": _iso(graph.observed_at)}
+    _atomic_write(path / "graph.json", orjson.dumps(meta, option=orjson.OPT_INDENT_2))
+    return path
+
+
+def graph_to_frames(graph: AccountGraph) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The graph as two tables with the contract's field names (missing -> null)."""
+    a = graph.accounts
+    columns: dict[str, Any] = {"id": a.ids.astype(str)}
+    for name in COUNT_FIELDS:
+        columns[name] = pd.array(_nan_to_none_int(a.counts[name]), dtype="Int64")
+    for name in BOOL_FIELDS:
+        columns[name] = pd.array(
+            [None if np.isnan(v) else bool(v) for v in a.flags[name]], dtype="boolean"
+        )
+    for name in TEXT_FIELDS:
+        columns[name] = a.texts[name]
+    columns["created_at"] = _to_datetime(a.created_at)
+    for name, values in ENUM_FIELDS.items():
+        codes = getattr(a, name)
+        columns[name] = pd.Categorical.from_codes(codes.astype(np.int64), categories=list(values))
+    e = graph.edges
+    edges = pd.DataFrame(
+        {
+            "source": a.ids[e.src].astype(str),
+            "target": a.ids[e.dst].astype(str),
+            "type": pd.Categorical.from_codes(e.type.astype(np.int64), categories=list(EDGE_TYPES)),
+            "at": _to_datetime(e.at),
+            "weight": e.weight,
+        }
+    )
+    return pd.DataFrame(columns), edges
+
+
+def graph_to_document(graph: AccountGraph) -> dict:
+    """The graph as an ``account-graph/1`` document (missing fields omitted)."""
+    a, e = graph.accounts, graph.edges
+    columns: list[tuple[str, list]] = []
+    for name in COUNT_FIELDS:
+        columns.append((name, _nan_to_none_int(a.counts[name])))
+    for name in BOOL_FIELDS:
+        columns.append((name, [None if np.isnan(v) else bool(v) for v in a.flags[name]]))
+    for name in TEXT_FIELDS:
+        columns.append((name, a.texts[name].tolist()))
+    columns.append(("created_at", _iso_array(a.created_at)))
+    for name, values in ENUM_FIELDS.items():
+        columns.append((name, [values[c] if c >= 0 else None for c in getattr(a, name).tolist()]))
+    accounts = []
+    for i, account_id in enumerate(a.ids.tolist()):
+        record = {"id": account_id}
+        for name, col in columns:
+            if col[i] is not None:
+                record[name] = col[i]
+        accounts.append(record)
+    ids = a.ids
+    edges = []
+    for s, d, t, at, w in zip(ids[e.src].tolist(), ids[e.dst].tolist(), e.type.tolist(),
+                              _iso_array(e.at), e.weight.tolist()):
+        record = {"source": s, "target": d, "type": EDGE_TYPES[t]}
+        if at is not None:
+            record["at"] = at
+        if w != 1:
+            record["weight"] = w
+        edges.append(record)
+    doc: dict[str, Any] = {"format": FORMAT}
+    if graph.target is not None:
+        doc["target"] = graph.target_id
+    if not np.isnan(graph.observed_at):
+        doc["observed_at"] = _iso(graph.observed_at)
+    doc["accounts"] = accounts
+    doc["edges"] = edges
+    return doc
+
+
+def _nan_to_none_int(values: np.ndarray) -> list:
+    return [None if v != v else int(v) for v in values.tolist()]
+
+
+def _iso(seconds: float) -> str | None:
+    if seconds != seconds:
+        return None
+    return pd.Timestamp(seconds, unit="s", tz="UTC").strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _iso_array(seconds: np.ndarray) -> list[str | None]:
+    """Vectorised ``_iso``: a million timestamps in well under a second."""
+    missing = np.isnan(seconds)
+    stamps = np.where(missing, 0, np.round(seconds)).astype("int64").astype("datetime64[s]")
+    text = np.char.add(np.datetime_as_string(stamps, unit="s"), "Z").astype(object)
+    text[missing] = None
+    return text.tolist()
+
+
+def _to_datetime(seconds: np.ndarray) -> pd.Series:
+    return pd.to_datetime(pd.Series(seconds), unit="s", utc=True)
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,103 @@
+"""The account-graph contract, version 1: names, kinds and codes in one place.
+
+docs/graph-format.md explains each field; the validator (``detector.validate``), the
+columnar reader (``detector.io``) and the OpenAPI description (``api.openapi``) all read
+these tables, so the contract is written down exactly once.
+"""
+
+from __future__ import annotations
+
+FORMAT = "account-graph/1"
+#: Formats accepted in the ``format`` field (omitted means ``FORMAT``).
+FORMATS = (FORMAT,)
+
+#: Edge types; ``source`` acts on ``target``. The code is the index.
+EDGE_TYPES = ("follow", "unfollow", "like", "comment", "share", "mention")
+EDGE_CODE = {name: code for code, name in enumerate(EDGE_TYPES)}
+FOLLOW, UNFOLLOW = EDGE_CODE["follow"], EDGE_CODE["unfollow"]
+#: Edge types that are interactions (engagement) rather than follow-graph changes.
+INTERACTIONS = tuple(EDGE_CODE[t] for t in ("like", "comment", "share", "mention"))
+
+#: Classes, in the order every model uses. The code is the index; -1 means unlabelled.
+LABELS = ("genuine", "bought", "mass_follow")
+LABEL_CODE = {name: code for code, name in enumerate(LABELS)}
+
+#: Optional training split carried by the data; -1 means none given.
+SPLITS = ("train", "val", "test")
+SPLIT_CODE = {name: code for code, name in enumerate(SPLITS)}
+
+#: Optional account fields by kind. Every one may be omitted or null: missing is not zero.
+COUNT_FIELDS = (
+    "followers_count",
+    "following_count",
+    "posts_count",
+    "likes_count",
+    "listed_count",
+    # For data sets that publish only the length of the user name (Cresci-2015);
+    # ignored when ``username`` is present.
+    "username_length",
+)
+BOOL_FIELDS = ("has_avatar", "verified", "private")
+TEXT_FIELDS = ("username", "bio")
+TIME_FIELDS = ("created_at",)
+#: Fields that appear only in training data.
+ENUM_FIELDS = {"label": LABELS, "split": SPLITS}
+
+ACCOUNT_FIELDS = ("id",) + COUNT_FIELDS + BOOL_FIELDS + TEXT_FIELDS + TIME_FIELDS + tuple(
+    ENUM_FIELDS
+)
+EDGE_FIELDS = ("source", "target", "type", "at", "weight")
+
+#: Largest count we accept; beyond this a number is not a real platform count.
+MAX_COUNT = 10**12
+#: Largest edge weight (interactions merged into one edge).
+MAX_WEIGHT = 10**9
+#: Longest id, username or bio we keep (characters).
+MAX_ID_LENGTH = 256
+MAX_TEXT_LENGTH = 10_000
+
+
+def json_schema() -> dict:
+    """The contract as JSON Schema (draft 2020-12), used in the OpenAPI description.
+
+    The validator is stricter than this schema in what JSON Schema cannot say
+    (unique ids, endpoints that exist, parseable timestamps); both accept the same shapes.
+    """
+    count = {"type": ["integer", "null"], "minimum": 0, "maximum": MAX_COUNT}
+    flag = {"type": ["boolean", "null"]}
+    text = {"type": ["string", "null"], "maxLength": MAX_TEXT_LENGTH}
+    stamp = {"type": ["string", "null"], "format": "date-time"}
+    account = {
+        "type": "object",
+        "required": ["id"],
+        "properties": {
+            "id": {"type": "string", "minLength": 1, "maxLength": MAX_ID_LENGTH},
+            **{name: count for name in COUNT_FIELDS},
+            **{name: flag for name in BOOL_FIELDS},
+            **{name: text for name in TEXT_FIELDS},
+            **{name: stamp for name in TIME_FIELDS},
+            **{name: {"enum": [*values, None]} for name, values in ENUM_FIELDS.items()},
+        },
+    }
+    edge = {
+        "type": "object",
+        "required": ["source", "target", "type"],
+        "properties": {
+            "source": {"type": "string"},
+            "target": {"type": "string"},
+            "type": {"enum": list(EDGE_TYPES)},
+            "at": stamp,
+            "weight": {"type": ["integer", "null"], "minimum": 1, "maximum": MAX_WEIGHT},
+        },
+    }
+    return {
+        "type": "object",
+        "required": ["accounts"],
+        "properties": {
+            "format": {"enum": list(FORMATS)},
+            "target": {"type": ["string", "null"]},
+            "observed_at": stamp,
+            "accounts": {"type": "array", "items": account},
+            "edges": {"type": "array", "items": edge},
+        },
+    }

@@ -1,0 +1,61 @@
+"""The one builder from an account graph to a ``torch_geometric.data.Data``.
+
+Relations (``edge_type``) let a relational GNN treat each direction of each edge kind
+separately: an account hears from its followers, from the accounts it follows, from
+those it unfollowed, and so on. Messages flow ``edge_index[0] -> edge_index[1]``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from torch_geometric.data import Data
+
+from detector.graph import AccountGraph
+from detector.schema import FOLLOW, INTERACTIONS, UNFOLLOW
+
+#: Relation names, in ``edge_type`` code order.
+RELATIONS = (
+    "followed_by",  # v -> u: u hears from its followers
+    "follows",  # u hears from the accounts it follows
+    "unfollowed_by",
+    "unfollows",
+    "engaged_by",  # interactions received
+    "engages",  # interactions given
+)
+NUM_RELATIONS = len(RELATIONS)
+
+
+def relation_edges(graph: AccountGraph) -> tuple[np.ndarray, np.ndarray]:
+    """``(edge_index [2, M], edge_type [M])`` with both directions of every edge."""
+    e = graph.edges
+    kinds = (e.type == FOLLOW, e.type == UNFOLLOW, np.isin(e.type, INTERACTIONS))
+    sources, targets, types = [], [], []
+    for k, mask in enumerate(kinds):
+        s, d = e.src[mask], e.dst[mask]
+        # Incoming: the acted-on account hears from the actor.
+        sources += [s, d]
+        targets += [d, s]
+        types += [np.full(len(s), 2 * k, np.int64), np.full(len(s), 2 * k + 1, np.int64)]
+    edge_index = np.stack([np.concatenate(sources), np.concatenate(targets)])
+    return edge_index.astype(np.int64), np.concatenate(types)
+
+
+def to_data(graph: AccountGraph, x: np.ndarray) -> Data:
+    """Build the PyG graph: ``x`` (given features), ``edge_index``, ``edge_type``,
+    ``y`` (class code, -1 unlabelled), ``split`` (-1 none, 0 train, 1 val, 2 test).
+
+    Shapes:
+        x: ``[N, F]``; edge_index: ``[2, M]``; edge_type, ``[M]``; y, split: ``[N]``.
+    """
+    if x.shape[0] != graph.num_accounts:
+        raise ValueError(f"x has {x.shape[0]} rows for {graph.num_accounts} accounts")
+    edge_index, edge_type = relation_edges(graph)
+    return Data(
+        x=torch.from_numpy(np.ascontiguousarray(x, dtype=np.float32)),
+        edge_index=torch.from_numpy(edge_index),
+        edge_type=torch.from_numpy(edge_type),
+        y=torch.from_numpy(graph.accounts.label.astype(np.int64)),
+        split=torch.from_numpy(graph.accounts.split.astype(np.int64)),
+        num_nodes=graph.num_accounts,
+    )

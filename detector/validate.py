@@ -1,0 +1,277 @@
+"""Parsed JSON -> ``AccountGraph``, naming every problem with its JSON path.
+
+Accepts the ``account-graph/1`` document and networkx node-link JSON (``nodes`` with
+``edges`` or the older ``links``). Works column by column: each field is pulled out of
+all records with one comprehension and checked with a type-set test, so the common,
+valid case costs a few passes over Python lists, and per-element messages are built only
+for the elements that are wrong. (A schema library validates record by record and was
+several times slower on a 10k-edge audit; see docs/performance.md.)
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+
+from detector.assemble import EdgeColumns, assemble
+from detector.errors import GraphValidationError, Issue
+from detector.graph import Accounts, AccountGraph
+from detector.schema import (
+    BOOL_FIELDS,
+    COUNT_FIELDS,
+    EDGE_CODE,
+    EDGE_TYPES,
+    ENUM_FIELDS,
+    FORMATS,
+    MAX_COUNT,
+    MAX_ID_LENGTH,
+    MAX_TEXT_LENGTH,
+    MAX_WEIGHT,
+    TEXT_FIELDS,
+)
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class _Collector:
+    """Collects issues and stops the validation once there are too many."""
+
+    def __init__(self) -> None:
+        self.issues: list[Issue] = []
+
+    def add(self, path: str, message: str) -> None:
+        self.issues.append(Issue(path, message))
+        if len(self.issues) >= GraphValidationError.MAX_ISSUES:
+            raise GraphValidationError(self.issues)
+
+
+def parse_graph(doc: Any) -> AccountGraph:
+    """Validate a parsed JSON document and return the graph it describes.
+
+    Raises:
+        GraphValidationError: with every problem found (up to 100), each with a path.
+    """
+    bad = _Collector()
+    if not isinstance(doc, dict):
+        raise GraphValidationError([Issue("", f"must be a JSON object, got {_kind(doc)}")])
+    node_link = "accounts" not in doc and "nodes" in doc
+    acc_key = "nodes" if node_link else "accounts"
+    edge_key = "links" if node_link and "links" in doc and "edges" not in doc else "edges"
+    target, target_path = doc.get("target"), "target"
+    if node_link and target is None and isinstance(doc.get("graph"), dict):
+        target, target_path = doc["graph"].get("target"), "graph.target"
+
+    fmt = doc.get("format")
+    if fmt is not None and fmt not in FORMATS:
+        bad.add("format", f"unsupported format {fmt!r}; this server reads {', '.join(FORMATS)}")
+    if acc_key not in doc:
+        bad.add(acc_key, "is required (a list of accounts)")
+    records = _records(doc.get(acc_key, []), acc_key, bad)
+    edge_records = _records(doc.get(edge_key, []), edge_key, bad)
+    if target is not None and not isinstance(target, str):
+        bad.add(target_path, f"must be an account id (a string), got {_kind(target)}")
+        target = None
+    observed = _timestamps([doc.get("observed_at")], "observed_at", bad, single=True)[0]
+
+    accounts = _accounts(records, acc_key, bad)
+    edges = _edges(edge_records, edge_key, bad)
+    return assemble(
+        accounts,
+        edges,
+        target,
+        observed,
+        accounts_path=acc_key,
+        edges_path=edge_key,
+        target_path=target_path,
+        issues=bad.issues,
+    )
+
+
+def _records(value: Any, path: str, bad: _Collector) -> list[dict]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        bad.add(path, f"must be a list, got {_kind(value)}")
+        return []
+    out = value
+    if not all(type(r) is dict for r in value):
+        out = []
+        for i, r in enumerate(value):
+            if isinstance(r, dict):
+                out.append(r)
+            else:
+                bad.add(f"{path}[{i}]", f"must be an object, got {_kind(r)}")
+                out.append({})
+    return out
+
+
+def _accounts(records: list[dict], path: str, bad: _Collector) -> Accounts:
+    ids = _ids([r.get("id") for r in records], path, bad)
+    accounts = Accounts.empty(ids)
+    for name in COUNT_FIELDS:
+        accounts.counts[name] = _integers(
+            [r.get(name) for r in records], f"{path}[{{}}].{name}", bad, 0, MAX_COUNT,
+            "a non-negative integer",
+        )
+    for name in BOOL_FIELDS:
+        accounts.flags[name] = _booleans([r.get(name) for r in records], f"{path}[{{}}].{name}", bad)
+    for name in TEXT_FIELDS:
+        accounts.texts[name] = _texts([r.get(name) for r in records], f"{path}[{{}}].{name}", bad)
+    accounts.created_at = _timestamps(
+        [r.get("created_at") for r in records], f"{path}[{{}}].created_at", bad
+    )
+    for name, values in ENUM_FIELDS.items():
+        codes = _enum([r.get(name) for r in records], values, f"{path}[{{}}].{name}", bad)
+        setattr(accounts, name, codes)
+    return accounts
+
+
+def _edges(records: list[dict], path: str, bad: _Collector) -> EdgeColumns:
+    ends = {}
+    for end in ("source", "target"):
+        col = [r.get(end) for r in records]
+        if not all(type(v) is str for v in col):
+            for i, v in enumerate(col):
+                if type(v) is not str:
+                    what = "is required" if v is None else f"must be an account id (a string), got {_kind(v)}"
+                    bad.add(f"{path}[{i}].{end}", what)
+                    col[i] = ""
+        ends[end] = np.asarray(col, dtype=object)
+    types = [r.get("type") for r in records]
+    codes = np.fromiter((EDGE_CODE.get(t, -1) if type(t) is str else -1 for t in types),
+                        dtype=np.int8, count=len(types))
+    for i in np.flatnonzero(codes < 0).tolist():
+        t = types[i]
+        what = "is required" if t is None else f"unknown edge type {t!r}; expected one of {', '.join(EDGE_TYPES)}"
+        bad.add(f"{path}[{i}].type", what)
+    weight = _integers([r.get("weight") for r in records], f"{path}[{{}}].weight", bad, 1,
+                       MAX_WEIGHT, "a positive integer")
+    weight = np.where(np.isnan(weight), 1, weight).astype(np.int64)
+    at = _timestamps([r.get("at") for r in records], f"{path}[{{}}].at", bad)
+    return EdgeColumns(ends["source"], ends["target"], codes, at, weight)
+
+
+def _ids(col: list, path: str, bad: _Collector) -> np.ndarray:
+    if not all(type(v) is str and 0 < len(v) <= MAX_ID_LENGTH for v in col) or any(
+        _CONTROL.search(v) for v in col
+    ):
+        for i, v in enumerate(col):
+            if v is None:
+                bad.add(f"{path}[{i}].id", "is required")
+            elif type(v) is not str:
+                bad.add(f"{path}[{i}].id", f"must be a string, got {_kind(v)}")
+            elif not 0 < len(v) <= MAX_ID_LENGTH:
+                bad.add(f"{path}[{i}].id", f"must have 1 to {MAX_ID_LENGTH} characters, got {len(v)}")
+            elif _CONTROL.search(v):
+                bad.add(f"{path}[{i}].id", f"must not contain control characters, got {v!r}")
+            else:
+                continue
+            col[i] = f"\x00invalid-{i}"  # keeps later checks (duplicates) meaningful
+    return np.asarray(col, dtype=object)
+
+
+def _integers(col: list, path: str, bad: _Collector, low: int, high: int, what: str) -> np.ndarray:
+    """Whole numbers in [low, high]; JSON floats with an integral value are accepted."""
+    kinds = set(map(type, col))
+    if kinds <= {int, type(None)}:
+        try:
+            out = np.array([math.nan if v is None else v for v in col], dtype=np.float64)
+        except OverflowError:
+            out = None
+        if out is not None and not ((out < low) | (out > high)).any():
+            return out
+    out = np.full(len(col), np.nan)
+    for i, v in enumerate(col):
+        if v is None:
+            continue
+        ok = type(v) in (int, float) and math.isfinite(v) and v == int(v) and low <= v <= high
+        if ok:
+            out[i] = v
+        else:
+            in_kind = type(v) in (int, float) and math.isfinite(v) and v == int(v) and v >= low
+            need = f"at most {high:,}" if in_kind else what
+            bad.add(path.format(i), f"must be {need}, got {_show(v)}")
+    return out
+
+
+def _booleans(col: list, path: str, bad: _Collector) -> np.ndarray:
+    out = np.array([math.nan if v is None else float(v is True) for v in col], dtype=np.float64)
+    if not set(map(type, col)) <= {bool, type(None)}:
+        for i, v in enumerate(col):
+            if v is not None and type(v) is not bool:
+                bad.add(path.format(i), f"must be true, false or null, got {_show(v)}")
+                out[i] = math.nan
+    return out
+
+
+def _texts(col: list, path: str, bad: _Collector) -> np.ndarray:
+    if not all(v is None or (type(v) is str and len(v) <= MAX_TEXT_LENGTH) for v in col):
+        for i, v in enumerate(col):
+            if v is None:
+                continue
+            if type(v) is not str:
+                bad.add(path.format(i), f"must be a string or null, got {_show(v)}")
+                col[i] = None
+            elif len(v) > MAX_TEXT_LENGTH:
+                bad.add(path.format(i), f"must have at most {MAX_TEXT_LENGTH:,} characters, got {len(v):,}")
+                col[i] = None
+    return np.asarray(col, dtype=object)
+
+
+def _enum(col: list, values: tuple[str, ...], path: str, bad: _Collector) -> np.ndarray:
+    codes = {v: i for i, v in enumerate(values)}
+    out = np.fromiter((codes.get(v, -2) if v is None or type(v) is str else -2 for v in col),
+                      dtype=np.int8, count=len(col))
+    out[[v is None for v in col]] = -1
+    for i in np.flatnonzero(out == -2).tolist():
+        bad.add(path.format(i), f"must be one of {', '.join(values)} or null, got {_show(col[i])}")
+        out[i] = -1
+    return out
+
+
+def _timestamps(col: list, path: str, bad: _Collector, single: bool = False) -> np.ndarray:
+    """ISO-8601 strings -> epoch seconds; naive times are read as UTC."""
+    out = np.full(len(col), np.nan)
+    cache: dict[str, float] = {}
+    for i, v in enumerate(col):
+        if v is None:
+            continue
+        seconds = cache.get(v) if type(v) is str else None
+        if seconds is None:
+            seconds = parse_timestamp(v)
+            if seconds is None:
+                where = path if single else path.format(i)
+                bad.add(where, f"must be an ISO-8601 timestamp such as 2024-11-02T03:14:00Z, got {_show(v)}")
+                continue
+            cache[v] = seconds
+        out[i] = seconds
+    return out
+
+
+def parse_timestamp(value: Any) -> float | None:
+    """Epoch seconds of an ISO-8601 string, or ``None`` if it is not one."""
+    if type(value) is not str or not 10 <= len(value) <= 40:
+        return None
+    try:
+        stamp = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=UTC)
+    return stamp.timestamp()
+
+
+def _kind(value: Any) -> str:
+    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean",
+            int: "a number", float: "a number", type(None): "null"}.get(type(value), type(value).__name__)
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
