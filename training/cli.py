@@ -1,0 +1,50 @@
+"""``ffd``: the one command-line entry. Each command is a thin wrapper over a function.
+
+Commands live beside the code they drive and are registered here; importing this
+module imports no torch-heavy code until a command runs.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from detector.errors import DetectorError, GraphValidationError
+
+
+class _Group(click.Group):
+    """Turns our own errors into one clear message and exit status 2, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except GraphValidationError as exc:
+            click.echo(f"error: {exc.title}:", err=True)
+            for issue in exc.errors:
+                click.echo(f"  {issue}", err=True)
+            sys.exit(2)
+        except DetectorError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(2)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="fake-follower-detector")
+def main() -> None:
+    """Detect bought and mass followers in account graphs."""
+
+
+@main.command("validate")
+@click.argument("path", type=click.Path(exists=True))
+def validate_command(path: str) -> None:
+    """Check a graph file against the account-graph/1 contract."""
+    from detector.io import load_graph
+
+    graph = load_graph(path)
+    for warning in graph.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(f"ok: {graph.summary()}")
+
+
+# Commands defined next to the code they drive (one line each).
