@@ -53,7 +53,7 @@ def assemble(
         issues: problems already found by the caller; raised together with these.
     """
     issues = list(issues or [])
-    index = pd.Index(accounts.ids)
+    index = pd.Index(accounts.ids, dtype=object)
     if not index.is_unique:
         dup = index.duplicated(keep="first")
         first = {}
