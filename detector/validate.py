@@ -188,11 +188,11 @@ def _integers(col: list, path: str, bad: _Collector, low: int, high: int, what: 
     for i, v in enumerate(col):
         if v is None:
             continue
-        ok = type(v) in (int, float) and math.isfinite(v) and v == int(v) and low <= v <= high
-        if ok:
+        whole = type(v) is int or (type(v) is float and math.isfinite(v) and v == int(v))
+        if whole and low <= v <= high:
             out[i] = v
         else:
-            in_kind = type(v) in (int, float) and math.isfinite(v) and v == int(v) and v >= low
+            in_kind = whole and v >= low
             need = f"at most {high:,}" if in_kind else what
             bad.add(path.format(i), f"must be {need}, got {_show(v)}")
     return out
