@@ -70,10 +70,15 @@ def assemble(
         index = index[~dup]  # keep checking endpoints against the first of each id
     src = index.get_indexer(edges.source)
     dst = index.get_indexer(edges.target)
+    # An endpoint the caller already refused (missing, not a string) is not "unknown" too.
+    reported = {issue.path for issue in issues}
     for column, name, positions in (("source", "source", src), ("target", "target", dst)):
         for i in np.flatnonzero(positions < 0)[: GraphValidationError.MAX_ISSUES].tolist():
+            path = f"{edges_path}[{i}].{name}"
+            if path in reported or f"{edges_path}[{i}]" in reported:
+                continue
             value = getattr(edges, column)[i]
-            issues.append(Issue(f"{edges_path}[{i}].{name}", f"unknown account {value!r}"))
+            issues.append(Issue(path, f"unknown account {value!r}"))
     target_index = None
     if target is not None:
         found = index.get_indexer([target])[0]

@@ -61,9 +61,9 @@ def graph_from_frames(
             table.flags[name] = _flags(accounts[name], issues, accounts_path, name)
     for name in TEXT_FIELDS:
         if name in accounts.columns:
-            col = accounts[name].astype(object).to_numpy()
-            col[pd.isna(col)] = None
-            table.texts[name] = col.astype(object)
+            # "string" turns numbers that a table reader inferred (user name 123) into text.
+            text = accounts[name].astype("string")
+            table.texts[name] = text.to_numpy(dtype=object, na_value=None)
     if "created_at" in accounts.columns:
         table.created_at = _times(accounts["created_at"], issues, accounts_path, "created_at")
     for name, values in ENUM_FIELDS.items():
@@ -113,7 +113,9 @@ def _report(issues: list[Issue], bad: np.ndarray, path: str, name: str, message:
 
 def _numbers(col: pd.Series, low: int, high: int, issues: list[Issue], path: str, name: str,
              what: str) -> np.ndarray:
-    values = pd.to_numeric(col, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+    values = pd.to_numeric(col, errors="coerce").to_numpy(
+        dtype=np.float64, na_value=np.nan, copy=True  # pandas 3 may hand out a read-only view
+    )
     unparsed = np.isnan(values) & ~col.isna().to_numpy()
     wrong = ~np.isnan(values) & ((values < low) | (values > high) | (values != np.floor(values)))
     for i in np.flatnonzero(unparsed | wrong)[:20].tolist():
@@ -155,7 +157,8 @@ def _times(col: pd.Series, issues: list[Issue], path: str, name: str) -> np.ndar
 
 def _codes(col: pd.Series, values: tuple[str, ...], issues: list[Issue], path: str,
            name: str) -> np.ndarray:
-    mapped = col.map({v: i for i, v in enumerate(values)})
+    # object first: mapping a categorical column (Parquet) keeps it categorical
+    mapped = col.astype(object).map({v: i for i, v in enumerate(values)})
     wrong = mapped.isna().to_numpy() & ~col.isna().to_numpy()
     for i in np.flatnonzero(wrong)[:20].tolist():
         issues.append(Issue(f"{path}[{i}].{name}", f"must be one of {', '.join(values)}, got {col.iloc[i]!r}"))

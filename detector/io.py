@@ -76,7 +76,8 @@ def load_csv(accounts: str | os.PathLike, edges: str | os.PathLike | None) -> Ac
     """The spreadsheet form: an accounts CSV (``id`` plus any contract fields) and an
     edges CSV (``source,target,type[,at][,weight]``)."""
     try:
-        acc = pd.read_csv(accounts, dtype={"id": str}, keep_default_na=True)
+        text = {name: str for name in ("id", *TEXT_FIELDS)}  # user name 007 stays "007"
+        acc = pd.read_csv(accounts, dtype=text, keep_default_na=True)
         edge_frame = (
             pd.read_csv(edges, dtype={"source": str, "target": str})
             if edges is not None and Path(edges).exists()

@@ -42,8 +42,13 @@ class _Collector:
 
     def __init__(self) -> None:
         self.issues: list[Issue] = []
+        self._paths: set[str] = set()
 
     def add(self, path: str, message: str) -> None:
+        # A record that is not an object is reported once, not again for each field.
+        if path.rpartition(".")[0] in self._paths:
+            return
+        self._paths.add(path)
         self.issues.append(Issue(path, message))
         if len(self.issues) >= GraphValidationError.MAX_ISSUES:
             raise GraphValidationError(self.issues)
