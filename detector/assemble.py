@@ -53,6 +53,8 @@ def assemble(
         issues: problems already found by the caller; raised together with these.
     """
     issues = list(issues or [])
+    # A value the caller already refused (missing, not a string) is not reported again.
+    reported = {issue.path for issue in issues}
     index = pd.Index(accounts.ids, dtype=object)
     if not index.is_unique:
         dup = index.duplicated(keep="first")
@@ -61,6 +63,8 @@ def assemble(
             first.setdefault(account_id, i)
         for i in np.flatnonzero(dup)[: GraphValidationError.MAX_ISSUES].tolist():
             account_id = accounts.ids[i]
+            if f"{accounts_path}[{i}].id" in reported:
+                continue
             issues.append(
                 Issue(
                     f"{accounts_path}[{i}].id",
@@ -70,8 +74,6 @@ def assemble(
         index = index[~dup]  # keep checking endpoints against the first of each id
     src = index.get_indexer(edges.source)
     dst = index.get_indexer(edges.target)
-    # An endpoint the caller already refused (missing, not a string) is not "unknown" too.
-    reported = {issue.path for issue in issues}
     for column, name, positions in (("source", "source", src), ("target", "target", dst)):
         for i in np.flatnonzero(positions < 0)[: GraphValidationError.MAX_ISSUES].tolist():
             path = f"{edges_path}[{i}].{name}"

@@ -84,7 +84,8 @@ def graph_from_frames(
         issues.append(
             Issue(
                 f"{edges_path}[{i}].type",
-                f"unknown edge type {edges['type'].iloc[i]!r}; expected one of {', '.join(EDGE_TYPES)}",
+                f"unknown edge type {_shown(edges['type'], i)}; "
+                f"expected one of {', '.join(EDGE_TYPES)}",
             )
         )
     n = len(edges)
@@ -117,9 +118,13 @@ def _numbers(col: pd.Series, low: int, high: int, issues: list[Issue], path: str
         dtype=np.float64, na_value=np.nan, copy=True  # pandas 3 may hand out a read-only view
     )
     unparsed = np.isnan(values) & ~col.isna().to_numpy()
-    wrong = ~np.isnan(values) & ((values < low) | (values > high) | (values != np.floor(values)))
+    if pd.api.types.is_bool_dtype(col):  # a flag is not a count, as in the JSON validator
+        unparsed = ~col.isna().to_numpy()
+    whole = ~np.isnan(values) & (values == np.floor(values)) & (values >= low)
+    wrong = ~np.isnan(values) & ~(whole & (values <= high))
     for i in np.flatnonzero(unparsed | wrong)[:20].tolist():
-        issues.append(Issue(f"{path}[{i}].{name}", f"must be {what} (at most {high:,}), got {col.iloc[i]!r}"))
+        need = f"at most {high:,}" if whole[i] and not unparsed[i] else what
+        issues.append(Issue(f"{path}[{i}].{name}", f"must be {need}, got {_shown(col, i)}"))
     values[unparsed | wrong] = np.nan
     return values
 
@@ -133,7 +138,7 @@ def _flags(col: pd.Series, issues: list[Issue], path: str, name: str) -> np.ndar
         values = np.where(text.isin(_TRUE), 1.0, np.where(text.isin(_FALSE), 0.0, np.nan))
         wrong = np.isnan(values) & ~col.isna().to_numpy() & (text != "").to_numpy()
     for i in np.flatnonzero(wrong)[:20].tolist():
-        issues.append(Issue(f"{path}[{i}].{name}", f"must be true or false, got {col.iloc[i]!r}"))
+        issues.append(Issue(f"{path}[{i}].{name}", f"must be true or false, got {_shown(col, i)}"))
     values = np.where(wrong, np.nan, values)
     return values.astype(np.float64)
 
@@ -151,7 +156,9 @@ def _times(col: pd.Series, issues: list[Issue], path: str, name: str) -> np.ndar
     if col.dtype == object:
         wrong &= (col.astype(str).str.strip() != "").to_numpy()
     for i in np.flatnonzero(wrong)[:20].tolist():
-        issues.append(Issue(f"{path}[{i}].{name}", f"must be an ISO-8601 timestamp, got {col.iloc[i]!r}"))
+        issues.append(Issue(f"{path}[{i}].{name}",
+                            f"must be an ISO-8601 timestamp such as 2024-11-02T03:14:00Z, "
+                            f"got {_shown(col, i)}"))
     return seconds
 
 
@@ -161,5 +168,12 @@ def _codes(col: pd.Series, values: tuple[str, ...], issues: list[Issue], path: s
     mapped = col.astype(object).map({v: i for i, v in enumerate(values)})
     wrong = mapped.isna().to_numpy() & ~col.isna().to_numpy()
     for i in np.flatnonzero(wrong)[:20].tolist():
-        issues.append(Issue(f"{path}[{i}].{name}", f"must be one of {', '.join(values)}, got {col.iloc[i]!r}"))
+        issues.append(Issue(f"{path}[{i}].{name}",
+                            f"must be one of {', '.join(values)} or null, got {_shown(col, i)}"))
     return mapped.fillna(-1).to_numpy().astype(np.int8)
+
+
+def _shown(col: pd.Series, i: int) -> str:
+    """The cell as the JSON validator shows values: ``-4``, ``'many'``, not ``np.int64(-4)``."""
+    value = col.iloc[i]
+    return repr(value.item() if isinstance(value, np.generic) else value)
