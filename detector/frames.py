@@ -153,7 +153,7 @@ def _times(col: pd.Series, issues: list[Issue], path: str, name: str) -> np.ndar
         dtype=np.float64, na_value=np.nan
     )
     wrong = np.isnan(seconds) & ~col.isna().to_numpy()
-    if col.dtype == object:
+    if not pd.api.types.is_datetime64_any_dtype(col):  # pandas 3 strings are not object
         wrong &= (col.astype(str).str.strip() != "").to_numpy()
     for i in np.flatnonzero(wrong)[:20].tolist():
         issues.append(Issue(f"{path}[{i}].{name}",

@@ -1,0 +1,158 @@
+"""Tables -> AccountGraph: the checks behind the columnar (Parquet) and CSV forms."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from detector.errors import GraphValidationError
+from detector.frames import graph_from_frames
+from detector.schema import COUNT_FIELDS, EDGE_CODE
+from detector.validate import parse_timestamp
+
+
+def accounts(**columns: list) -> pd.DataFrame:
+    """Accounts a, b, c plus the given columns (three values each)."""
+    return pd.DataFrame({"id": ["a", "b", "c"], **columns})
+
+
+def edges(**columns: list) -> pd.DataFrame:
+    base = {"source": ["a"], "target": ["b"], "type": ["follow"]}
+    return pd.DataFrame({**base, **columns})
+
+
+def issues_of(acc: pd.DataFrame, edge: pd.DataFrame | None = None, **kwargs: Any) -> list[str]:
+    with pytest.raises(GraphValidationError) as info:
+        graph_from_frames(acc, edge, **kwargs)
+    return [str(i) for i in info.value.errors]
+
+
+def test_tables_become_a_graph() -> None:
+    acc = accounts(followers_count=[10, None, 0], has_avatar=[True, None, False],
+                   username=["x1", None, "z"], created_at=["2024-01-01T00:00:00Z", None, ""],
+                   label=["bought", None, "genuine"], split=["train", "val", None],
+                   extra=[1, 2, 3])  # unknown columns are ignored
+    edge = pd.DataFrame({"source": ["a", "c"], "target": ["b", "a"], "type": ["like", "follow"],
+                         "at": ["2024-01-02T00:00:00Z", None], "weight": [4, None]})
+    graph = graph_from_frames(acc, edge, target="b", observed_at=5.0)
+    np.testing.assert_array_equal(graph.accounts.counts["followers_count"], [10, np.nan, 0])
+    np.testing.assert_array_equal(graph.accounts.flags["has_avatar"], [1, np.nan, 0])
+    assert graph.accounts.texts["username"].tolist() == ["x1", None, "z"]
+    assert graph.accounts.created_at[0] == parse_timestamp("2024-01-01T00:00:00Z")
+    assert np.isnan(graph.accounts.created_at[1:]).all()  # null and empty both mean missing
+    assert graph.label_names() == ["bought", None, "genuine"]
+    assert graph.split_names() == ["train", "val", None]
+    assert graph.edges.type.tolist() == [EDGE_CODE["like"], EDGE_CODE["follow"]]
+    assert graph.edges.weight.tolist() == [4, 1]
+    assert graph.edges.at[0] == parse_timestamp("2024-01-02T00:00:00Z")
+    assert math.isnan(graph.edges.at[1])
+    assert graph.target == 1 and graph.observed_at == 5.0
+
+
+def test_absent_optional_columns_mean_missing() -> None:
+    graph = graph_from_frames(pd.DataFrame({"id": ["a", "b"]}), None)
+    assert graph.num_edges == 0
+    for name in COUNT_FIELDS:
+        assert np.isnan(graph.accounts.counts[name]).all()
+    assert np.isnan(graph.accounts.created_at).all()
+    assert graph.accounts.label.tolist() == [-1, -1]
+
+
+@pytest.mark.parametrize(
+    ("acc", "edge", "expected"),
+    [
+        (pd.DataFrame({"name": ["a"]}), None, ["accounts.id: column is required"]),
+        (accounts(), pd.DataFrame({"source": ["a"]}),
+         ["edges.target: column is required", "edges.type: column is required"]),
+    ],
+)
+def test_required_columns(acc: pd.DataFrame, edge: pd.DataFrame | None,
+                          expected: list[str]) -> None:
+    assert issues_of(acc, edge) == expected
+
+
+@pytest.mark.parametrize(
+    ("column", "values", "expected"),
+    [
+        ("followers_count", [1, -4, 2],
+         "accounts[1].followers_count: must be a non-negative integer, got -4"),
+        ("posts_count", [1, "many", 2], "accounts[1].posts_count: must be a non-negative integer, "
+         "got 'many'"),
+        ("likes_count", [1.0, 1.5, None],
+         "accounts[1].likes_count: must be a non-negative integer, got 1.5"),
+        ("listed_count", [0, 10**13, 1],
+         "accounts[1].listed_count: must be at most 1,000,000,000,000, got 10000000000000"),
+        ("following_count", [True, None, None],
+         "accounts[0].following_count: must be a non-negative integer, got True"),
+        ("verified", ["yes", "maybe", "no"], "accounts[1].verified: must be true or false, "
+         "got 'maybe'"),
+        ("private", [0, 2, 1], "accounts[1].private: must be true or false, got 2"),
+        ("created_at", ["2024-01-01", "soon", None], "accounts[1].created_at: must be an ISO-8601 "
+         "timestamp such as 2024-11-02T03:14:00Z, got 'soon'"),
+        ("label", ["bought", "bot", None], "accounts[1].label: must be one of genuine, bought, "
+         "mass_follow or null, got 'bot'"),
+        ("split", ["dev", None, None],
+         "accounts[0].split: must be one of train, val, test or null, got 'dev'"),
+    ],
+)
+def test_account_column_errors(column: str, values: list, expected: str) -> None:
+    if column == "following_count":  # a boolean column where a count belongs
+        values = pd.array(values, dtype="boolean")
+    assert issues_of(accounts(**{column: values})) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [("true", 1.0), ("False", 0.0), ("YES", 1.0), ("n", 0.0), ("1", 1.0), ("0", 0.0), ("", np.nan)],
+)
+def test_text_flags_as_spreadsheets_write_them(text: str, flag: float) -> None:
+    graph = graph_from_frames(accounts(verified=[text, None, "t"]), None)
+    np.testing.assert_array_equal(graph.accounts.flags["verified"], [flag, np.nan, 1.0])
+
+
+def test_numbers_in_text_columns_become_text() -> None:
+    graph = graph_from_frames(accounts(username=[123, None, "x"]), None)
+    assert graph.accounts.texts["username"].tolist() == ["123", None, "x"]
+
+
+def test_datetime_columns_are_accepted_naive_as_utc() -> None:
+    stamps = pd.to_datetime(["1970-01-02", None, "1970-01-01T01:00:00"], format="ISO8601")
+    graph = graph_from_frames(accounts(created_at=stamps), None)
+    np.testing.assert_array_equal(graph.accounts.created_at, [86_400.0, np.nan, 3_600.0])
+
+
+def test_id_and_edge_errors() -> None:
+    acc = pd.DataFrame({"id": ["a", None, "a", None]})
+    edge = pd.DataFrame({"source": ["a", None, "a", "a"], "target": ["zz", "a", "a", "a"],
+                         "type": ["follow", "follow", "hug", "like"], "weight": [1, 1, 1, 0]})
+    assert issues_of(acc, edge) == [
+        "accounts[1].id: is required",
+        "accounts[3].id: is required",
+        "edges[1].source: is required",
+        "edges[2].type: unknown edge type 'hug'; expected one of follow, unfollow, like, "
+        "comment, share, mention",
+        "edges[3].weight: must be a positive integer, got 0",
+        "accounts[2].id: duplicate id 'a' (first at accounts[0])",
+        "edges[0].target: unknown account 'zz'",
+    ]
+
+
+def test_target_and_custom_paths() -> None:
+    assert issues_of(accounts(), None, target="q") == ["target: unknown account 'q'"]
+    bad = pd.DataFrame({"source": ["a"], "target": ["q"], "type": ["like"]})
+    assert issues_of(accounts(), bad, accounts_path="users", edges_path="relations") == [
+        "relations[0].target: unknown account 'q'"
+    ]
+
+
+def test_self_loops_and_duplicates_are_dropped_with_warnings() -> None:
+    edge = pd.DataFrame({"source": ["a", "a", "b", "b"], "target": ["a", "b", "c", "c"],
+                         "type": ["follow", "follow", "like", "like"]})
+    graph = graph_from_frames(accounts(), edge)
+    assert [str(w) for w in graph.warnings] == ["edges[0]: self-loop on 'a' dropped",
+                                                "edges[3]: duplicate edge dropped"]
+    assert graph.edges.src.tolist() == [0, 1] and graph.edges.dst.tolist() == [1, 2]
