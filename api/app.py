@@ -1,0 +1,45 @@
+"""The application factory: ``create_app(config=None)``.
+
+Configuration, lowest to highest precedence: ``DEFAULTS``, then environment variables
+prefixed ``FFD_`` (``FFD_MODEL_DIR``, ``FFD_MAX_BODY_BYTES``, ...; values are read as
+JSON where they parse, so ``FFD_MAX_ACCOUNTS=50000`` is a number), or, when ``config``
+is given (tests), that mapping instead of the environment. Importing this module starts
+nothing; the model is loaded when the app is created.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from api import audit, docs, meta, predict, problems, timing
+from api.model import ModelStore
+
+DEFAULTS: dict[str, Any] = {
+    "MODEL_DIR": None,  # None: $FFD_MODEL_DIR, else var/models/default
+    "MAX_BODY_BYTES": 20 * 1024 * 1024,  # largest request body (413 beyond)
+    "MAX_ACCOUNTS": 100_000,  # most accounts per posted graph (413 beyond)
+    "MAX_EDGES": 1_000_000,  # most edges per posted graph (413 beyond)
+    "API_KEY": None,  # when set, /v1/predict and /v1/audit require it
+}
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app; ``config`` replaces the environment (for tests)."""
+    app = Flask(__name__)
+    app.config.from_mapping(DEFAULTS)
+    if config is None:
+        app.config.from_prefixed_env("FFD")
+    else:
+        app.config.from_mapping(config)
+    app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_BODY_BYTES"])
+    app.json.sort_keys = False
+
+    problems.init_app(app)
+    timing.init_app(app)
+    for module in (predict, audit, meta, docs):
+        app.register_blueprint(module.bp)
+    ModelStore(app)
+    return app

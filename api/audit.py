@@ -1,0 +1,39 @@
+"""``POST /v1/audit``: the audit of the posted graph's ``target`` and its audience."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response
+
+from api.auth import protect
+from api.body import read_graph
+from api.model import current_model
+from api.params import int_param
+from api.problems import Problem
+from api.scoring import json_response, score
+from api.timing import stage
+from detector.audit import AuditConfig, audience, audit
+
+bp = protect(Blueprint("audit", __name__))
+#: Most suspicious followers returned at most (the ``limit`` parameter's ceiling).
+MAX_LIMIT = 1_000
+
+
+@bp.post("/v1/audit")
+def audit_endpoint() -> Response:
+    """Audit the audience of the graph's target."""
+    limit = int_param("limit", AuditConfig.top, 0, MAX_LIMIT)
+    model = current_model()
+    if "genuine" not in model.classes:
+        raise Problem("model-unavailable", f"the loaded model's classes {model.classes} have no "
+                      "'genuine' class, so it cannot audit an audience")
+    graph = read_graph()
+    audience(graph)  # refuse a graph without target or followers before scoring it
+    scored = score(graph, model)
+    with stage("audit"):
+        report = audit(graph, scored.proba, model.classes, AuditConfig(top=limit),
+                       features=scored.features)
+    return json_response({
+        "model": model.info,
+        **report.to_dict(),
+        "warnings": [w.to_dict() for w in graph.warnings + report.warnings],
+    })

@@ -1,0 +1,61 @@
+"""Request body -> validated ``AccountGraph``, refusing bad input before heavy work.
+
+Order of checks, cheapest first: content type (415), size (413, enforced by Flask's
+``MAX_CONTENT_LENGTH`` while reading), strict JSON with orjson (400), the account and
+edge counts against ``MAX_ACCOUNTS`` / ``MAX_EDGES`` (413, before any validation), then
+the full contract validation (422 naming every problem).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, request
+
+from api.problems import Problem
+from api.timing import stage
+from detector.errors import Issue
+from detector.graph import AccountGraph
+from detector.io import parse_json
+from detector.validate import parse_graph
+
+
+def is_json(mimetype: str) -> bool:
+    """``application/json`` or any ``application/<something>+json``."""
+    return mimetype == "application/json" or (
+        mimetype.startswith("application/") and mimetype.endswith("+json")
+    )
+
+
+def read_graph() -> AccountGraph:
+    """The posted graph, validated; raises ``Problem`` or ``GraphValidationError``."""
+    if not is_json(request.mimetype):
+        shown = request.mimetype or "none"
+        raise Problem("unsupported-media-type",
+                      f"expected Content-Type: application/json, got {shown}")
+    with stage("read"):
+        data = request.get_data(cache=False)
+    with stage("parse"):
+        doc = parse_json(data)
+    check_limits(doc)
+    with stage("validate"):
+        return parse_graph(doc)
+
+
+def check_limits(doc: Any) -> None:
+    """Refuse graphs over the configured account and edge counts (413)."""
+    if not isinstance(doc, dict):
+        return  # the validator explains what a graph must look like
+    node_link = "accounts" not in doc and "nodes" in doc
+    issues = []
+    for key, limit_key, what in (
+        ("nodes" if node_link else "accounts", "MAX_ACCOUNTS", "accounts"),
+        ("links" if node_link and "links" in doc and "edges" not in doc else "edges",
+         "MAX_EDGES", "edges"),
+    ):
+        value, limit = doc.get(key), current_app.config[limit_key]
+        if isinstance(value, list) and limit is not None and len(value) > limit:
+            issues.append(Issue(key, f"has {len(value):,} {what}; this server accepts at most "
+                                     f"{limit:,} per request (FFD_{limit_key})"))
+    if issues:
+        raise Problem("too-large", "; ".join(i.message for i in issues), errors=issues)

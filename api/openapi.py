@@ -1,0 +1,185 @@
+"""The OpenAPI 3.1 description of the server, built as a dict from the same tables the
+code uses (the graph contract's JSON Schema, the problem kinds, the config defaults).
+
+Tests check real responses against these schemas, so the description stays true.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from api.problems import KINDS, PROBLEM_JSON
+from detector.schema import FORMAT, json_schema
+
+_NUM = {"type": "number"}
+_STR = {"type": "string"}
+_INT = {"type": "integer"}
+_PROB = {"type": "number", "minimum": 0, "maximum": 1}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _obj(props: dict[str, Any], required: list[str] | None = None, **extra: Any) -> dict:
+    return {"type": "object", "required": required or list(props), "properties": props, **extra}
+
+
+def _schemas() -> dict[str, Any]:
+    graph = json_schema()
+    node_link = {
+        "type": "object",
+        "required": ["nodes"],
+        "description": "networkx node-link JSON (`nx.node_link_data`); `graph.target` "
+                       "names the audited account.",
+        "properties": {
+            "nodes": graph["properties"]["accounts"],
+            "edges": graph["properties"]["edges"],
+            "links": graph["properties"]["edges"],
+            "graph": {"type": "object"},
+            "target": {"type": ["string", "null"]},
+        },
+    }
+    scores = {"type": "object", "additionalProperties": _PROB,
+              "description": "probability per class (the model's classes)"}
+    share = _obj({"share": _PROB, "low": _PROB, "high": _PROB})
+    return {
+        "AccountGraph": {**graph, "description": f"An `{FORMAT}` document (docs/graph-format.md)."},
+        "NodeLinkGraph": node_link,
+        "Issue": _obj({"path": _STR, "message": _STR}),
+        "Problem": _obj({
+            "type": {**_STR, "description": "relative URI of the explanation on /docs"},
+            "title": _STR, "status": _INT, "detail": _STR,
+            "instance": {"type": ["string", "null"]},
+            "errors": {"type": "array", "items": _ref("Issue")},
+        }),
+        "ModelRef": _obj({"id": _STR, "version": _STR}),
+        "AccountScore": _obj({
+            "id": _STR, "label": _STR, "scores": scores,
+            "reasons": {"type": "array", "items": _STR},
+        }),
+        "PredictResponse": _obj({
+            "model": _ref("ModelRef"),
+            "classes": {"type": "array", "items": _STR},
+            "counts": {"type": "object", "additionalProperties": _INT},
+            "accounts": {"type": "array", "items": _ref("AccountScore")},
+            "warnings": {"type": "array", "items": _ref("Issue")},
+        }),
+        "Share": share,
+        "Burst": _obj({
+            "start": {**_STR, "format": "date-time"}, "end": {**_STR, "format": "date-time"},
+            "follows": _INT, "expected": _NUM, "p_value": _NUM, "accounts": _INT,
+            "shares": {"type": "object", "additionalProperties": _PROB},
+        }),
+        "SuspiciousFollower": _obj({
+            "id": _STR, "label": _STR, "suspicion": _PROB, "scores": scores,
+            "reasons": {"type": "array", "items": _STR},
+        }),
+        "AuditResponse": _obj({
+            "model": _ref("ModelRef"),
+            "target": _STR,
+            "followers_analysed": _INT,
+            "former_followers": _INT,
+            "shares": {"type": "object", "additionalProperties": _ref("Share")},
+            "quality": _obj({
+                "score": {"type": "number", "minimum": 0, "maximum": 100},
+                "low": _NUM, "high": _NUM, "formula": _STR, "definition": _STR,
+                "confidence": _NUM,
+            }),
+            "bursts": {"type": "array", "items": _ref("Burst")},
+            "timeline": _obj({
+                "start": {"type": ["string", "null"]},
+                "bin_seconds": {"type": ["number", "null"]},
+                "follows": {"type": "array", "items": _INT},
+                "expected_suspicious": {"type": "array", "items": _NUM},
+            }),
+            "score_histogram": _obj({
+                "of": _STR, "edges": {"type": "array", "items": _NUM},
+                "counts": {"type": "array", "items": _INT},
+            }),
+            "suspicious_followers": {"type": "array", "items": _ref("SuspiciousFollower")},
+            "warnings": {"type": "array", "items": _ref("Issue")},
+        }),
+        "ModelResponse": _obj({
+            "id": _STR, "version": _STR, "classes": {"type": "array", "items": _STR},
+            "loaded_at": _STR, "metadata": {"type": "object"},
+        }),
+        "Status": _obj({"status": _STR}, additionalProperties=True),
+    }
+
+
+def _problems(*statuses: int) -> dict[str, Any]:
+    out = {}
+    for status in statuses:
+        kinds = [k for k, v in KINDS.items() if v.status == status]
+        out[str(status)] = {
+            "description": "; ".join(f"`{k}`: {KINDS[k].description}" for k in kinds),
+            "content": {PROBLEM_JSON: {"schema": _ref("Problem")}},
+        }
+    return out
+
+
+def _ok(schema: str, description: str) -> dict[str, Any]:
+    return {"200": {"description": description,
+                    "content": {"application/json": {"schema": _ref(schema)}}}}
+
+
+def _scoring(summary: str, response: str, parameter: dict[str, Any]) -> dict[str, Any]:
+    body = {"anyOf": [_ref("AccountGraph"), _ref("NodeLinkGraph")]}
+    return {"post": {
+        "summary": summary,
+        "parameters": [parameter],
+        "security": [{}, {"ApiKey": []}, {"Bearer": []}],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": body}}},
+        "responses": {**_ok(response, "the result"),
+                      **_problems(400, 401, 413, 415, 422, 500, 503)},
+    }}
+
+
+def build_spec(server_url: str | None = None) -> dict[str, Any]:
+    """The OpenAPI document (``server_url`` is the base URL to advertise, if known)."""
+    spec: dict[str, Any] = {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Fake-follower detector",
+            "version": "1",
+            "description": "Scores accounts of a posted account graph as genuine, bought or "
+                           "mass followers, and audits an account's audience. Every error is "
+                           "RFC 9457 problem details. The API key is needed only when the "
+                           "server is configured with one (FFD_API_KEY).",
+        },
+        "paths": {
+            "/v1/predict": _scoring("Score every account of a graph", "PredictResponse", {
+                "name": "reasons", "in": "query", "required": False,
+                "description": "include the reasons per account (default true)",
+                "schema": {"type": "string", "enum": ["true", "false", "1", "0", "yes", "no"]},
+            }),
+            "/v1/audit": _scoring("Audit the audience of the graph's target", "AuditResponse", {
+                "name": "limit", "in": "query", "required": False,
+                "description": "how many of the most suspicious followers to list (default 20)",
+                "schema": {"type": "integer", "minimum": 0, "maximum": 1000},
+            }),
+            "/v1/model": {"get": {"summary": "The loaded model's metadata and metrics",
+                                  "responses": {**_ok("ModelResponse", "the model"),
+                                                **_problems(503)}}},
+            "/healthz": {"get": {"summary": "The process is alive",
+                                 "responses": _ok("Status", "alive")}},
+            "/readyz": {"get": {"summary": "Ready when a model is loaded",
+                                "responses": {**_ok("Status", "ready"), **_problems(503)}}},
+            "/openapi.json": {"get": {"summary": "This description", "responses": {
+                "200": {"description": "OpenAPI 3.1",
+                        "content": {"application/json": {"schema": {"type": "object"}}}}}}},
+            "/docs": {"get": {"summary": "Human-readable documentation", "responses": {
+                "200": {"description": "HTML page", "content": {"text/html": {"schema": _STR}}}}}},
+        },
+        "components": {
+            "schemas": _schemas(),
+            "securitySchemes": {
+                "ApiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
+                "Bearer": {"type": "http", "scheme": "bearer"},
+            },
+        },
+    }
+    if server_url:
+        spec["servers"] = [{"url": server_url}]
+    return spec

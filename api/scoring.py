@@ -1,0 +1,65 @@
+"""Scoring shared by the endpoints: features once, model once, records for the response.
+
+The hot path is numpy and one forward pass: features are computed once and reused by the
+model and by the reasons; no networkx and no per-account Python work beyond building the
+response records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import orjson
+from flask import Response
+
+from api.model import LoadedModel
+from api.timing import stage
+from detector.features import compute_features
+from detector.graph import AccountGraph
+from detector.reasons import explain
+
+
+@dataclass
+class Scored:
+    """One graph scored by one model."""
+
+    graph: AccountGraph
+    model: LoadedModel
+    features: np.ndarray  # [N, F] raw features
+    proba: np.ndarray  # [N, C] probabilities, columns in model.classes order
+
+    def labels(self, rows: np.ndarray | None = None) -> list[str]:
+        proba = self.proba if rows is None else self.proba[rows]
+        classes = self.model.classes
+        return [classes[k] for k in proba.argmax(axis=1).tolist()]
+
+
+def score(graph: AccountGraph, model: LoadedModel) -> Scored:
+    """Features and calibrated probabilities for every account of ``graph``."""
+    with stage("features"):
+        features = compute_features(graph)
+    with stage("model"):
+        proba = model.classifier.predict_proba(graph, features=features)
+    return Scored(graph, model, features, np.asarray(proba, dtype=np.float64))
+
+
+def account_records(scored: Scored, with_reasons: bool = True) -> list[dict[str, object]]:
+    """``[{id, label, scores, reasons}]`` for every account, in input order."""
+    labels = scored.labels()
+    with stage("reasons"):
+        reasons = (explain(scored.graph, labels, features=scored.features)
+                   if with_reasons else [[] for _ in labels])
+    classes = scored.model.classes
+    rows = np.round(scored.proba, 4).tolist()
+    return [
+        {"id": i, "label": label, "scores": dict(zip(classes, p, strict=True)), "reasons": why}
+        for i, label, p, why in zip(scored.graph.ids.tolist(), labels, rows, reasons, strict=True)
+    ]
+
+
+def json_response(body: object, status: int = 200) -> Response:
+    """Serialise with orjson (numpy scalars and arrays included)."""
+    with stage("serialise"):
+        data = orjson.dumps(body, option=orjson.OPT_SERIALIZE_NUMPY)
+    return Response(data, status=status, mimetype="application/json")

@@ -1,0 +1,260 @@
+"""The audit of one account's audience: who follows it, how many are fake, and when
+they arrived.
+
+- **Followers** are the accounts with a ``follow`` edge to the target that was not
+  undone: an ``unfollow`` edge to the target removes the account unless its latest
+  follow is known to come after its latest unfollow (an untimed follow counts as the
+  earliest event, an untimed unfollow as the latest). Those removed are reported as
+  ``former_followers``; mass followers follow and unfollow, so both numbers matter.
+- **Shares**: the expected share of each class is the mean predicted probability over
+  the followers. Its interval is the Wilson score interval for a proportion ``m`` with
+  ``n`` followers: by the law of total variance the true class of a follower drawn at
+  random is Bernoulli(``m``) whatever the spread of the individual probabilities. It
+  covers sampling of the audience, not the model's own calibration error.
+- **Audience quality** = 100 x expected genuine share (formula ``genuine-share/1``),
+  with the interval of that share scaled the same way.
+- **Bursts**: ``detector.bursts`` over the times of all follows to the target (former
+  followers included: a bought batch that was later dropped is still a burst).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from statistics import NormalDist
+
+import numpy as np
+
+from detector.bursts import Burst, bin_counts, find_bursts, timeline_width
+from detector.errors import GraphValidationError, Issue
+from detector.features import SYNC_WINDOW
+from detector.graph import AccountGraph
+from detector.reasons import explain
+from detector.schema import FOLLOW, UNFOLLOW
+
+QUALITY_FORMULA = "genuine-share/1"
+QUALITY_FORMULA_TEXT = "100 x expected share of genuine followers"
+
+
+@dataclass(frozen=True)
+class AuditConfig:
+    """Knobs of an audit; the API exposes ``top``, the rest are documented defaults."""
+
+    top: int = 20  # most suspicious followers returned, with reasons
+    confidence: float = 0.95  # level of the share intervals
+    burst_bin: float = SYNC_WINDOW  # seconds per burst-detection bin
+    burst_alpha: float = 0.01  # false-alarm rate of burst detection over all bins
+    burst_min_count: int = 10  # fewest follows in a reported burst
+    burst_baseline_days: float = 7.0  # half-width of the local baseline window
+    timeline_bins: int = 100  # at most this many bins in the arrival timeline
+    histogram_bins: int = 10  # bins of the suspicion histogram over [0, 1]
+
+
+@dataclass
+class Audience:
+    """The target's followers as account indices."""
+
+    followers: np.ndarray  # current followers, ascending
+    former: np.ndarray  # followed, then unfollowed
+    follow_src: np.ndarray  # actor of every follow edge to the target (for arrivals)
+    follow_at: np.ndarray  # its time, NaN when unknown
+
+
+@dataclass
+class Audit:
+    """The result of ``audit``; ``to_dict`` gives the JSON-ready report."""
+
+    target: str
+    classes: tuple[str, ...]
+    followers: int
+    former_followers: int
+    shares: dict[str, dict[str, float]]
+    quality: dict[str, object]
+    bursts: list[dict[str, object]]
+    timeline: dict[str, object]
+    histogram: dict[str, object]
+    suspicious: list[dict[str, object]]
+    warnings: list[Issue] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "target": self.target,
+            "followers_analysed": self.followers,
+            "former_followers": self.former_followers,
+            "shares": self.shares,
+            "quality": self.quality,
+            "bursts": self.bursts,
+            "timeline": self.timeline,
+            "score_histogram": self.histogram,
+            "suspicious_followers": self.suspicious,
+        }
+
+
+def audience(graph: AccountGraph) -> Audience:
+    """Followers of ``graph.target`` (see the module docstring for unfollows)."""
+    if graph.target is None:
+        raise GraphValidationError(
+            [Issue("target", "is required for an audit: the id of the account to audit")],
+            "cannot audit this graph",
+        )
+    e, n, t = graph.edges, graph.num_accounts, graph.target
+    to_target = e.dst == t
+    follow, unfollow = to_target & (e.type == FOLLOW), to_target & (e.type == UNFOLLOW)
+    last_follow = _latest(e.src[follow], e.at[follow], n, untimed=-np.inf)
+    last_unfollow = _latest(e.src[unfollow], e.at[unfollow], n, untimed=np.inf)
+    now = ~np.isnan(last_follow) & (np.isnan(last_unfollow) | (last_follow > last_unfollow))
+    before = ~np.isnan(last_follow) & ~now
+    if not now.any():
+        raise GraphValidationError(
+            [Issue("target", f"account {graph.target_id!r} has no followers in this graph "
+                             "(no follow edge points to it that was not undone)")],
+            "cannot audit this graph",
+        )
+    return Audience(np.flatnonzero(now), np.flatnonzero(before), e.src[follow], e.at[follow])
+
+
+def _latest(src: np.ndarray, at: np.ndarray, n: int, untimed: float) -> np.ndarray:
+    """Latest event time per account (``untimed`` for events without a time), NaN if none."""
+    out = np.full(n, -np.inf)
+    np.maximum.at(out, src, np.where(np.isnan(at), untimed, at))
+    seen = np.zeros(n, dtype=bool)
+    seen[src] = True
+    return np.where(seen, out, np.nan)
+
+
+def wilson(share: float, n: int, confidence: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval of a proportion ``share`` observed over ``n`` draws."""
+    z = NormalDist().inv_cdf(0.5 + confidence / 2)
+    denom = 1 + z * z / n
+    centre = (share + z * z / (2 * n)) / denom
+    half = z / denom * np.sqrt(share * (1 - share) / n + z * z / (4 * n * n))
+    return max(0.0, float(centre - half)), min(1.0, float(centre + half))
+
+
+def audit(
+    graph: AccountGraph,
+    proba: np.ndarray,
+    classes: tuple[str, ...],
+    config: AuditConfig | None = None,
+    features: np.ndarray | None = None,
+) -> Audit:
+    """Audit the audience of ``graph.target`` from per-account class probabilities.
+
+    Args:
+        graph: a graph with a ``target``.
+        proba: ``[num_accounts, len(classes)]`` probabilities (rows sum to 1).
+        classes: class names of ``proba``'s columns; must include ``"genuine"``.
+        config: audit knobs (defaults if omitted).
+        features: ``compute_features(graph)``, reused for the reasons if given.
+
+    Raises:
+        GraphValidationError: no target, or a target nobody follows.
+    """
+    config = config or AuditConfig()
+    if "genuine" not in classes:
+        raise ValueError(f"an audit needs a 'genuine' class, the model has {classes}")
+    if proba.shape != (graph.num_accounts, len(classes)):
+        raise ValueError(f"proba has shape {proba.shape}, expected "
+                         f"({graph.num_accounts}, {len(classes)})")
+    who = audience(graph)
+    p = proba[who.followers].astype(np.float64)
+    n = len(who.followers)
+    genuine = classes.index("genuine")
+    shares = {}
+    for k, name in enumerate(classes):
+        m = float(p[:, k].mean())
+        low, high = wilson(m, n, config.confidence)
+        shares[name] = {"share": round(m, 4), "low": round(low, 4), "high": round(high, 4)}
+    g = shares["genuine"]
+    quality = {
+        "score": round(100 * g["share"], 1),
+        "low": round(100 * g["low"], 1),
+        "high": round(100 * g["high"], 1),
+        "formula": QUALITY_FORMULA,
+        "definition": QUALITY_FORMULA_TEXT,
+        "confidence": config.confidence,
+    }
+    suspicion = 1.0 - proba[:, genuine].astype(np.float64)
+    warnings = []
+    untimed = int(np.isnan(who.follow_at).sum())
+    if untimed:
+        warnings.append(Issue("edges", f"{untimed} follows of the target have no time; "
+                                       "they count as followers but not in bursts or the timeline"))
+    return Audit(
+        target=graph.target_id or "",
+        classes=classes,
+        followers=n,
+        former_followers=len(who.former),
+        shares=shares,
+        quality=quality,
+        bursts=_bursts(who, proba, classes, config),
+        timeline=_timeline(who, suspicion, config.timeline_bins),
+        histogram=_histogram(suspicion[who.followers], config.histogram_bins),
+        suspicious=_suspicious(graph, who, proba, classes, suspicion, config.top, features),
+        warnings=warnings,
+    )
+
+
+def _bursts(who: Audience, proba: np.ndarray, classes: tuple[str, ...],
+            config: AuditConfig) -> list[dict[str, object]]:
+    timed = ~np.isnan(who.follow_at)
+    src, at = who.follow_src[timed], who.follow_at[timed]
+    found: list[Burst] = find_bursts(at, config.burst_bin, config.burst_alpha,
+                                     config.burst_min_count, config.burst_baseline_days)
+    out = []
+    for b in found:
+        accounts = np.unique(src[(at >= b.start) & (at < b.end)])
+        mean = proba[accounts].mean(axis=0)
+        out.append({
+            "start": iso(b.start),
+            "end": iso(b.end),
+            "follows": b.count,
+            "expected": round(b.expected, 2),
+            "p_value": float(f"{b.p_value:.3g}"),
+            "accounts": len(accounts),
+            "shares": {name: round(float(v), 4) for name, v in zip(classes, mean, strict=True)},
+        })
+    return out
+
+
+def _timeline(who: Audience, suspicion: np.ndarray, max_bins: int) -> dict[str, object]:
+    timed = ~np.isnan(who.follow_at)
+    at, src = who.follow_at[timed], who.follow_src[timed]
+    if len(at) == 0:
+        return {"start": None, "bin_seconds": None, "follows": [], "expected_suspicious": []}
+    start, width, counts = bin_counts(at, timeline_width(at, max_bins))
+    index = ((at - start) // width).astype(np.int64)
+    expected = np.bincount(index, weights=suspicion[src], minlength=len(counts))
+    return {
+        "start": iso(start),
+        "bin_seconds": width,
+        "follows": counts.tolist(),
+        "expected_suspicious": np.round(expected, 2).tolist(),
+    }
+
+
+def _histogram(values: np.ndarray, bins: int) -> dict[str, object]:
+    counts, edges = np.histogram(values, bins=bins, range=(0.0, 1.0))
+    return {"of": "1 - p(genuine)", "edges": np.round(edges, 4).tolist(), "counts": counts.tolist()}
+
+
+def _suspicious(graph: AccountGraph, who: Audience, proba: np.ndarray, classes: tuple[str, ...],
+                suspicion: np.ndarray, top: int,
+                features: np.ndarray | None) -> list[dict[str, object]]:
+    followers = who.followers
+    order = np.argsort(-suspicion[followers], kind="stable")[:top]
+    rows = followers[order]
+    labels = [classes[k] for k in proba[rows].argmax(axis=1).tolist()]
+    reasons = explain(graph, labels, rows, features=features)
+    scores = np.round(proba[rows].astype(np.float64), 4).tolist()
+    ids = graph.ids[rows].tolist()
+    return [
+        {"id": i, "label": label, "suspicion": round(float(suspicion[r]), 4),
+         "scores": dict(zip(classes, s, strict=True)), "reasons": why}
+        for i, r, label, s, why in zip(ids, rows.tolist(), labels, scores, reasons, strict=True)
+    ]
+
+
+def iso(seconds: float) -> str:
+    """Epoch seconds as an ISO-8601 UTC string (whole seconds)."""
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(round(seconds)))
