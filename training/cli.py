@@ -48,3 +48,6 @@ def validate_command(path: str) -> None:
 
 
 # Commands defined next to the code they drive (one line each).
+from api.serve import serve_command  # noqa: E402
+
+main.add_command(serve_command)

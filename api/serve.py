@@ -1,0 +1,115 @@
+"""``ffd serve``: the API under gunicorn, the production WSGI server.
+
+No ``--preload``: each worker builds the app (and loads the model) after the fork,
+because torch state does not survive a fork reliably. Each worker uses one torch
+thread (``OMP_NUM_THREADS=1`` and ``torch.set_num_threads(1)``): with several workers
+on few cores, more threads only fight over the same cores. Configuration reaches the
+workers through the ``FFD_*`` environment variables the app reads.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+from gunicorn.app.base import BaseApplication
+
+#: The example posted by the printed curl command.
+EXAMPLE = Path(__file__).parent / "examples" / "audit-influencer.json"
+_THREAD_VARS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
+
+
+@dataclass
+class ServeConfig:
+    """How to run the server."""
+
+    host: str = "127.0.0.1"  # interface to bind; 0.0.0.0 exposes it to the network
+    port: int = 8000  # TCP port
+    workers: int = 2  # worker processes (one per core is a good start)
+    model: str | None = None  # model directory; None: $FFD_MODEL_DIR or var/models/default
+    timeout: int = 60  # seconds before a silent worker is killed and replaced
+
+
+def limit_threads() -> None:
+    """One compute thread per process (call in each worker before scoring)."""
+    for name in _THREAD_VARS:
+        os.environ[name] = "1"
+    import torch
+
+    torch.set_num_threads(1)
+
+
+class Server(BaseApplication):
+    """gunicorn running ``create_app()`` in every worker."""
+
+    def __init__(self, options: dict[str, Any]) -> None:
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        limit_threads()
+        from api.app import create_app
+
+        return create_app()
+
+
+def curl_example(host: str, port: int, example: Path = EXAMPLE) -> str:
+    """A ready-to-paste command that audits the shipped example graph."""
+    if host in ("0.0.0.0", "::", ""):
+        host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"
+    path = os.path.relpath(example) if Path.cwd() in example.parents else str(example)
+    return (f"curl -s -X POST 'http://{host}:{port}/v1/audit?limit=5' "
+            f"-H 'Content-Type: application/json' --data-binary @{shlex.quote(path)}")
+
+
+def gunicorn_options(config: ServeConfig) -> dict[str, Any]:
+    def when_ready(server) -> None:
+        click.echo(f"ffd: serving on http://{config.host}:{config.port} "
+                   f"({config.workers} workers); docs at /docs. Try:\n"
+                   f"  {curl_example(config.host, config.port)}", err=True)
+
+    return {
+        "bind": f"{config.host}:{config.port}",
+        "workers": config.workers,
+        "worker_class": "sync",
+        "timeout": config.timeout,
+        "preload_app": False,
+        "accesslog": "-",
+        "when_ready": when_ready,
+    }
+
+
+def serve(config: ServeConfig) -> None:
+    """Run gunicorn until interrupted (SIGINT/SIGTERM stop it gracefully)."""
+    if config.workers < 1:
+        raise ValueError(f"workers must be at least 1, got {config.workers}")
+    if config.model is not None:
+        os.environ["FFD_MODEL_DIR"] = str(Path(config.model).resolve())
+    for name in _THREAD_VARS:
+        os.environ.setdefault(name, "1")
+    Server(gunicorn_options(config)).run()
+
+
+@click.command("serve")
+@click.option("--host", default=ServeConfig.host, show_default=True, help="Interface to bind.")
+@click.option("--port", default=ServeConfig.port, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--workers", default=ServeConfig.workers, show_default=True,
+              type=click.IntRange(1, 64),
+              help="Worker processes.")
+@click.option("--model", default=None, type=click.Path(file_okay=False),
+              help="Model directory [default: $FFD_MODEL_DIR or var/models/default].")
+@click.option("--timeout", default=ServeConfig.timeout, show_default=True, type=int,
+              help="Seconds before a stuck worker is replaced.")
+def serve_command(host: str, port: int, workers: int, model: str | None, timeout: int) -> None:
+    """Serve the API with gunicorn (no preload; one torch thread per worker)."""
+    serve(ServeConfig(host, port, workers, model, timeout))
