@@ -1,0 +1,63 @@
+"""Typed training configuration: one dataclass, one comment per default.
+
+The CLI maps its options onto these fields one to one, the saved model stores them in
+its metadata, and ``ModelConfig.from_dict`` refuses unknown keys so a typo in a
+configuration never silently falls back to a default.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+#: Architectures ``models.registry`` can build.
+MODEL_NAMES = ("rgcn", "sage", "mlp")
+
+
+@dataclass
+class ModelConfig:
+    """What to build and how to train it."""
+
+    model: str = "rgcn"  # "rgcn" (relational GNN), "sage" (homogeneous GNN) or "mlp" (graph-blind)
+    hidden: int = 64  # width of every hidden layer
+    layers: int = 2  # graph convolutions (or hidden linear blocks for the MLP)
+    dropout: float = 0.2  # dropout after the input encoder and each block
+    epochs: int = 300  # upper bound; early stopping usually ends sooner
+    lr: float = 0.01  # AdamW learning rate
+    weight_decay: float = 5e-4  # AdamW weight decay
+    patience: int = 40  # epochs without a better validation macro-F1 before stopping
+    seed: int = 0  # seeds the split (when the data carries none) and the initial weights
+    val_fraction: float = 0.15  # share of labelled accounts for validation (no split given)
+    test_fraction: float = 0.15  # share of labelled accounts held out for testing
+    class_weights: bool = True  # weight the loss by inverse class frequency on train
+    calibrate: bool = True  # fit a temperature on validation so probabilities are honest
+    clip: float = 8.0  # clip standardised features to +-clip: unseen graphs have outliers
+
+    def __post_init__(self) -> None:
+        if self.model not in MODEL_NAMES:
+            raise ValueError(f"model must be one of {', '.join(MODEL_NAMES)}, got {self.model!r}")
+        for name in ("hidden", "layers", "epochs", "patience"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
+        if not 0.0 <= self.dropout < 1.0:
+            raise ValueError(f"dropout must be in [0, 1), got {self.dropout}")
+        if self.lr <= 0 or self.weight_decay < 0 or self.clip <= 0:
+            raise ValueError("lr and clip must be positive and weight_decay non-negative")
+        held_out = self.val_fraction + self.test_fraction
+        if not (0 < self.val_fraction < 1 and 0 <= self.test_fraction < 1 and held_out < 1):
+            raise ValueError(
+                f"val_fraction ({self.val_fraction}) and test_fraction ({self.test_fraction}) "
+                "must be shares that leave accounts to train on"
+            )
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any]) -> ModelConfig:
+        """Build from a mapping; unknown keys are an error, missing keys take defaults."""
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise ValueError(f"unknown ModelConfig keys: {', '.join(unknown)}")
+        return cls(**values)

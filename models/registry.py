@@ -1,0 +1,41 @@
+"""Model names -> classes, and the one function that builds a model from its arguments.
+
+The saved model stores ``(name, arguments)``; ``build_model`` rebuilds exactly that
+model, so loading never needs code from the checkpoint (no pickle).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from detector.features import FEATURE_GROUPS, FEATURE_NAMES
+from detector.tensors import NUM_RELATIONS
+from models.base import NodeClassifier
+from models.config import ModelConfig
+from models.mlp import MLP
+from models.rgcn import RGCN
+from models.sage import SAGE
+
+MODELS: dict[str, type[NodeClassifier]] = {"rgcn": RGCN, "sage": SAGE, "mlp": MLP}
+
+
+def build_model(name: str, arguments: dict[str, Any]) -> NodeClassifier:
+    """Build the model called ``name`` with its constructor ``arguments``."""
+    if name not in MODELS:
+        raise ValueError(f"unknown model {name!r}; known: {', '.join(MODELS)}")
+    return MODELS[name](**arguments)
+
+
+def model_arguments(config: ModelConfig, num_classes: int) -> dict[str, Any]:
+    """Constructor arguments for ``config.model`` on this code's feature table."""
+    args: dict[str, Any] = {
+        "in_channels": len(FEATURE_NAMES),
+        "hidden_channels": config.hidden,
+        "out_channels": num_classes,
+        "num_layers": config.layers,
+        "dropout": config.dropout,
+    }
+    if config.model == "rgcn":
+        args["groups"] = [list(g) for g in FEATURE_GROUPS.values()]
+        args["num_relations"] = NUM_RELATIONS
+    return args
