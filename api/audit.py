@@ -6,12 +6,13 @@ from flask import Blueprint, Response
 
 from api.auth import protect
 from api.body import read_graph
-from api.model import current_model
+from api.model import LoadedModel, current_model
 from api.params import int_param
 from api.problems import Problem
 from api.scoring import json_response, score
 from api.timing import stage
 from detector.audit import AuditConfig, audience, audit
+from detector.graph import AccountGraph
 
 bp = protect(Blueprint("audit", __name__))
 #: Most suspicious followers returned at most (the ``limit`` parameter's ceiling).
@@ -22,11 +23,21 @@ MAX_LIMIT = 1_000
 def audit_endpoint() -> Response:
     """Audit the audience of the graph's target."""
     limit = int_param("limit", AuditConfig.top, 0, MAX_LIMIT)
+    model = auditing_model()
+    return audit_response(read_graph(), model, limit)
+
+
+def auditing_model() -> LoadedModel:
+    """The current model, or a 503 problem when it cannot audit (no 'genuine' class)."""
     model = current_model()
     if "genuine" not in model.classes:
         raise Problem("model-unavailable", f"the loaded model's classes {model.classes} have no "
                       "'genuine' class, so it cannot audit an audience")
-    graph = read_graph()
+    return model
+
+
+def audit_response(graph: AccountGraph, model: LoadedModel, limit: int) -> Response:
+    """The ``/v1/audit`` answer for a validated graph (shared with the page's CSV upload)."""
     audience(graph)  # refuse a graph without target or followers before scoring it
     scored = score(graph, model)
     with stage("audit"):

@@ -72,9 +72,11 @@ def load_graph(path: str | os.PathLike, edges: str | os.PathLike | None = None) 
     return parse_graph(parse_json(raw))
 
 
-def load_csv(accounts: str | os.PathLike, edges: str | os.PathLike | None) -> AccountGraph:
+def load_csv(accounts: str | os.PathLike, edges: str | os.PathLike | None,
+             target: str | None = None, observed_at: float = float("nan")) -> AccountGraph:
     """The spreadsheet form: an accounts CSV (``id`` plus any contract fields) and an
-    edges CSV (``source,target,type[,at][,weight]``)."""
+    edges CSV (``source,target,type[,at][,weight]``); a CSV pair carries no ``target``
+    or ``observed_at``, so callers that know them pass them here."""
     try:
         text = {name: str for name in ("id", *TEXT_FIELDS)}  # user name 007 stays "007"
         acc = pd.read_csv(accounts, dtype=text, keep_default_na=True)
@@ -85,7 +87,7 @@ def load_csv(accounts: str | os.PathLike, edges: str | os.PathLike | None) -> Ac
         )
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
         raise MalformedInputError(f"not a readable CSV file: {exc}") from None
-    return graph_from_frames(acc, edge_frame)
+    return graph_from_frames(acc, edge_frame, target, observed_at)
 
 
 def _load_columnar(path: Path) -> AccountGraph:
