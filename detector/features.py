@@ -77,7 +77,9 @@ FEATURES: tuple[Feature, ...] = (
     Feature("log_follow_rate", "time", "Follows per day over the span of its timed follows."),
     Feature("sync_mean", "time", "Mean log count of others following the same target within an hour (lockstep, CopyCatch)."),
     Feature("sync_max", "time", "Largest such lockstep group it took part in."),
-    Feature("like_sync_mean", "time", "The same for likes: bought likes arrive in bursts too."),
+    Feature("like_sync_mean", "time",
+            "The same for interactions (likes, comments, shares, mentions): bought "
+            "engagement arrives in bursts too."),
     Feature("log_creation_batch", "time", "Accounts created within an hour of this one (vendor batches)."),
     Feature("interactions_per_follow", "time", "Interactions given per follow made."),
     Feature("engagement_rate", "time", "log interactions received minus log audience: engagement relative to audience."),
