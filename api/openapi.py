@@ -43,6 +43,12 @@ def _schemas() -> dict[str, Any]:
     scores = {"type": "object", "additionalProperties": _PROB,
               "description": "probability per class (the model's classes)"}
     share = _obj({"share": _PROB, "low": _PROB, "high": _PROB})
+    bins = {  # an arrival timeline: follows per bin from ``start``
+        "start": {"type": ["string", "null"]},
+        "bin_seconds": {"type": ["number", "null"]},
+        "follows": {"type": "array", "items": _INT},
+        "expected_suspicious": {"type": "array", "items": _NUM},
+    }
     return {
         "AccountGraph": {**graph, "description": f"An `{FORMAT}` document (docs/graph-format.md)."},
         "NodeLinkGraph": node_link,
@@ -87,12 +93,7 @@ def _schemas() -> dict[str, Any]:
                 "confidence": _NUM,
             }),
             "bursts": {"type": "array", "items": _ref("Burst")},
-            "timeline": _obj({
-                "start": {"type": ["string", "null"]},
-                "bin_seconds": {"type": ["number", "null"]},
-                "follows": {"type": "array", "items": _INT},
-                "expected_suspicious": {"type": "array", "items": _NUM},
-            }),
+            "timeline": _obj({**bins, "recent": _obj({"days": _NUM, **bins})}),
             "score_histogram": _obj({
                 "of": _STR, "edges": {"type": "array", "items": _NUM},
                 "counts": {"type": "array", "items": _INT},

@@ -47,6 +47,7 @@ class AuditConfig:
     burst_min_count: int = 10  # fewest follows in a reported burst
     burst_baseline_days: float = 7.0  # half-width of the local baseline window
     timeline_bins: int = 100  # at most this many bins in the arrival timeline
+    timeline_recent_days: float = 365.0  # span of the zoomed timeline, up to the last follow
     histogram_bins: int = 10  # bins of the suspicion histogram over [0, 1]
 
 
@@ -188,7 +189,7 @@ def audit(
         shares=shares,
         quality=quality,
         bursts=_bursts(who, proba, classes, config),
-        timeline=_timeline(who, suspicion, config.timeline_bins),
+        timeline=_timeline(who, suspicion, config.timeline_bins, config.timeline_recent_days),
         histogram=_histogram(suspicion[who.followers], config.histogram_bins),
         suspicious=_suspicious(graph, who, proba, classes, suspicion, config.top, features),
         warnings=warnings,
@@ -217,9 +218,20 @@ def _bursts(who: Audience, proba: np.ndarray, classes: tuple[str, ...],
     return out
 
 
-def _timeline(who: Audience, suspicion: np.ndarray, max_bins: int) -> dict[str, object]:
+def _timeline(who: Audience, suspicion: np.ndarray, max_bins: int,
+              recent_days: float) -> dict[str, object]:
+    """Arrivals over the whole history, plus ``recent``: the last ``recent_days`` in finer
+    bins, where a burst of hours still stands out against years of history."""
     timed = ~np.isnan(who.follow_at)
     at, src = who.follow_at[timed], who.follow_src[timed]
+    recent = at >= at.max() - recent_days * 86_400.0 if len(at) else np.zeros(0, dtype=bool)
+    return {**_binned(at, src, suspicion, max_bins),
+            "recent": {"days": recent_days,
+                       **_binned(at[recent], src[recent], suspicion, max_bins)}}
+
+
+def _binned(at: np.ndarray, src: np.ndarray, suspicion: np.ndarray,
+            max_bins: int) -> dict[str, object]:
     if len(at) == 0:
         return {"start": None, "bin_seconds": None, "follows": [], "expected_suspicious": []}
     start, width, counts = bin_counts(at, timeline_width(at, max_bins))
