@@ -19,16 +19,8 @@ bp = protect(Blueprint("audit", __name__))
 MAX_LIMIT = 1_000
 
 
-@bp.post("/v1/audit")
-def audit_endpoint() -> Response:
-    """Audit the audience of the graph's target."""
-    limit = int_param("limit", AuditConfig.top, 0, MAX_LIMIT)
-    model = auditing_model()
-    return audit_response(read_graph(), model, limit)
-
-
 def auditing_model() -> LoadedModel:
-    """The current model, or a 503 problem when it cannot audit (no 'genuine' class)."""
+    """The current model, if it can audit (it needs a ``genuine`` class); else 503."""
     model = current_model()
     if "genuine" not in model.classes:
         raise Problem("model-unavailable", f"the loaded model's classes {model.classes} have no "
@@ -37,7 +29,7 @@ def auditing_model() -> LoadedModel:
 
 
 def audit_response(graph: AccountGraph, model: LoadedModel, limit: int) -> Response:
-    """The ``/v1/audit`` answer for a validated graph (shared with the page's CSV upload)."""
+    """The audit answer for a validated ``graph`` (422 problem when it cannot be audited)."""
     audience(graph)  # refuse a graph without target or followers before scoring it
     scored = score(graph, model)
     with stage("audit"):
@@ -48,3 +40,11 @@ def audit_response(graph: AccountGraph, model: LoadedModel, limit: int) -> Respo
         **report.to_dict(),
         "warnings": [w.to_dict() for w in graph.warnings + report.warnings],
     })
+
+
+@bp.post("/v1/audit")
+def audit_endpoint() -> Response:
+    """Audit the audience of the graph's target."""
+    limit = int_param("limit", AuditConfig.top, 0, MAX_LIMIT)
+    model = auditing_model()
+    return audit_response(read_graph(), model, limit)

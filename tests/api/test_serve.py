@@ -1,0 +1,102 @@
+"""``ffd serve``: options, the printed example, and the real gunicorn server on loopback."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from api.serve import EXAMPLE, ServeConfig, curl_example, gunicorn_options
+from training.cli import main
+
+
+def test_options_never_preload():
+    options = gunicorn_options(ServeConfig(port=8123, workers=3))
+    assert options["bind"] == "127.0.0.1:8123"
+    assert options["workers"] == 3
+    assert options["preload_app"] is False
+
+
+def test_curl_example_posts_a_shipped_file(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)  # outside the repository: the path must be absolute
+    command = curl_example("0.0.0.0", 8000)
+    assert command.startswith("curl -s -X POST 'http://127.0.0.1:8000/v1/audit?limit=5'")
+    assert command.endswith(f"@{EXAMPLE}")
+    assert EXAMPLE.exists()
+
+
+def test_cli_help_lists_the_options(runner):
+    result = runner.invoke(main, ["serve", "--help"])
+    assert result.exit_code == 0
+    for option in ("--host", "--port", "--workers", "--model"):
+        assert option in result.output
+
+
+def test_cli_refuses_zero_workers(runner):
+    result = runner.invoke(main, ["serve", "--workers", "0"])
+    assert result.exit_code == 2
+    assert "--workers" in result.output
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str, data: bytes | None = None) -> tuple[int, dict, dict]:
+    request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, dict(response.headers), json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, dict(exc.headers), json.loads(exc.read())
+
+
+@pytest.mark.server
+@pytest.mark.slow
+def test_real_server_answers_the_example(model_dir: Path, tmp_path: Path):
+    port = _free_port()
+    log = (tmp_path / "server.log").open("w+")
+    env = {**os.environ, "FFD_MAX_ACCOUNTS": "5000"}
+    command = [sys.executable, "-c", "import sys; from training.cli import main; sys.exit(main())",
+               "serve", "--port", str(port), "--workers", "1", "--model", str(model_dir)]
+    server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env,
+                              start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            assert server.poll() is None, log.seek(0) or log.read()
+            try:
+                if _get(f"{base}/readyz")[0] == 200:
+                    break
+            except (urllib.error.URLError, ConnectionError):
+                pass
+            assert time.monotonic() < deadline, "server not ready in 90 s"
+            time.sleep(0.25)
+        status, headers, body = _get(f"{base}/v1/audit?limit=5", EXAMPLE.read_bytes())
+        assert status == 200
+        assert len(body["suspicious_followers"]) == 5
+        assert "model;dur=" in headers["Server-Timing"]
+        status, headers, body = _get(f"{base}/v1/predict", b"{not json")
+        assert status == 400 and headers["Content-Type"] == "application/problem+json"
+        log.seek(0)
+        assert curl_example("127.0.0.1", port) in log.read()
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait(timeout=10)
+        log.close()
