@@ -129,7 +129,10 @@ def wilson(share: float, n: int, confidence: float = 0.95) -> tuple[float, float
     denom = 1 + z * z / n
     centre = (share + z * z / (2 * n)) / denom
     half = z / denom * np.sqrt(share * (1 - share) / n + z * z / (4 * n * n))
-    return max(0.0, float(centre - half)), min(1.0, float(centre + half))
+    # At 0 and 1 the bound is exact; rounding would otherwise leave 1e-17 from it.
+    low = 0.0 if share <= 0 else max(0.0, float(centre - half))
+    high = 1.0 if share >= 1 else min(1.0, float(centre + half))
+    return low, high
 
 
 def audit(
