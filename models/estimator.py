@@ -113,9 +113,12 @@ class FollowerClassifier:
         return out
 
     def _describe(self, config: ModelConfig, graph: AccountGraph, split, metrics) -> dict:
+        now = datetime.now(UTC)
         return {
             "id": uuid.uuid4().hex,
-            "created_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            # Human-readable name of this training run, shown by the API.
+            "version": f"{config.model}-{now:%Y%m%d-%H%M%S}",
+            "created_at": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
             "model": {"name": config.model, "arguments": self.model_.arguments(),
                       "repr": repr(self.model_)},
             "classes": list(self.classes_),

@@ -51,3 +51,13 @@ def validate_command(path: str) -> None:
 from api.serve import serve_command  # noqa: E402
 
 main.add_command(serve_command)
+from training.default_model import default_model_command  # noqa: E402
+from training.evaluate import evaluate_command  # noqa: E402
+from training.score import score_command  # noqa: E402
+from training.train import train_command  # noqa: E402
+
+for _command in (train_command, evaluate_command, score_command, default_model_command):
+    main.add_command(_command)
+from training.simulator.cli import generate_command  # noqa: E402
+
+main.add_command(generate_command)

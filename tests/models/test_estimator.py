@@ -2,8 +2,8 @@
 
 import numpy as np
 import pytest
-from conftest import make_graph
 from sklearn.exceptions import NotFittedError
+from tiny_graphs import make_graph
 
 from detector.errors import DetectorError
 from detector.features import compute_features

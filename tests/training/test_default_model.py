@@ -1,0 +1,38 @@
+"""``ffd default-model``: keeps a usable model, replaces an unusable one."""
+
+from click.testing import CliRunner
+
+from models.config import ModelConfig
+from training import default_model
+from training.cli import main
+from training.train import train_model
+
+
+def test_a_usable_model_is_kept(graph_file, tmp_path):
+    out = tmp_path / "model"
+    train_model(graph_file, ModelConfig(model="mlp", hidden=8, epochs=3), out,
+                progress=False, log=lambda line: None)
+    before = (out / "model.json").read_bytes()
+    result = CliRunner().invoke(main, ["default-model", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "model ready" in result.output
+    assert (out / "model.json").read_bytes() == before
+
+
+def test_an_unusable_model_is_replaced_by_the_default_one(tmp_path, monkeypatch):
+    # A small default (the real one takes a few minutes) through the same code path.
+    monkeypatch.setattr(default_model, "DEFAULT_DATA",
+                        {"accounts": 400, "seed": 1, "difficulty": "realistic"})
+    monkeypatch.setattr(default_model, "DEFAULT_MODEL",
+                        {"model": "rgcn", "hidden": 8, "epochs": 3, "patience": 3})
+    out = tmp_path / "model"
+    out.mkdir()
+    (out / "model.json").write_text("{not json")
+    monkeypatch.setenv("FFD_MODEL_DIR", str(out))
+    result = CliRunner().invoke(main, ["default-model", "--no-progress"])
+    assert result.exit_code == 0, result.output
+    assert "holds no usable model" in result.output
+    from models.estimator import FollowerClassifier
+
+    clf = FollowerClassifier.load(out)
+    assert clf.metadata_["data"]["accounts"] == 400
