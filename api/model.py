@@ -16,6 +16,7 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,8 +72,13 @@ class ModelStore:
             self.error = str(exc)
             log.warning("no model loaded: %s", exc)
 
-    def load(self, directory: str | os.PathLike) -> LoadedModel:
+    def load(self, directory: str | os.PathLike,
+             check: Callable[[LoadedModel], None] | None = None) -> LoadedModel:
         """Load ``directory`` fully, then make it current; on failure keep the old one.
+
+        Args:
+            directory: the model directory.
+            check: called with the loaded model before the swap; raising refuses it.
 
         Raises:
             ModelFileError: the directory is missing or refused (the reason names the file).
@@ -83,6 +89,8 @@ class ModelStore:
             classifier = FollowerClassifier.load(directory)
             loaded = LoadedModel(classifier, os.fspath(directory),
                                  time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
+            if check is not None:
+                check(loaded)
             self.current, self.error = loaded, None
             log.info("model %s loaded from %s", loaded.info["id"], directory)
             return loaded

@@ -106,13 +106,22 @@ def _schemas() -> dict[str, Any]:
             "loaded_at": _STR, "metadata": {"type": "object"},
         }),
         "Status": _obj({"status": _STR}, additionalProperties=True),
+        "ReloadRequest": {"type": "object", "additionalProperties": False, "properties": {
+            "model_dir": {**_STR, "minLength": 1, "description": "model directory on the "
+                          "server; omitted (or no body): the configured FFD_MODEL_DIR"}}},
+        "ReloadResponse": _obj({
+            "status": _STR, "model": _ref("ModelRef"), "directory": _STR, "loaded_at": _STR,
+            "classes": {"type": "array", "items": _STR},
+            "previous": {"anyOf": [_ref("ModelRef"), {"type": "null"}]},
+            "warnings": {"type": "array", "items": _ref("Issue")},
+        }),
     }
 
 
-def _problems(*statuses: int) -> dict[str, Any]:
+def _problems(*statuses: int, omit: tuple[str, ...] = ("model-refused",)) -> dict[str, Any]:
     out = {}
     for status in statuses:
-        kinds = [k for k, v in KINDS.items() if v.status == status]
+        kinds = [k for k, v in KINDS.items() if v.status == status and k not in omit]
         out[str(status)] = {
             "description": "; ".join(f"`{k}`: {KINDS[k].description}" for k in kinds),
             "content": {PROBLEM_JSON: {"schema": _ref("Problem")}},
@@ -147,7 +156,8 @@ def build_spec(server_url: str | None = None) -> dict[str, Any]:
             "description": "Scores accounts of a posted account graph as genuine, bought or "
                            "mass followers, and audits an account's audience. Every error is "
                            "RFC 9457 problem details. The API key is needed only when the "
-                           "server is configured with one (FFD_API_KEY).",
+                           "server is configured with one (FFD_API_KEY); the admin endpoint needs "
+                           "its own key (FFD_ADMIN_KEY) and is disabled without one.",
         },
         "paths": {
             "/v1/predict": _scoring("Score every account of a graph", "PredictResponse", {
@@ -172,6 +182,16 @@ def build_spec(server_url: str | None = None) -> dict[str, Any]:
                         "content": {"application/json": {"schema": {"type": "object"}}}}}}},
             "/docs": {"get": {"summary": "Human-readable documentation", "responses": {
                 "200": {"description": "HTML page", "content": {"text/html": {"schema": _STR}}}}}},
+            "/v1/admin/reload": {"post": {
+                "summary": "Load, check and swap in a model directory (needs FFD_ADMIN_KEY; "
+                           "404 when none is configured)",
+                "security": [{"ApiKey": []}, {"Bearer": []}],
+                "requestBody": {"required": False, "content": {
+                    "application/json": {"schema": _ref("ReloadRequest")}}},
+                "responses": {**_ok("ReloadResponse", "the new model serves"),
+                              **_problems(400, 401, 404, 413, 415, 422, 500,
+                                          omit=("invalid-graph",))},
+            }},
         },
         "components": {
             "schemas": _schemas(),

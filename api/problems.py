@@ -51,6 +51,9 @@ KINDS: dict[str, Kind] = {
     "invalid-graph": Kind(422, "invalid account graph", "The JSON is well-formed but not a "
                           "valid account graph (or cannot be audited); `errors` names every "
                           "problem with its JSON path."),
+    "model-refused": Kind(422, "model directory refused", "The model directory named in a "
+                          "reload is missing, damaged or does not work (`detail` names the "
+                          "file); the previous model keeps serving."),
     "internal-error": Kind(500, "internal server error", "A bug on our side; the server "
                            "log has the details. Bad input never causes this."),
     "model-unavailable": Kind(503, "model not loaded", "The server has no usable model "

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import os
 import shlex
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -90,14 +92,24 @@ def gunicorn_options(config: ServeConfig) -> dict[str, Any]:
 
 
 def serve(config: ServeConfig) -> None:
-    """Run gunicorn until interrupted (SIGINT/SIGTERM stop it gracefully)."""
+    """Run gunicorn until interrupted (SIGINT/SIGTERM stop it gracefully).
+
+    The workers share one ``FFD_RELOAD_FILE`` in a temporary directory, through which
+    ``POST /v1/admin/reload`` reaches every worker (see ``api.admin``).
+    """
     if config.workers < 1:
         raise ValueError(f"workers must be at least 1, got {config.workers}")
     if config.model is not None:
         os.environ["FFD_MODEL_DIR"] = str(Path(config.model).resolve())
     for name in _THREAD_VARS:
         os.environ.setdefault(name, "1")
-    Server(gunicorn_options(config)).run()
+    master, shared = os.getpid(), tempfile.mkdtemp(prefix="ffd-serve-")
+    os.environ.setdefault("FFD_RELOAD_FILE", os.path.join(shared, "reload.json"))
+    try:
+        Server(gunicorn_options(config)).run()
+    finally:
+        if os.getpid() == master:  # workers leave through here too (SystemExit)
+            shutil.rmtree(shared, ignore_errors=True)
 
 
 @click.command("serve")
