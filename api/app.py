@@ -15,6 +15,7 @@ from typing import Any
 from flask import Flask
 
 from api import audit, docs, meta, page, predict, problems, timing
+from api.admin import init_app as init_admin
 from api.model import ModelStore
 
 DEFAULTS: dict[str, Any] = {
@@ -23,6 +24,8 @@ DEFAULTS: dict[str, Any] = {
     "MAX_ACCOUNTS": 100_000,  # most accounts per posted graph (413 beyond)
     "MAX_EDGES": 1_000_000,  # most edges per posted graph (413 beyond)
     "API_KEY": None,  # when set, /v1/predict and /v1/audit require it
+    "ADMIN_KEY": None,  # key of POST /v1/admin/reload; None: that endpoint is disabled (404)
+    "RELOAD_FILE": None,  # file carrying a reload to every worker (`ffd serve` sets one)
 }
 
 
@@ -42,4 +45,5 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     for module in (predict, audit, meta, docs, page):
         app.register_blueprint(module.bp)
     ModelStore(app)
+    init_admin(app)  # after the store: a published reload replaces the start model
     return app
