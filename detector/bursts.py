@@ -74,21 +74,20 @@ def find_bursts(
     if len(times) < min_count:
         return []
     start, width, counts = bin_counts(times, bin_seconds)
-    nb = len(counts)
-    half = max(1, int(round(baseline_days * 86_400.0 / width)))
-    threshold = alpha / nb
-    flagged = np.zeros(nb, dtype=bool)
+    rate = _LocalRate(counts, max(1, int(round(baseline_days * 86_400.0 / width))))
+    threshold = alpha / len(counts)
+    # Only bins with two or more follows can be flagged; the rate is needed only there.
+    candidates = np.flatnonzero(counts >= 2)
+    flagged = np.zeros(0, dtype=np.int64)
     for _ in range(3):
-        rate = _local_rate(counts, flagged, half)
-        now = (poisson_tail(counts, rate) < threshold) & (counts >= 2)
+        now = candidates[poisson_tail(counts[candidates], rate.at(candidates, flagged)) < threshold]
         if np.array_equal(now, flagged):
             break
         flagged = now
-    rate = _local_rate(counts, flagged, half)
     bursts = []
     for lo, hi in _runs(flagged):
         count = int(counts[lo:hi].sum())
-        expected = float(rate[lo:hi].sum())
+        expected = float(rate.at(np.arange(lo, hi), flagged).sum())
         if count < min_count:
             continue
         p = float(poisson_tail(np.array([count]), np.array([expected]))[0])
@@ -96,26 +95,40 @@ def find_bursts(
     return bursts
 
 
-def _local_rate(counts: np.ndarray, flagged: np.ndarray, half: int) -> np.ndarray:
-    """Mean count of the unflagged bins within ``half`` bins of each bin."""
-    kept = np.where(flagged, 0, counts).astype(np.float64)
-    used = (~flagged).astype(np.float64)
-    total = _window_sum(kept, half)
-    n = _window_sum(used, half)
-    return np.maximum(total / np.maximum(n, 1.0), MIN_RATE)
+class _LocalRate:
+    """Mean count of the unflagged bins within ``half`` bins of a bin, at chosen bins.
+
+    One cumulative sum over all bins, then the flagged bins (few) are subtracted with
+    binary searches: the cost is in the candidates, not in the (possibly many) bins.
+    """
+
+    def __init__(self, counts: np.ndarray, half: int) -> None:
+        self.counts = counts
+        self.half = half
+        self.cum = np.concatenate([[0], np.cumsum(counts)])
+
+    def at(self, index: np.ndarray, flagged: np.ndarray) -> np.ndarray:
+        lo = np.maximum(index - self.half, 0)
+        hi = np.minimum(index + self.half + 1, len(self.counts))
+        total = (self.cum[hi] - self.cum[lo]).astype(np.float64)
+        n = (hi - lo).astype(np.float64)
+        if len(flagged):
+            flagged_cum = np.concatenate([[0], np.cumsum(self.counts[flagged])])
+            a = np.searchsorted(flagged, lo, "left")
+            b = np.searchsorted(flagged, hi, "left")
+            total -= flagged_cum[b] - flagged_cum[a]
+            n -= b - a
+        return np.maximum(total / np.maximum(n, 1.0), MIN_RATE)
 
 
-def _window_sum(values: np.ndarray, half: int) -> np.ndarray:
-    cum = np.concatenate([[0.0], np.cumsum(values)])
-    idx = np.arange(len(values))
-    return cum[np.minimum(idx + half + 1, len(values))] - cum[np.maximum(idx - half, 0)]
-
-
-def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    """``[lo, hi)`` index ranges of the runs of True."""
-    edges = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
-    return list(zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist(),
-                    strict=True))
+def _runs(index: np.ndarray) -> list[tuple[int, int]]:
+    """``[lo, hi)`` ranges of consecutive values in the sorted ``index``."""
+    if len(index) == 0:
+        return []
+    breaks = np.flatnonzero(np.diff(index) > 1)
+    starts = np.concatenate([[index[0]], index[breaks + 1]])
+    ends = np.concatenate([index[breaks], [index[-1]]]) + 1
+    return list(zip(starts.tolist(), ends.tolist(), strict=True))
 
 
 def timeline_width(times: np.ndarray, max_bins: int) -> float:

@@ -58,20 +58,26 @@ class Signals:
     reciprocity: np.ndarray  # share of its follows that are mutual
 
     @classmethod
-    def from_graph(cls, graph: AccountGraph, features: np.ndarray | None = None) -> Signals:
-        """Collect the values; ``features`` (``compute_features(graph)``) is reused if given."""
+    def from_graph(cls, graph: AccountGraph, features: np.ndarray | None = None,
+                   rows: np.ndarray | None = None) -> Signals:
+        """Collect the values of the accounts at ``rows`` (default all), in that order.
+
+        ``features`` (``compute_features(graph)``) is reused if given; graph-wide values
+        such as batch sizes need the whole graph either way.
+        """
         x = compute_features(graph) if features is None else features
-        raw = lambda name: x[:, FEATURE_INDEX[name]].astype(np.float64)  # noqa: E731
+        pick = slice(None) if rows is None else np.asarray(rows, dtype=np.int64)
+        raw = lambda name: x[pick, FEATURE_INDEX[name]].astype(np.float64)  # noqa: E731
         a = graph.accounts
-        bio = a.texts["bio"]
+        bio = a.texts["bio"][pick]
         return cls(
-            followers=a.counts["followers_count"],
-            following=a.counts["following_count"],
-            posts=a.counts["posts_count"],
-            age_days=account_age_days(graph),
-            has_avatar=a.flags["has_avatar"],
+            followers=a.counts["followers_count"][pick],
+            following=a.counts["following_count"][pick],
+            posts=a.counts["posts_count"][pick],
+            age_days=account_age_days(graph)[pick],
+            has_avatar=a.flags["has_avatar"][pick],
             bio_empty=np.array([np.nan if b is None else float(b.strip() == "") for b in bio]),
-            verified=a.flags["verified"],
+            verified=a.flags["verified"][pick],
             trailing_digits=raw("name_trailing_digits"),
             batch=np.rint(np.expm1(raw("log_creation_batch"))),
             lockstep=np.rint(np.expm1(raw("sync_max"))),
@@ -84,7 +90,8 @@ class Signals:
 
 @dataclass(frozen=True)
 class Rule:
-    """One explainable signal: its strength for all accounts and its sentence for one."""
+    """One explainable signal: its strength for every account of a ``Signals`` and its
+    sentence for the one at a position."""
 
     name: str
     classes: tuple[str, ...]
@@ -220,12 +227,12 @@ def explain(
     unknown = set(labels) - set(LABELS)
     if unknown:
         raise ValueError(f"unknown class {sorted(unknown)[0]!r}; expected one of {LABELS}")
-    signals = Signals.from_graph(graph, features)
+    signals = Signals.from_graph(graph, features, rows)
     codes = np.array([LABELS.index(name) for name in labels])
-    score = rule_strengths(signals)[rows] * _SUPPORT[codes]
+    score = rule_strengths(signals) * _SUPPORT[codes]
     order = np.argsort(-score, axis=1, kind="stable")[:, :top]
     out = []
-    for r, (i, picks) in enumerate(zip(rows.tolist(), order.tolist(), strict=True)):
-        texts = [RULES[k].text(signals, i) for k in picks if score[r, k] >= MIN_STRENGTH]
+    for r, picks in enumerate(order.tolist()):
+        texts = [RULES[k].text(signals, r) for k in picks if score[r, k] >= MIN_STRENGTH]
         out.append(texts or [NO_SINGLE_SIGNAL])
     return out
