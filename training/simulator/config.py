@@ -116,6 +116,9 @@ class SimConfig:
             raise ValueError(
                 f"bought_share + mass_share = {self.bought_share + self.mass_share} exceeds 1"
             )
+        if self.class_sizes()[0] < 1:
+            raise ValueError("the shares leave no genuine account (customers and targets "
+                             "of bought and mass followers are genuine)")
         known = {f.name for f in fields(Behaviour)}
         unknown = sorted(set(self.behaviour) - known)
         if unknown:

@@ -63,8 +63,10 @@ def simulate(config: SimConfig, progress: Progress | None = None) -> AccountGrap
     genuine.interaction_edges(rng["interactions"], gen, src, dst, at, now, log)
     del src, dst, at
     say(f"genuine edges: {len(log):,}")
-    active = np.flatnonzero(~gen.lurker)
+    active = np.flatnonzero(~gen.lurker) if not gen.lurker.all() else np.arange(n_gen)
     reach = profiles.followers[:n_gen] + 1.0
+    if target is not None and n_gen > 1:  # its bought followers come from its own orders
+        reach[target] = 0.0
     customers = Picker(active, np.sqrt(reach[active]))
     sales = vendors.purchase_edges(rng["purchases"], bought, n_gen, customers, config, beh,
                                    now, log)

@@ -23,6 +23,8 @@ PEER_SHARE = 0.15  # follows aimed at other mass followers (follow-for-follow)
 
 def make_mass(rng: np.random.Generator, n: int, beh: Behaviour, now: float) -> Profiles:
     """Profiles of ``n`` mass followers."""
+    if n == 0:
+        return Profiles.empty()
     subtle = rng.random(n) < beh.subtle_mass_share
     following = counts(rng, beh.mass_following, 0.45, n, low=300, high=7_500)
     following[subtle] = counts(rng, 1_100, 0.3, int(subtle.sum()), low=300, high=1_499)

@@ -1,0 +1,77 @@
+"""Bought followers: purchase bursts, creation batches, camouflage, sold likes."""
+
+import numpy as np
+from sim_helpers import follows
+
+from detector.features import creation_batch_sizes, lockstep
+from detector.schema import EDGE_CODE, LABEL_CODE
+from training.simulator import SimConfig, simulate
+
+GENUINE, BOUGHT = LABEL_CODE["genuine"], LABEL_CODE["bought"]
+HOURS_6 = 6 * 3_600.0
+
+
+def test_purchases_arrive_as_bursts(realistic):
+    g = realistic
+    src, dst, at = follows(g)
+    label = g.accounts.label
+    n = g.num_accounts
+    every = np.ones(len(src), bool)
+    _, peak = lockstep(src, dst, at, every, n, window=HOURS_6)
+    # A typical bought account took part in a burst of 100+ follows of one customer
+    # within six hours; a typical genuine account never saw more than a handful.
+    assert np.median(peak[label == BOUGHT]) > np.log1p(100)
+    assert np.median(peak[label == GENUINE]) < np.log1p(5)
+    bought_in = np.bincount(dst[label[src] == BOUGHT], minlength=n)
+    customers = bought_in >= 50
+    assert 3 <= customers.sum() < 0.05 * n
+    assert (label[customers] != BOUGHT).all()
+
+
+def test_accounts_are_created_in_batches(realistic):
+    batch = creation_batch_sizes(realistic.accounts.created_at)
+    label = realistic.accounts.label
+    assert np.median(batch[label == BOUGHT]) >= 10
+    assert np.median(batch[label == GENUINE]) <= 2
+
+
+def test_camouflage_follows_popular_genuine_accounts(realistic):
+    src, dst, _ = follows(realistic)
+    label = realistic.accounts.label
+    followers = realistic.accounts.counts["followers_count"]
+    from_bought = label[src] == BOUGHT
+    to_genuine = from_bought & (label[dst] == GENUINE)
+    targets = np.unique(dst[to_genuine])
+    assert len(targets) > 50
+    assert np.nanmedian(followers[targets]) > 3 * np.nanmedian(followers[label == GENUINE])
+
+
+def test_sold_likes_arrive_in_bursts():
+    graph = simulate(SimConfig(accounts=3_000, seed=9, behaviour={"like_vendor_share": 1.0}))
+    e = graph.edges
+    label = graph.accounts.label
+    likes = (e.type == EDGE_CODE["like"]) & (label[e.src] == BOUGHT)
+    assert likes.sum() > 200
+    _, peak = lockstep(e.src, e.dst, e.at, likes, graph.num_accounts, window=HOURS_6)
+    liking = np.unique(e.src[likes])
+    assert np.median(peak[liking]) > np.log1p(30)
+
+
+def test_bought_accounts_are_rarely_followed_or_engaged_with(realistic):
+    src, dst, _ = follows(realistic)
+    label = realistic.accounts.label
+    followed = np.bincount(dst, minlength=realistic.num_accounts)
+    assert np.median(followed[label == BOUGHT]) <= 1
+    assert np.median(followed[label == GENUINE]) >= 2
+
+
+def test_hard_vendors_hide_better_but_still_burst():
+    hard = simulate(SimConfig(accounts=4_000, seed=8, difficulty="hard"))
+    label = hard.accounts.label
+    avatar = hard.accounts.flags["has_avatar"]
+    assert np.nanmean(avatar[label == BOUGHT]) > 0.7
+    src, dst, at = follows(hard)
+    _, peak = lockstep(src, dst, at, np.ones(len(src), bool), hard.num_accounts,
+                       window=HOURS_6)
+    assert np.median(peak[label == BOUGHT]) > np.log1p(15)
+    assert np.median(peak[label == GENUINE]) < np.log1p(5)
