@@ -12,6 +12,8 @@ from typing import Any
 
 #: Architectures ``models.registry`` can build.
 MODEL_NAMES = ("rgcn", "sage", "mlp")
+#: Feature groups of ``detector.features.FEATURES``.
+FEATURE_GROUP_NAMES = ("profile", "flags", "graph", "time")
 
 
 @dataclass
@@ -32,8 +34,15 @@ class ModelConfig:
     class_weights: bool = True  # weight the loss by inverse class frequency on train
     calibrate: bool = True  # fit a temperature on validation so probabilities are honest
     clip: float = 8.0  # clip standardised features to +-clip: unseen graphs have outliers
+    # Feature groups fed to the model; ("profile", "flags") makes a strictly graph-blind MLP.
+    feature_groups: tuple[str, ...] = FEATURE_GROUP_NAMES
 
     def __post_init__(self) -> None:
+        self.feature_groups = tuple(self.feature_groups)  # a JSON list comes back as a list
+        unknown = sorted(set(self.feature_groups) - set(FEATURE_GROUP_NAMES))
+        if unknown or not self.feature_groups:
+            raise ValueError(f"feature_groups must be a non-empty subset of "
+                             f"{', '.join(FEATURE_GROUP_NAMES)}, got {self.feature_groups}")
         if self.model not in MODEL_NAMES:
             raise ValueError(f"model must be one of {', '.join(MODEL_NAMES)}, got {self.model!r}")
         for name in ("hidden", "layers", "epochs", "patience"):

@@ -29,7 +29,7 @@ from models.calibration import expected_calibration_error, fit_temperature, soft
 from models.config import ModelConfig
 from models.fitting import fit_model, macro_f1
 from models.prep import Normaliser, data_fingerprint, library_versions, split_indices
-from models.registry import build_model, model_arguments
+from models.registry import build_model, feature_columns, model_arguments
 
 
 class FollowerClassifier:
@@ -65,7 +65,8 @@ class FollowerClassifier:
         local[present] = np.arange(len(present))
         y = local[label]  # -1 (unlabelled) maps through the last slot to -1
         split = split_indices(graph, config.val_fraction, config.test_fraction, config.seed)
-        features = compute_features(graph)
+        self.columns_ = feature_columns(config)
+        features = compute_features(graph)[:, self.columns_]
         self.normaliser_ = Normaliser.fit(features[split.train], config.clip)
         data = to_data(graph, self.normaliser_.transform(features))
         log(f"{graph.summary()}; classes {', '.join(self.classes_)}; "
@@ -156,7 +157,7 @@ class FollowerClassifier:
                              f"{len(FEATURE_NAMES)}), got {features.shape}")
         if graph.num_accounts == 0:
             return np.zeros((0, len(self.classes_)))
-        data = to_data(graph, self.normaliser_.transform(features))
+        data = to_data(graph, self.normaliser_.transform(features[:, self.columns_]))
         return softmax(self._logits(data), self.temperature_)
 
     def predict(self, graph: AccountGraph, features: np.ndarray | None = None) -> np.ndarray:
@@ -191,10 +192,13 @@ class FollowerClassifier:
                 f"{meta_file}: does not describe the saved weights ({exc})") from None
         if not set(classes) <= set(LABELS) or len(classes) != model.out_channels:
             raise ModelFileError(f"{meta_file}: classes {classes} do not fit the model")
-        if normaliser.mean.shape != (len(FEATURE_NAMES),):
-            raise ModelFileError(f"{meta_file}: normalisation has the wrong length")
+        columns = feature_columns(config)
+        if normaliser.mean.shape != columns.shape or model.in_channels != len(columns):
+            raise ModelFileError(f"{meta_file}: normalisation or model width does not match "
+                                 f"the {len(columns)} selected features")
         model.eval()
         self = cls(config)
+        self.columns_ = columns
         self.model_, self.normaliser_, self.classes_ = model, normaliser, classes
         self.temperature_ = float(metadata["temperature"])
         self.metadata_ = metadata

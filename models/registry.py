@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from detector.features import FEATURE_GROUPS, FEATURE_NAMES
+import numpy as np
+
+from detector.features import FEATURE_GROUPS
 from detector.tensors import NUM_RELATIONS
 from models.base import NodeClassifier
 from models.config import ModelConfig
@@ -26,16 +28,25 @@ def build_model(name: str, arguments: dict[str, Any]) -> NodeClassifier:
     return MODELS[name](**arguments)
 
 
+def feature_columns(config: ModelConfig) -> np.ndarray:
+    """Indices into ``FEATURE_NAMES`` of the groups ``config`` selects, in table order."""
+    return np.asarray(sorted(i for g in config.feature_groups for i in FEATURE_GROUPS[g]),
+                      dtype=np.int64)
+
+
 def model_arguments(config: ModelConfig, num_classes: int) -> dict[str, Any]:
-    """Constructor arguments for ``config.model`` on this code's feature table."""
+    """Constructor arguments for ``config.model`` on the selected feature columns."""
+    columns = feature_columns(config).tolist()
     args: dict[str, Any] = {
-        "in_channels": len(FEATURE_NAMES),
+        "in_channels": len(columns),
         "hidden_channels": config.hidden,
         "out_channels": num_classes,
         "num_layers": config.layers,
         "dropout": config.dropout,
     }
     if config.model == "rgcn":
-        args["groups"] = [list(g) for g in FEATURE_GROUPS.values()]
+        position = {column: k for k, column in enumerate(columns)}
+        args["groups"] = [[position[i] for i in FEATURE_GROUPS[g]]
+                          for g in FEATURE_GROUPS if g in config.feature_groups]
         args["num_relations"] = NUM_RELATIONS
     return args

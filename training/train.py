@@ -78,6 +78,9 @@ def summary(metrics: dict) -> str:
               help="Used only when the data carries no split.")
 @click.option("--test-fraction", type=float, default=0.15, show_default=True,
               help="Used only when the data carries no split.")
+@click.option("--feature-groups", default="profile,flags,graph,time", show_default=True,
+              callback=lambda ctx, param, value: tuple(v.strip() for v in value.split(",")),
+              help="Comma-separated feature groups; profile,flags is graph-blind.")
 @click.option("--no-class-weights", is_flag=True, help="Plain cross-entropy.")
 @click.option("--no-calibrate", is_flag=True, help="Skip temperature scaling.")
 @click.option("--progress/--no-progress", default=True, show_default=True)

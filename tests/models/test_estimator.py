@@ -99,3 +99,15 @@ def test_metadata_records_what_a_reader_needs(graph):
     assert meta["data"]["accounts"] == graph.num_accounts
     assert meta["metrics"]["val"]["ece_before"] >= 0
     assert len(meta["normalisation"]["mean"]) == len(meta["feature_names"])
+
+
+@pytest.mark.parametrize("model", ["rgcn", "mlp"])
+def test_a_subset_of_feature_groups_trains_and_round_trips(graph, tmp_path, model):
+    from detector.features import FEATURE_GROUPS
+
+    clf = _fit(graph, model, feature_groups=("profile", "flags"))
+    width = len(FEATURE_GROUPS["profile"]) + len(FEATURE_GROUPS["flags"])
+    assert clf.model_.in_channels == width
+    again = FollowerClassifier.load(clf.save(tmp_path / "m"))
+    assert again.config.feature_groups == ("profile", "flags")
+    assert np.array_equal(again.predict_proba(graph), clf.predict_proba(graph))
