@@ -33,9 +33,7 @@ from detector.schema import LABELS
 #: Reasons weaker than this are not shown.
 MIN_STRENGTH = 0.15
 #: Shown when no rule for the predicted class is strong enough.
-NO_SINGLE_SIGNAL = (
-    "no single profile or timing signal stands out; the score comes from its connections"
-)
+NO_SINGLE_SIGNAL = "no single profile or timing signal explains this score"
 
 
 @dataclass
