@@ -54,7 +54,8 @@ class Server(BaseApplication):
 
     def load_config(self) -> None:
         for key, value in self.options.items():
-            self.cfg.set(key, value)
+            if key in self.cfg.settings:  # settings newer than the installed gunicorn are skipped
+                self.cfg.set(key, value)
 
     def load(self):
         limit_threads()
@@ -88,6 +89,9 @@ def gunicorn_options(config: ServeConfig) -> dict[str, Any]:
         "preload_app": False,
         "accesslog": "-",
         "when_ready": when_ready,
+        # gunicorn 27's control socket is one fixed path per user: two servers (tests,
+        # benchmarks) would fight over it, and nothing here uses it.
+        "control_socket_disable": True,
     }
 
 
