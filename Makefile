@@ -7,7 +7,7 @@ MODEL_DIR ?= $(or $(FFD_MODEL_DIR),var/models/default)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: serve test lint model system-deps clean
+.PHONY: serve test lint model system-deps browser-deps clean
 
 # Reinstall only when the project's declared dependencies change.
 $(STAMP): pyproject.toml
@@ -23,8 +23,16 @@ model: $(STAMP)
 serve: model
 	$(VENV)/bin/ffd serve --host $(HOST) --port $(PORT) --model $(MODEL_DIR)
 
-test: $(STAMP)
+test: $(STAMP) browser-deps
 	$(PY) -m pytest -q
+
+# Debian's Chromium for tests/browser (Playwright drives it; it never downloads a browser).
+browser-deps:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -qq --no-install-recommends chromium; \
+	else echo "browser-deps: no /usr/bin/chromium and not root: browser tests will skip"; fi
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check detector models api training tests benchmarks

@@ -47,6 +47,8 @@ from detector.validate import parse_graph, parse_timestamp
 
 bp = Blueprint("page", __name__)
 EXAMPLES = Path(__file__).parent / "examples"
+#: The example selected when the page opens (the one ``ffd serve``'s curl example posts).
+DEFAULT_EXAMPLE = "audit-influencer.json"
 #: Suspicious followers the page asks for unless the analyst picks another number.
 PAGE_LIMIT = 100
 #: The page loads nothing from elsewhere; downloads are built as blob: URLs.
@@ -67,7 +69,8 @@ def examples() -> tuple[dict[str, object], ...]:
 def page() -> Response:
     """The audit page."""
     html = render_template(
-        "page.html", examples=examples(), needs_key=bool(current_app.config.get("API_KEY")),
+        "page.html", examples=examples(), default_example=DEFAULT_EXAMPLE,
+        needs_key=bool(current_app.config.get("API_KEY")),
         limit=PAGE_LIMIT, max_limit=MAX_LIMIT, max_bytes=int(current_app.config["MAX_BODY_BYTES"]),
         formula_text=QUALITY_FORMULA_TEXT, confidence=AuditConfig.confidence,
     )

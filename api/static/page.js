@@ -158,7 +158,14 @@ function renderShares(shares) {
 
 // ---- charts --------------------------------------------------------------------------
 
-const W = 720, H = 240, PAD = { l: 44, r: 12, t: 14, b: 34 };
+// Charts are drawn at the width they are shown at, so their text stays legible on a phone.
+const PAD = { l: 44, r: 12, t: 16, b: 34 };
+let W = 720, H = 240;
+
+function fit(box) {
+  W = Math.round(Math.max(300, Math.min(1100, box.clientWidth || 720)));
+  H = W < 520 ? 200 : 240;
+}
 
 function chart(title) {
   const svg = el("svg:svg", { viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": title });
@@ -168,7 +175,7 @@ function chart(title) {
 
 function yAxis(svg, max) {
   const y = (v) => H - PAD.b - (v / max) * (H - PAD.t - PAD.b);
-  for (const v of [0, max / 2, max]) {
+  for (const v of [0, Math.round(max / 2), max]) {
     svg.append(el("svg:line", { x1: PAD.l, x2: W - PAD.r, y1: y(v), y2: y(v), class: "grid" }));
     svg.append(el("svg:text", { x: PAD.l - 6, y: y(v) + 4, class: "tick end" }, int(Math.round(v))));
   }
@@ -186,6 +193,7 @@ function renderTimeline() {
   const range = document.querySelector("input[name=range]:checked").value;
   const t = range === "recent" && a.timeline.recent ? a.timeline.recent : a.timeline;
   const box = $("r-timeline");
+  fit(box);
   if (!t.follows.length) {
     box.replaceChildren(el("p", {}, "No follow of the target has a time, so there is no timeline."));
     $("r-timeline-caption").textContent = "";
@@ -195,12 +203,6 @@ function renderTimeline() {
   const svg = chart(`Follows of ${a.target} per ${binName(width)}`);
   const y = yAxis(svg, Math.max(1, ...t.follows));
   const x = (s) => PAD.l + ((s - start) / (end - start)) * (W - PAD.l - PAD.r);
-  const bursts = a.bursts.filter((b) => seconds(b.end) > start && seconds(b.start) < end);
-  bursts.forEach((b) => {
-    const x0 = x(Math.max(start, seconds(b.start))), x1 = x(Math.min(end, seconds(b.end)));
-    svg.append(el("svg:rect", { class: "burst", x: x0 - 2, y: PAD.t, width: Math.max(4, x1 - x0 + 4),
-      height: H - PAD.t - PAD.b }, el("svg:title", {}, burstText(b))));
-  });
   const bw = (W - PAD.l - PAD.r) / n;
   t.follows.forEach((count, i) => {
     if (!count) return;
@@ -212,6 +214,14 @@ function renderTimeline() {
     svg.append(el("svg:rect", { class: "suspicious", x: x(when) + bw * 0.1, y: y(sus),
       width: Math.max(1, bw * 0.8), height: y(0) - y(sus) }));
   });
+  // bursts last, translucent, so they stay visible over the bars they fall in
+  const bursts = a.bursts.filter((b) => seconds(b.end) > start && seconds(b.start) < end);
+  bursts.forEach((b) => {
+    const x0 = x(Math.max(start, seconds(b.start))), x1 = x(Math.min(end, seconds(b.end)));
+    const mid = (x0 + x1) / 2, half = Math.max(3, (x1 - x0) / 2);
+    svg.append(el("svg:rect", { class: "burst", x: mid - half, y: PAD.t, width: 2 * half,
+      height: H - PAD.t - PAD.b }, el("svg:title", {}, burstText(b))));
+  });
   for (const s of [start, start + (end - start) / 2, end]) {
     const anchor = s === start ? "start" : s === end ? "end" : "middle";
     svg.append(el("svg:text", { x: x(s), y: H - PAD.b + 18, class: `tick ${anchor}` }, dateLabel(s, width)));
@@ -219,8 +229,8 @@ function renderTimeline() {
   box.replaceChildren(svg, legend([["follows", "follows"], ["suspicious", "expected suspicious"],
     ["burst", "suspicious burst"]]));
   const total = t.follows.reduce((p, c) => p + c, 0);
-  $("r-timeline-caption").textContent = `${int(total)} timed follows per ${binName(width)}, ` +
-    `${dateLabel(start, width)} to ${dateLabel(end, width)}; ${bursts.length} of ` +
+  $("r-timeline-caption").textContent = `${int(total)} timed follows, counted per ` +
+    `${binName(width)}, ${dateLabel(start, width)} to ${dateLabel(end, width)}; ${bursts.length} of ` +
     `${a.bursts.length} suspicious bursts in this range.`;
 }
 
@@ -252,7 +262,8 @@ function renderBursts(bursts) {
   const head = el("tr", {}, ...["Start (UTC)", "End (UTC)", "Follows", "Expected", "Accounts",
     ...others.map(nameOf)].map((h) => el("th", { scope: "col" }, h)));
   const rows = bursts.map((b) => el("tr", {},
-    el("td", {}, b.start.replace("T", " ").slice(0, 16)), el("td", {}, b.end.replace("T", " ").slice(0, 16)),
+    el("td", { class: "when" }, b.start.replace("T", " ").slice(0, 16)),
+    el("td", { class: "when" }, b.end.replace("T", " ").slice(0, 16)),
     el("td", { class: "num" }, int(b.follows)), el("td", { class: "num" }, b.expected),
     el("td", { class: "num" }, int(b.accounts)),
     ...others.map((c) => el("td", { class: "num" }, pct(b.shares[c])))));
@@ -262,6 +273,7 @@ function renderBursts(bursts) {
 }
 
 function renderHistogram(h) {
+  fit($("r-histogram"));
   const svg = chart(`Followers by suspicion score (${h.of})`);
   const y = yAxis(svg, Math.max(1, ...h.counts));
   const x = (v) => PAD.l + v * (W - PAD.l - PAD.r);
@@ -374,4 +386,13 @@ document.addEventListener("DOMContentLoaded", () => {
     radio.addEventListener("change", renderTimeline);
   }
   $("problem").tabIndex = -1;
+  let pending = 0;
+  window.addEventListener("resize", () => {
+    clearTimeout(pending);
+    pending = setTimeout(() => {
+      if (!state.answer) return;
+      renderTimeline();
+      renderHistogram(state.answer.score_histogram);
+    }, 150);
+  });
 });
