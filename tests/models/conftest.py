@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from tiny_graphs import make_graph
+from .tiny_graphs import make_graph
 
 from detector.graph import AccountGraph
 

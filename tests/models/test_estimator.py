@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 from sklearn.exceptions import NotFittedError
-from tiny_graphs import make_graph
+from .tiny_graphs import make_graph
 
 from detector.errors import DetectorError
 from detector.features import compute_features

@@ -1,6 +1,6 @@
 import numpy as np
 import pytest
-from tiny_graphs import make_graph
+from .tiny_graphs import make_graph
 
 from detector.errors import DetectorError
 from models.prep import Normaliser, data_fingerprint, split_indices

@@ -1,7 +1,7 @@
 """Genuine accounts: reciprocity, communities, influencers, interactions along follows."""
 
 import numpy as np
-from sim_helpers import mutual
+from .sim_helpers import mutual
 
 from detector.schema import EDGE_CODE, INTERACTIONS, LABEL_CODE
 from training.simulator import SimConfig

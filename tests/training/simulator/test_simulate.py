@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from sim_helpers import class_median, follows
+from .sim_helpers import class_median, follows
 
 from detector.schema import FOLLOW, LABEL_CODE
 from training.simulator import SimConfig, simulate

@@ -1,7 +1,7 @@
 """Bought followers: purchase bursts, creation batches, camouflage, sold likes."""
 
 import numpy as np
-from sim_helpers import follows
+from .sim_helpers import follows
 
 from detector.features import creation_batch_sizes, lockstep
 from detector.schema import EDGE_CODE, LABEL_CODE
