@@ -5,7 +5,7 @@
 
 const NAMES = { genuine: "Genuine", bought: "Bought", mass_follow: "Mass followers" };
 const SVG = "http://www.w3.org/2000/svg";
-const state = { answer: null, source: null, sort: { key: "suspicion", dir: -1 } };
+const state = { answer: null, source: null, rows: [], sort: { key: "rank", dir: 1 } };
 
 const $ = (id) => document.getElementById(id);
 const nameOf = (cls) => NAMES[cls] || cls.replace(/_/g, " ");
@@ -40,9 +40,15 @@ async function run(label, source, request) {
   $("status").textContent = `Auditing ${label}…`;
   try {
     const response = await request();
-    const body = await response.json().catch(() => null);
-    if (!response.ok) return showProblem(body, response.status);
+    const raw = await response.text();
+    let body = null;
+    try { body = JSON.parse(raw); } catch { /* not JSON: a proxy's page, say */ }
+    if (!response.ok) {
+      $("report").hidden = true; // the report on screen belongs to another file
+      return showProblem(body, response.status);
+    }
     state.source = { label, ...source };
+    state.raw = raw; // downloaded as the server sent it
     $("status").textContent = `Audit of ${label} loaded.`;
     render(body);
   } catch (err) {
@@ -337,8 +343,11 @@ function drawRows() {
   $("r-table").tBodies[0].replaceChildren(...rows.map((f) => el("tr", { "data-id": f.id },
     ...cols.map((c) => {
       const v = c.value(f);
-      if (c.key === "reasons") return el("td", {}, el("ul", { class: "reasons" }, ...f.reasons.map((r) => el("li", {}, r))));
-      return el("td", { class: c.num ? "num" : "" }, typeof v === "number" && c.key !== "rank" ? v.toFixed(4) : v);
+      if (c.key === "reasons") {
+        return el("td", {}, el("ul", { class: "reasons" }, ...f.reasons.map((r) => el("li", {}, r))));
+      }
+      const shown = typeof v === "number" && c.key !== "rank" ? v.toFixed(4) : v;
+      return el("td", { class: c.num ? "num" : "" }, shown);
     }))));
   $("filter-count").textContent = `Showing ${rows.length} of ${state.rows.length}` +
     ` (of ${int(state.answer.followers_analysed)} followers)`;
@@ -373,7 +382,7 @@ document.addEventListener("DOMContentLoaded", () => {
       { method: "POST", body: form, headers: headers() }));
   });
   $("download-json").addEventListener("click", () => download(
-    new Blob([JSON.stringify(state.answer, null, 2)], { type: "application/json" }),
+    new Blob([state.raw], { type: "application/json" }),
     `audit-${state.answer.target}.json`));
   $("download-csv").addEventListener("click", () => downloadScores().catch((e) => showProblem(null, 0, String(e))));
   $("r-table").tHead.addEventListener("click", (ev) => {
