@@ -66,9 +66,22 @@ def _write(table, out: Path) -> None:
 @click.option("--data", required=True, help="Graph to score: a file, directory or data-set name.")
 @click.option("--out", required=True, type=click.Path(dir_okay=False),
               help="Output table: .csv or .parquet.")
-def score_command(model_dir: str, data: str, out: str) -> None:
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+              help="ray: score graph partitions as Ray tasks (pip install .[scale]).")
+@click.option("--address", default=None,
+              help="Ray cluster address (--engine ray) [default: start a local Ray instance].")
+@click.option("--partitions", type=click.IntRange(1), default=None,
+              help="Graph partitions (--engine ray) [default: one per CPU of the cluster].")
+def score_command(model_dir: str, data: str, out: str, engine: str, address: str | None,
+                  partitions: int | None) -> None:
     """Score every account of a graph; write id, label and class probabilities."""
-    table = score_graph(model_dir, data, out)
+    if engine == "ray":
+        from training.ray_score import RayConfig, score_graph_ray
+
+        table = score_graph_ray(model_dir, data, out, RayConfig(address, partitions),
+                                log=click.echo)
+    else:
+        table = score_graph(model_dir, data, out)
     counts = table["label"].value_counts()
     shares = ", ".join(f"{name} {counts.get(name, 0):,}" for name in table["label"].cat.categories)
     click.echo(f"scored {len(table):,} accounts ({shares}) -> {out}")
