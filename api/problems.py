@@ -99,7 +99,7 @@ def _from_http(exc: HTTPException) -> Response:
     kind = _HTTP_KINDS.get(exc.code or 500, f"http-{exc.code}")
     headers = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
     detail = exc.description or ""
-    if exc.code == 413:
+    if exc.code == 413 and request.max_content_length is not None:
         limit = request.max_content_length
         detail = f"the body is larger than the {limit:,} bytes this server accepts"
     elif exc.code == 404:

@@ -103,3 +103,13 @@ def test_shipped_examples_audit(client, name, matches):
     body = response.get_json()
     matches(body, "AuditResponse")
     assert body["followers_analysed"] > 300
+
+
+def test_node_link_target_in_graph_attributes(client, doc):
+    node_link = {"directed": True, "multigraph": True, "graph": {"target": doc["target"]},
+                 "nodes": doc["accounts"], "links": doc["edges"]}
+    a = post(client, node_link).get_json()
+    b = post(client, doc).get_json()
+    assert a["target"] == "star"
+    assert a["followers_analysed"] == b["followers_analysed"] == 45
+    assert a["shares"] == b["shares"]
