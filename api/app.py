@@ -23,6 +23,7 @@ DEFAULTS: dict[str, Any] = {
     "MAX_BODY_BYTES": 20 * 1024 * 1024,  # largest request body (413 beyond)
     "MAX_ACCOUNTS": 100_000,  # most accounts per posted graph (413 beyond)
     "MAX_EDGES": 1_000_000,  # most edges per posted graph (413 beyond)
+    "MAX_REQUEST_MEMORY": 1024**3,  # estimated bytes one request may use (413 beyond; api.budget)
     "API_KEY": None,  # when set, /v1/predict and /v1/audit require it
     "ADMIN_KEY": None,  # key of POST /v1/admin/reload; None: that endpoint is disabled (404)
     "RELOAD_FILE": None,  # file carrying a reload to every worker (`ffd serve` sets one)

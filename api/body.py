@@ -1,9 +1,10 @@
 """Request body -> validated ``AccountGraph``, refusing bad input before heavy work.
 
 Order of checks, cheapest first: content type (415), size (413, enforced by Flask's
-``MAX_CONTENT_LENGTH`` while reading), strict JSON with orjson (400), the account and
-edge counts against ``MAX_ACCOUNTS`` / ``MAX_EDGES`` (413, before any validation), then
-the full contract validation (422 naming every problem).
+``MAX_CONTENT_LENGTH`` while reading), the memory parsing would take (413, see
+``api.budget``), strict JSON with orjson (400), the account and edge counts against
+``MAX_ACCOUNTS`` / ``MAX_EDGES`` and the memory scoring would take (413, before any
+validation), then the full contract validation (422 naming every problem).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 
 from flask import current_app, request
 
+from api import budget
 from api.problems import Problem
 from api.timing import stage
 from detector.errors import Issue
@@ -35,9 +37,11 @@ def read_graph() -> AccountGraph:
                       f"expected Content-Type: application/json, got {shown}")
     with stage("read"):
         data = request.get_data(cache=False)
+    budget.check_parse(data)
     with stage("parse"):
         doc = parse_json(data)
     check_limits(doc)
+    budget.check_scoring(doc)
     with stage("validate"):
         return parse_graph(doc)
 
