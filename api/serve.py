@@ -80,6 +80,12 @@ def gunicorn_options(config: ServeConfig) -> dict[str, Any]:
         click.echo(f"ffd: serving on http://{config.host}:{config.port} "
                    f"({config.workers} workers); docs at /docs. Try:\n"
                    f"  {curl_example(config.host, config.port)}", err=True)
+        from models.paths import default_model_dir
+
+        model = default_model_dir()
+        if not (model / "model.json").exists():
+            click.echo(f"ffd: warning: no model at {model}; /readyz and the scoring endpoints "
+                       "answer 503 until one is there (train one: ffd default-model)", err=True)
 
     return {
         "bind": f"{config.host}:{config.port}",
