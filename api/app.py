@@ -38,7 +38,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.config.from_prefixed_env("FFD")
     else:
         app.config.from_mapping(config)
-    app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_BODY_BYTES"])
+    _check_limits(app.config)
+    app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_BODY_BYTES"]
     app.json.sort_keys = False
 
     problems.init_app(app)
@@ -48,3 +49,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     ModelStore(app)
     init_admin(app)  # after the store: a published reload replaces the start model
     return app
+
+
+def _check_limits(config: Mapping[str, Any]) -> None:
+    """Refuse to start with a limit that is not a positive integer (a typo in an
+    environment variable would otherwise turn every request into a 500)."""
+    for key in ("MAX_BODY_BYTES", "MAX_ACCOUNTS", "MAX_EDGES"):
+        value = config[key]
+        if type(value) is not int or value < 1:
+            raise ValueError(f"{key} (FFD_{key}) must be a positive integer, got {value!r}")

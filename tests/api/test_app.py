@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from api import DEFAULTS, create_app
 
 
@@ -46,3 +48,10 @@ def test_the_model_is_loaded_once_per_app(app, client, doc):
     client.post("/v1/predict", json=doc)
     client.post("/v1/audit", json=doc)
     assert store.current is first
+
+
+@pytest.mark.parametrize("value", ["lots", "0", "-5", "1.5", "true"])
+def test_a_bad_limit_stops_the_start(monkeypatch, model_dir, value):
+    monkeypatch.setenv("FFD_MAX_EDGES", value)
+    with pytest.raises(ValueError, match=r"MAX_EDGES \(FFD_MAX_EDGES\) must be a positive integer"):
+        create_app()
