@@ -146,8 +146,11 @@ def make_unique(rng: np.random.Generator, names: np.ndarray) -> np.ndarray:
     """Object array of names, case-insensitively unique. A taken name first gets an
     underscore or a "the"/"real" prefix, then digits, as people do when theirs is taken."""
     names = names.astype(f"<U{MAX_NAME}")
+    keys = _fold_hash(names)
     for attempt in range(10):
-        repeat = _repeats(names)
+        _, first = np.unique(keys, return_index=True)
+        repeat = np.ones(len(names), bool)
+        repeat[first] = False
         if not repeat.any():
             break
         k = int(repeat.sum())
@@ -158,23 +161,18 @@ def make_unique(rng: np.random.Generator, names: np.ndarray) -> np.ndarray:
             names[repeat] = np.char.add(np.where(rng.random(k) < 0.5, "the", "real"), stem)
         else:
             names[repeat] = np.char.add(stem, _digits(rng, 2, 4, k))
+        keys[repeat] = _fold_hash(names[repeat])
     return names.astype(object)
 
 
-def _repeats(names: np.ndarray) -> np.ndarray:
-    """True for every name whose lower-case form occurred earlier in the array.
-
-    Names are hashed from their code points (A-Z folded to a-z) into one int64 each, so
-    a million names are compared without sorting strings.
-    """
-    codes = np.ascontiguousarray(names).view(np.uint32).reshape(len(names), -1)
+def _fold_hash(names: np.ndarray) -> np.ndarray:
+    """One int64 per name from its code points with A-Z folded to a-z, so a million
+    names are compared case-insensitively without sorting strings."""
+    codes = np.ascontiguousarray(names, dtype=f"<U{MAX_NAME}").view(np.uint32)
+    codes = codes.reshape(len(names), MAX_NAME)
     codes = np.where((codes >= 65) & (codes <= 90), codes + 32, codes).astype(np.uint64)
-    mix = np.random.default_rng(0x5EED).integers(1, 2**63, codes.shape[1], dtype=np.uint64)
-    key = (codes * mix).sum(axis=1, dtype=np.uint64).view(np.int64)
-    _, first = np.unique(key, return_index=True)
-    repeat = np.ones(len(names), bool)
-    repeat[first] = False
-    return repeat
+    mix = np.random.default_rng(0x5EED).integers(1, 2**63, MAX_NAME, dtype=np.uint64)
+    return (codes * mix).sum(axis=1, dtype=np.uint64).view(np.int64)
 
 
 def genuine_bios(rng: np.random.Generator, n: int, present: np.ndarray) -> np.ndarray:
