@@ -1,0 +1,198 @@
+"""The account features of ``detector.features``, written the straightforward way with
+networkx: one Python pass per account over its edges in a ``MultiDiGraph``.
+
+This is the obvious alternative the benchmark compares our vectorised code with
+(``benchmarks.perf.features``). It must give the same numbers (``np.allclose``), so it
+follows every definition of ``detector.features`` exactly, including its edge cases:
+missing values give 0 plus a ``*_missing`` flag, lockstep windows include both ends,
+reciprocity counts every follow edge whose reverse follow exists.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections import defaultdict
+
+import networkx as nx
+import numpy as np
+
+from detector.features import (
+    BATCH_WINDOW,
+    DAY,
+    FEATURE_NAMES,
+    MASS_FOLLOW_THRESHOLD,
+    SYNC_WINDOW,
+)
+from detector.graph import AccountGraph
+from detector.schema import FOLLOW, INTERACTIONS, UNFOLLOW
+
+_COUNTS = ("followers_count", "following_count", "posts_count", "likes_count",
+           "listed_count", "username_length")
+
+
+def to_networkx(graph: AccountGraph) -> nx.MultiDiGraph:
+    """The graph as a ``MultiDiGraph``: node attributes are the account fields (``None``
+    when missing), edge attributes ``type``, ``at`` (``None`` when missing) and ``weight``."""
+    a, e = graph.accounts, graph.edges
+    g = nx.MultiDiGraph(observed_at=None if math.isnan(graph.observed_at) else graph.observed_at)
+    columns = {name: a.counts[name].tolist() for name in _COUNTS}
+    columns.update({name: a.flags[name].tolist() for name in a.flags})
+    columns.update({name: a.texts[name].tolist() for name in a.texts})
+    columns["created_at"] = a.created_at.tolist()
+    for i in range(graph.num_accounts):
+        attrs = {}
+        for name, values in columns.items():
+            v = values[i]
+            attrs[name] = None if isinstance(v, float) and math.isnan(v) else v
+        g.add_node(i, **attrs)
+    for s, d, t, at, w in zip(e.src.tolist(), e.dst.tolist(), e.type.tolist(), e.at.tolist(),
+                              e.weight.tolist(), strict=True):
+        g.add_edge(s, d, type=t, at=None if math.isnan(at) else at, weight=w)
+    return g
+
+
+def nx_features(g: nx.MultiDiGraph) -> np.ndarray:
+    """Features of every node of ``g`` (nodes ``0..N-1``), shape ``[N, F]``, float32."""
+    now = _reference_time(g)
+    sync = _lockstep(g, lambda t: t == FOLLOW)
+    like_sync = _lockstep(g, lambda t: t in INTERACTIONS)
+    batch = _creation_batches(g)
+    rows = []
+    for u in range(g.number_of_nodes()):
+        values = {**_profile(g.nodes[u], now), **_graph(g, u), **_time(g, u, g.nodes[u])}
+        values["sync_mean"], values["sync_max"] = sync.get(u, (0.0, 0.0))
+        values["like_sync_mean"] = like_sync.get(u, (0.0, 0.0))[0]
+        values["log_creation_batch"] = math.log1p(batch.get(u, 0))
+        rows.append([_finite(values[name]) for name in FEATURE_NAMES])
+    return np.array(rows, dtype=np.float64).reshape(-1, len(FEATURE_NAMES)).astype(np.float32)
+
+
+def _finite(value: float) -> float:
+    value = float(value)
+    return value if math.isfinite(value) else 0.0
+
+
+def _log(value: float | None) -> float:
+    return math.log1p(max(value, 0.0)) if value is not None else 0.0
+
+
+def _reference_time(g: nx.MultiDiGraph) -> float | None:
+    if g.graph.get("observed_at") is not None:
+        return g.graph["observed_at"]
+    stamps = [t for _, t in g.nodes(data="created_at") if t is not None]
+    stamps += [t for _, _, t in g.edges(data="at") if t is not None]
+    return max(stamps) if stamps else None
+
+
+def _profile(node: dict, now: float | None) -> dict[str, float]:
+    out = {}
+    for short in ("followers", "following", "posts", "likes", "listed"):
+        value = node[f"{short}_count"]
+        out[f"log_{short}"] = _log(value)
+        out[f"{short}_missing"] = value is None
+    both = node["followers_count"] is not None and node["following_count"] is not None
+    out["follow_ratio"] = out["log_followers"] - out["log_following"] if both else 0.0
+    out["mass_following"] = (node["following_count"] or 0) > MASS_FOLLOW_THRESHOLD
+    age = None
+    if node["created_at"] is not None and now is not None:
+        age = max((now - node["created_at"]) / DAY, 0.0)
+    out["log_age_days"] = _log(age)
+    out["age_missing"] = age is None
+    posts = node["posts_count"]
+    out["log_posts_per_day"] = 0.0 if posts is None else _log(posts / max(age or 1.0, 1.0))
+    for flag in ("has_avatar", "verified", "private"):
+        out[flag] = node[flag] or 0.0
+        out[f"{flag.removeprefix('has_')}_missing"] = node[flag] is None
+    bio = node["bio"]
+    out["bio_missing"] = bio is None
+    out["log_bio_length"] = math.log1p(len(bio) if bio is not None else 0)
+    name = node["username"]
+    length = len(name) if name is not None else (node["username_length"] or 0)
+    digits = sum(ch.isdigit() for ch in name) if name else 0
+    out["name_length"] = length
+    out["name_digits"] = digits
+    out["name_trailing_digits"] = len(name) - len(name.rstrip("0123456789")) if name else 0
+    out["name_digit_share"] = digits / max(length, 1.0)
+    out["name_missing"] = name is None and node["username_length"] is None
+    return out
+
+
+def _graph(g: nx.MultiDiGraph, u: int) -> dict[str, float]:
+    f_out = f_in = unf_out = unf_in = mutual_out = mutual_in = 0
+    given = received = 0.0
+    for _, v, d in g.out_edges(u, data=True):
+        if d["type"] == FOLLOW:
+            f_out += 1
+            mutual_out += _follows(g, v, u)
+        elif d["type"] == UNFOLLOW:
+            unf_out += 1
+        elif d["type"] in INTERACTIONS:
+            given += d["weight"]
+    for v, _, d in g.in_edges(u, data=True):
+        if d["type"] == FOLLOW:
+            f_in += 1
+            mutual_in += _follows(g, u, v)
+        elif d["type"] == UNFOLLOW:
+            unf_in += 1
+        elif d["type"] in INTERACTIONS:
+            received += d["weight"]
+    return {
+        "log_follow_out": math.log1p(f_out),
+        "log_follow_in": math.log1p(f_in),
+        "log_unfollow_out": math.log1p(unf_out),
+        "log_unfollow_in": math.log1p(unf_in),
+        "log_interact_out": math.log1p(given),
+        "log_interact_in": math.log1p(received),
+        "isolated": g.degree(u) == 0,
+        "reciprocity_out": mutual_out / max(f_out, 1),
+        "reciprocity_in": mutual_in / max(f_in, 1),
+    }
+
+
+def _follows(g: nx.MultiDiGraph, u: int, v: int) -> bool:
+    """Whether ``u`` follows ``v`` (any follow edge u -> v)."""
+    return any(d["type"] == FOLLOW for d in g.get_edge_data(u, v, default={}).values())
+
+
+def _time(g: nx.MultiDiGraph, u: int, node: dict) -> dict[str, float]:
+    follows = [d for _, _, d in g.out_edges(u, data=True) if d["type"] == FOLLOW]
+    unfollows = sum(1 for _, _, d in g.out_edges(u, data=True) if d["type"] == UNFOLLOW)
+    given = sum(d["weight"] for _, _, d in g.out_edges(u, data=True) if d["type"] in INTERACTIONS)
+    received = sum(d["weight"] for _, _, d in g.in_edges(u, data=True)
+                   if d["type"] in INTERACTIONS)
+    followers_in = sum(1 for _, _, d in g.in_edges(u, data=True) if d["type"] == FOLLOW)
+    times = [d["at"] for d in follows if d["at"] is not None]
+    rate = 0.0
+    if len(times) >= 2:
+        rate = len(times) / max((max(times) - min(times)) / DAY, 1.0)
+    audience = max(node["followers_count"] or 0.0, followers_in)
+    return {
+        "churn": min(unfollows / max(len(follows), 1), 1.0),
+        "log_follow_rate": math.log1p(rate),
+        "interactions_per_follow": math.log1p(given / max(len(follows), 1)),
+        "engagement_rate": math.log1p(received) - math.log1p(audience),
+    }
+
+
+def _lockstep(g: nx.MultiDiGraph, selected) -> dict[int, tuple[float, float]]:
+    """Per source: mean and max of log(1 + others acting on the same target within the
+    window, ends included), over its timed edges of the selected types."""
+    values: dict[int, list[float]] = defaultdict(list)
+    for v in g.nodes:
+        timed = sorted((d["at"], u) for u, _, d in g.in_edges(v, data=True)
+                       if selected(d["type"]) and d["at"] is not None)
+        times = [t for t, _ in timed]
+        for t, u in timed:
+            others = (bisect.bisect_right(times, t + SYNC_WINDOW)
+                      - bisect.bisect_left(times, t - SYNC_WINDOW) - 1)
+            values[u].append(math.log1p(others))
+    return {u: (sum(v) / len(v), max(v)) for u, v in values.items()}
+
+
+def _creation_batches(g: nx.MultiDiGraph) -> dict[int, int]:
+    """Per account: other accounts created within the batch window (ends included)."""
+    created = {u: t for u, t in g.nodes(data="created_at") if t is not None}
+    times = sorted(created.values())
+    return {u: bisect.bisect_right(times, t + BATCH_WINDOW)
+            - bisect.bisect_left(times, t - BATCH_WINDOW) - 1 for u, t in created.items()}

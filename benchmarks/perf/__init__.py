@@ -1,0 +1,1 @@
+"""The performance harness behind ``python -m benchmarks.run`` (docs/performance.md)."""

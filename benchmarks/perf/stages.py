@@ -1,0 +1,148 @@
+"""Per-stage timings of the two hot paths, runnable against any checkout of the project.
+
+    python benchmarks/perf/stages.py score ROOT MODEL GRAPH_DIR OUT [--profile FILE]
+    python benchmarks/perf/stages.py audit ROOT MODEL DOCUMENT REQUESTS [--profile FILE]
+
+``ROOT`` is the source tree to import (``detector``, ``models``, ``api``): the current
+one, or an older commit unpacked by ``benchmarks.perf.baseline`` to measure "before".
+So this file imports nothing from ``benchmarks`` and only long-standing project APIs.
+
+- ``score``: the ``ffd score`` path split into read (Parquet), validate (contract checks,
+  ``graph_from_frames``), features, model (normalise, tensors, forward pass) and write.
+- ``audit``: ``POST /v1/audit`` through Flask's test client, in-process (one torch thread,
+  as in a gunicorn worker); the stages are the server's own ``Server-Timing`` header.
+
+The result is one line ``@@result {json}``; ``--profile`` also writes a pyinstrument
+profile (text) of the run.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+
+def _emit(value: object) -> None:
+    print("@@result " + json.dumps(value), flush=True)
+
+
+@contextmanager
+def _profiled(path: str | None):
+    if path is None:
+        yield
+        return
+    from pyinstrument import Profiler
+
+    profiler = Profiler(interval=0.002)
+    profiler.start()
+    try:
+        yield
+    finally:
+        profiler.stop()
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        Path(path).write_text(profiler.output_text(unicode=False, color=False, show_all=False))
+
+
+def score(model: str, graph_dir: str, out: str, profile: str | None) -> dict:
+    import numpy as np
+    import pandas as pd
+
+    from detector.features import compute_features
+    from detector.frames import graph_from_frames
+    from detector.validate import parse_timestamp
+    from models.estimator import FollowerClassifier
+
+    times: dict[str, float] = {}
+    classifier = FollowerClassifier.load(model)
+    path = Path(graph_dir)
+    with _profiled(profile):
+        clock = time.perf_counter()
+        meta = json.loads((path / "graph.json").read_text())
+        accounts = pd.read_parquet(path / "accounts.parquet")
+        edges = pd.read_parquet(path / "edges.parquet")
+        times["read"] = time.perf_counter() - clock
+
+        clock = time.perf_counter()
+        observed = parse_timestamp(meta.get("observed_at"))
+        graph = graph_from_frames(accounts, edges, meta.get("target"),
+                                  float("nan") if observed is None else observed)
+        del accounts, edges
+        times["validate"] = time.perf_counter() - clock
+
+        clock = time.perf_counter()
+        x = compute_features(graph)
+        times["features"] = time.perf_counter() - clock
+
+        clock = time.perf_counter()
+        proba = classifier.predict_proba(graph, features=x)
+        times["model"] = time.perf_counter() - clock
+
+        clock = time.perf_counter()
+        classes = list(classifier.classes_)
+        table = pd.DataFrame({"id": graph.ids.astype(str), "label": pd.Categorical.from_codes(
+            proba.argmax(axis=1), categories=classes)})
+        for c, name in enumerate(classes):
+            table[f"p_{name}"] = proba[:, c]
+        table.to_parquet(out, index=False)
+        times["write"] = time.perf_counter() - clock
+    return {"accounts": graph.num_accounts, "edges": graph.num_edges,
+            "stages": {k: round(v, 3) for k, v in times.items()},
+            "total": round(sum(times.values()), 3),
+            "checksum": float(np.round(proba[:, 0].sum(), 3))}
+
+
+def audit(model: str, document: str, requests: int, profile: str | None) -> dict:
+    import torch
+
+    torch.set_num_threads(1)  # as in each gunicorn worker (api.serve.limit_threads)
+    from api.app import DEFAULTS, create_app
+
+    app = create_app({**DEFAULTS, "MODEL_DIR": model, "MAX_BODY_BYTES": 200 * 2**20})
+    client = app.test_client()
+    body = Path(document).read_bytes()
+    timings: dict[str, list[float]] = {}
+    wall = []
+    for i in range(requests + 2):  # two warm-up requests
+        with _profiled(profile if i == requests + 1 else None):
+            clock = time.perf_counter()
+            response = client.post("/v1/audit?limit=20", data=body,
+                                   content_type="application/json")
+            elapsed = time.perf_counter() - clock
+        if response.status_code != 200:
+            raise SystemExit(f"audit answered {response.status_code}: {response.data[:500]!r}")
+        if i < 2:
+            continue
+        wall.append(elapsed * 1000)
+        for part in response.headers.get("Server-Timing", "").split(","):
+            name, _, dur = part.strip().partition(";dur=")
+            if dur:
+                timings.setdefault(name, []).append(float(dur))
+    doc = json.loads(body)
+    return {"accounts": len(doc["accounts"]), "edges": len(doc.get("edges", [])),
+            "requests": requests, "body_bytes": len(body),
+            "stages_ms": {k: round(statistics.median(v), 2) for k, v in timings.items()},
+            "wall_ms_p50": round(statistics.median(wall), 2)}
+
+
+def main(argv: list[str]) -> None:
+    profile = None
+    if "--profile" in argv:
+        at = argv.index("--profile")
+        profile = argv[at + 1]
+        argv = argv[:at] + argv[at + 2:]
+    kind, root, *rest = argv
+    sys.path.insert(0, str(Path(root).resolve()))
+    if kind == "score":
+        _emit(score(rest[0], rest[1], rest[2], profile))
+    elif kind == "audit":
+        _emit(audit(rest[0], rest[1], int(rest[2]), profile))
+    else:
+        raise SystemExit(f"unknown kind {kind!r}: score or audit")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

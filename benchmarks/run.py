@@ -1,0 +1,142 @@
+"""``python -m benchmarks.run --scale 1m``: measure everything docs/performance.md reports.
+
+Sections (``--only`` picks some; results of the others are kept from the last run, so a
+section can be re-measured alone when the machine is quiet):
+
+- ``simulator``: accounts/s and peak memory of the simulator.
+- ``features``: our vectorised features against a networkx version, same process.
+- ``scoring``: the ``ffd score`` command end to end, and its per-stage split.
+- ``training``: seconds per epoch and in total (default model; a large graph).
+- ``api``: audit latency and throughput against the real gunicorn server.
+- ``hotpath``: before/after of the hot-path work (audit of 1,000 accounts, scoring),
+  the "before" being ``benchmarks.perf.baseline.BASELINE`` run in the same conditions,
+  with pyinstrument profiles of the current code in docs/profiles/.
+
+Results go to docs/performance.json; docs/performance.md is rendered from it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+
+from benchmarks.perf.common import ROOT, load_average, machine
+
+JSON_PATH = ROOT / "docs" / "performance.json"
+MD_PATH = ROOT / "docs" / "performance.md"
+SECTIONS = ("simulator", "features", "scoring", "training", "api", "hotpath")
+
+
+@dataclass(frozen=True)
+class Scale:
+    """Sizes and repeats of one run of the harness."""
+
+    name: str
+    simulator: list[int]  # accounts per simulator run
+    sim_repeats: int
+    features: int  # accounts of the features comparison (about 10 edges each)
+    feature_repeats: int
+    nx_repeats: int
+    scoring: list[int]  # accounts per ffd score run
+    score_repeats: int
+    train_large: int  # accounts of the large training run
+    train_epochs: int  # epochs of the large training run
+    default_epochs: int | None  # None: train the default model as configured
+    api: list[int]  # accounts per audit
+    api_requests: dict[int, int]  # most requests per audit size
+    api_seconds: float  # longest load run per audit size
+    api_clients: int
+    hotpath_score: int  # accounts of the scoring before/after
+    audit_requests: int = 30  # in-process audits per before/after measurement
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+SCALES = {
+    "small": Scale("small", [10_000, 100_000], 1, 10_000, 3, 1, [10_000, 100_000], 2,
+                   100_000, 2, 5, [100, 1_000], {100: 200, 1_000: 100}, 10.0, 4, 100_000, 10),
+    "1m": Scale("1m", [100_000, 1_000_000], 3, 100_000, 3, 1, [10_000, 100_000, 1_000_000], 3,
+                1_000_000, 2, None, [100, 1_000, 10_000],
+                {100: 600, 1_000: 400, 10_000: 40}, 20.0, 4, 1_000_000),
+}
+
+
+def run_section(name: str, scale: Scale) -> Any:
+    """Measure one section and return its JSON-ready result."""
+    from benchmarks.perf import api_speed, feature_speed, score_speed, sim_speed, train_speed
+    from benchmarks.perf.data import model_dir
+
+    if name == "simulator":
+        return sim_speed.measure(scale.simulator, scale.sim_repeats)
+    if name == "features":
+        return feature_speed.measure(scale.features, scale.feature_repeats, scale.nx_repeats)
+    if name == "scoring":
+        return score_speed.measure(scale.scoring, scale.score_repeats, model_dir())
+    if name == "training":
+        return {"default": train_speed.measure(None, scale.default_epochs),
+                "large": train_speed.measure(scale.train_large, scale.train_epochs)}
+    if name == "api":
+        return api_speed.measure(model_dir(), scale.api, scale.api_clients, scale.api_requests,
+                                 scale.api_seconds)
+    if name == "hotpath":
+        from benchmarks.perf.hotpath import measure
+
+        return measure(model_dir(), scale.hotpath_score, scale.audit_requests)
+    raise ValueError(f"unknown section {name!r}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", choices=sorted(SCALES), default="small")
+    parser.add_argument("--only", nargs="+", choices=SECTIONS, default=list(SECTIONS))
+    parser.add_argument("--fresh", action="store_true",
+                        help="Forget results of sections not measured in this run.")
+    args = parser.parse_args(argv)
+    scale = SCALES[args.scale]
+    command = "python -m benchmarks.run " + shlex.join(argv if argv is not None else sys.argv[1:])
+    report = {} if args.fresh or not JSON_PATH.exists() else orjson.loads(JSON_PATH.read_bytes())
+    report.setdefault("sections", {})
+    report["machine"] = machine()
+    for name in args.only:
+        before = load_average()
+        print(f"[{_now()}] {name} (scale {scale.name}; load average {before})", flush=True)
+        start = time.perf_counter()
+        result = run_section(name, scale)
+        report["sections"][name] = {
+            "scale": scale.name,
+            "measured_at": _now(),
+            "seconds": round(time.perf_counter() - start, 1),
+            "load_before": before,
+            "load_after": load_average(),
+            "command": command,
+            "result": result,
+        }
+        _save(report)  # a crash later keeps what was measured
+        print(orjson.dumps(result, option=orjson.OPT_INDENT_2).decode(), flush=True)
+    report["generated_at"] = _now()
+    _save(report)
+    print(f"wrote {JSON_PATH.relative_to(ROOT)} and {MD_PATH.relative_to(ROOT)}")
+    return 0
+
+
+def _save(report: dict) -> None:
+    from benchmarks.perf.report import render
+
+    JSON_PATH.parent.mkdir(parents=True, exist_ok=True)
+    JSON_PATH.write_bytes(orjson.dumps(report, option=orjson.OPT_INDENT_2) + b"\n")
+    MD_PATH.write_text(render(report))
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
