@@ -120,3 +120,20 @@ def test_every_kind_has_a_status_title_and_description():
     for name, kind in KINDS.items():
         assert 400 <= kind.status < 600 and kind.title and kind.description, name
         assert Problem(name).status == kind.status
+
+
+def test_other_http_errors_keep_the_shape(app, matches):
+    from flask import abort
+
+    @app.get("/teapot")
+    def teapot():
+        abort(400)
+
+    @app.get("/gone")
+    def gone():
+        abort(410)
+
+    c = app.test_client()
+    check_problem(c.get("/teapot"), 400, "bad-request", matches)
+    body = check_problem(c.get("/gone"), 410, "http-410", matches)
+    assert body["title"] == "gone"
