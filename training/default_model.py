@@ -58,6 +58,12 @@ def ensure_default_model(out: str | os.PathLike | None = None, *, force: bool = 
               help="Model directory [default: $FFD_MODEL_DIR or var/models/default].")
 @click.option("--force", is_flag=True, help="Retrain even if a usable model is there.")
 @click.option("--progress/--no-progress", default=True, show_default=True)
-def default_model_command(out: str | None, force: bool, progress: bool) -> None:
+@click.option("--threads", type=click.IntRange(min=1),
+              help="torch threads for this run [default: torch's own choice].")
+def default_model_command(out: str | None, force: bool, progress: bool,
+                          threads: int | None) -> None:
     """Train the default model on simulated data unless a usable one exists."""
+    from training.train import set_threads
+
+    set_threads(threads)
     ensure_default_model(out, force=force, progress=progress)

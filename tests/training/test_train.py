@@ -14,7 +14,7 @@ def test_train_writes_a_loadable_model_and_reports_metrics(graph_file, tmp_path,
     out = tmp_path / "model"
     result = CliRunner().invoke(main, [
         "train", "--data", str(graph_file), "--model", model, "--out", str(out),
-        "--epochs", "15", "--hidden", "16", "--seed", "1", "--no-progress"])
+        "--epochs", "15", "--hidden", "16", "--seed", "1", "--no-progress", "--threads", "1"])
     assert result.exit_code == 0, result.output
     assert result.output.count("epoch ") >= 1
     assert "test macro-F1" in result.output
