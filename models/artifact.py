@@ -76,12 +76,19 @@ def write_model_dir(directory: str | os.PathLike, tensors: dict[str, torch.Tenso
 
 def _swap_into_place(tmp: Path, target: Path) -> None:
     """Rename ``tmp`` onto ``target``; an existing model is moved aside first (a
-    directory cannot be renamed over a non-empty one) and removed afterwards."""
+    directory cannot be renamed over a non-empty one), put back if the second rename
+    fails, and removed afterwards."""
     old = None
     if target.exists():
         old = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.old-"))
         os.replace(target, old / "model")
-    os.replace(tmp, target)
+    try:
+        os.replace(tmp, target)
+    except BaseException:
+        if old is not None:
+            os.replace(old / "model", target)
+            old.rmdir()
+        raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
 
