@@ -39,13 +39,11 @@ class Scale:
     """Sizes and repeats of one run of the harness."""
 
     name: str
-    simulator: list[int]  # accounts per simulator run
-    sim_repeats: int
+    simulator: dict[int, int]  # accounts -> repeats of the simulator run
     features: int  # accounts of the features comparison (about 10 edges each)
     feature_repeats: int
     nx_repeats: int
-    scoring: list[int]  # accounts per ffd score run
-    score_repeats: int
+    scoring: dict[int, int]  # accounts -> repeats of the ffd score run
     train_large: int  # accounts of the large training run
     train_epochs: int  # epochs of the large training run
     default_epochs: int | None  # None: train the default model as configured
@@ -59,10 +57,10 @@ class Scale:
 
 
 SCALES = {
-    "small": Scale("small", [10_000, 100_000], 1, 10_000, 3, 1, [10_000, 100_000], 2,
+    "small": Scale("small", {10_000: 3, 100_000: 1}, 10_000, 3, 1, {10_000: 3, 100_000: 1},
                    100_000, 2, 5, [100, 1_000], {100: 200, 1_000: 100}, 10.0, 4, 100_000, 10),
-    "1m": Scale("1m", [100_000, 1_000_000], 3, 100_000, 3, 1, [10_000, 100_000, 1_000_000], 3,
-                1_000_000, 2, None, [100, 1_000, 10_000],
+    "1m": Scale("1m", {100_000: 3, 1_000_000: 1}, 100_000, 3, 1,
+                {10_000: 3, 100_000: 3, 1_000_000: 2}, 1_000_000, 2, None, [100, 1_000, 10_000],
                 {100: 600, 1_000: 400, 10_000: 40}, 20.0, 4, 1_000_000),
 }
 
@@ -73,11 +71,11 @@ def run_section(name: str, scale: Scale) -> Any:
     from benchmarks.perf.data import model_dir
 
     if name == "simulator":
-        return sim_speed.measure(scale.simulator, scale.sim_repeats)
+        return sim_speed.measure(scale.simulator)
     if name == "features":
         return feature_speed.measure(scale.features, scale.feature_repeats, scale.nx_repeats)
     if name == "scoring":
-        return score_speed.measure(scale.scoring, scale.score_repeats, model_dir())
+        return score_speed.measure(scale.scoring, model_dir())
     if name == "training":
         return {"default": train_speed.measure(None, scale.default_epochs),
                 "large": train_speed.measure(scale.train_large, scale.train_epochs)}

@@ -34,14 +34,15 @@ def staged(root: Path, model: Path, data: Path, out: Path,
     return {**result.value, "peak_rss_mb": round(result.peak_rss_mb, 1)}
 
 
-def measure(sizes: list[int], repeats: int, model: Path) -> list[dict[str, Any]]:
-    """Median ``ffd score`` time and peak RSS per size, with one staged run each."""
+def measure(sizes: dict[int, int], model: Path) -> list[dict[str, Any]]:
+    """Median ``ffd score`` time and peak RSS per size (size -> repeats), with one staged
+    run each."""
     from benchmarks.perf.data import graph_dir
 
     rows = []
     out_dir = CACHE / "scores"
     out_dir.mkdir(parents=True, exist_ok=True)
-    for accounts in sizes:
+    for accounts, repeats in sizes.items():
         data = graph_dir(accounts)
         out = out_dir / f"scores-{accounts}.parquet"
         runs = [ffd_score(model, data, out) for _ in range(repeats)]

@@ -13,10 +13,10 @@ from typing import Any
 from benchmarks.perf.common import emit, median, python_child
 
 
-def measure(sizes: list[int], repeats: int) -> list[dict[str, Any]]:
-    """Median seconds, accounts/s and peak RSS of ``simulate`` per size."""
+def measure(sizes: dict[int, int]) -> list[dict[str, Any]]:
+    """Median seconds, accounts/s and peak RSS of ``simulate`` per size (size -> repeats)."""
     rows = []
-    for accounts in sizes:
+    for accounts, repeats in sizes.items():
         runs = [python_child("sim_speed", str(accounts), str(seed)) for seed in range(repeats)]
         seconds = median([r.value["seconds"] for r in runs])
         rows.append({

@@ -32,10 +32,13 @@ def _emit(value: object) -> None:
 
 @contextmanager
 def _profiled(path: str | None):
+    try:
+        from pyinstrument import Profiler
+    except ImportError:  # optional: pip install '.[bench]'
+        path = None
     if path is None:
         yield
         return
-    from pyinstrument import Profiler
 
     profiler = Profiler(interval=0.002)
     profiler.start()
