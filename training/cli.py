@@ -61,3 +61,6 @@ for _command in (train_command, evaluate_command, score_command, default_model_c
 from training.simulator.cli import generate_command  # noqa: E402
 
 main.add_command(generate_command)
+from training.benchmark import benchmark_command  # noqa: E402
+
+main.add_command(benchmark_command)

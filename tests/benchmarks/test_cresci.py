@@ -1,0 +1,97 @@
+"""The Cresci benchmark machinery on a tiny hand-made graph with an official split."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from sklearn.ensemble import RandomForestClassifier
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from benchmarks.cresci import (  # noqa: E402
+    METRICS,
+    estimator_method,
+    forest_method,
+    run_benchmark,
+    score_metrics,
+)
+from benchmarks.cresci_report import render  # noqa: E402
+from detector.frames import graph_from_frames  # noqa: E402
+
+
+def tiny_forest(settings: dict, seed: int) -> RandomForestClassifier:
+    return RandomForestClassifier(n_estimators=10, random_state=seed, **settings)
+
+
+FOREST = forest_method("forest", "tiny forest", tiny_forest,
+                       [{"max_depth": 2}, {"max_depth": None}])
+
+
+@pytest.fixture(autouse=True)
+def one_thread():
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+@pytest.fixture
+def graph():
+    """60 accounts: bought ones have few followers and follow many; ids are node numbers
+    spread over the source subsets; 36/12/12 train/val/test."""
+    n = 60
+    bought = np.arange(n) % 2 == 1
+    rng = np.random.default_rng(0)
+    accounts = pd.DataFrame({
+        "id": [str(i * 88) for i in range(n)],
+        "label": np.where(bought, "bought", "genuine"),
+        "split": ["train"] * 36 + ["val"] * 12 + ["test"] * 12,
+        "followers_count": np.where(bought, rng.integers(0, 5, n), rng.integers(50, 500, n)),
+        "following_count": np.where(bought, rng.integers(400, 900, n), rng.integers(20, 300, n)),
+        "created_at": "2015-01-01T00:00:00Z",
+    })
+    genuine = accounts["id"][~bought].to_numpy()
+    edges = pd.DataFrame({"source": genuine[:-1], "target": genuine[1:], "type": "follow"})
+    return graph_from_frames(accounts, edges, observed_at=pd.Timestamp("2020-09-01").timestamp())
+
+
+def test_metrics_bought_positive():
+    y = np.array([1, 1, 0, 0])  # bought is code 1
+    got = score_metrics(y, np.array([0.9, 0.2, 0.1, 0.6]))
+    assert got == {"accuracy": 0.5, "precision": 0.5, "recall": 0.5, "f1": 0.5, "roc_auc": 0.75}
+
+
+def test_forest_row_is_chosen_on_validation(graph):
+    rows = run_benchmark(seeds=2, methods=(FOREST,), graph=graph, say=lambda line: None)
+    (row,) = rows
+    assert [r.seed for r in row.runs] == [0, 1]
+    for run in row.runs:
+        assert set(run.test) == set(METRICS)
+        assert run.test["f1"] == 1.0  # separable by construction
+        assert run.chosen.startswith("max_depth=")
+        assert sum(run.test_errors.values()) == 0
+    mean, std = row.mean_std("f1")
+    assert (mean, std) == (1.0, 0.0)
+
+
+def test_refit_keeps_validation_scores_of_the_selection_fit(graph):
+    method = forest_method("refit", "tiny", tiny_forest, [{"max_depth": 2}], refit_on_val=True)
+    (row,) = run_benchmark(seeds=1, methods=(method,), graph=graph, say=lambda line: None)
+    assert row.runs[0].chosen.endswith("refit on train+val")
+
+
+def test_estimator_row_and_report(graph):
+    gnn = estimator_method("mlp", "tiny MLP", model="mlp", epochs=5, patience=5, hidden=8)
+    rows = run_benchmark(seeds=1, methods=(gnn, FOREST), graph=graph, say=lambda line: None)
+    assert rows[0].runs[0].chosen.startswith("epoch ")
+    text = render(rows, command="python -m benchmarks.cresci --seeds 1", total_seconds=3.0,
+                  machine="test machine")
+    assert "`python -m benchmarks.cresci --seeds 1`" in text
+    assert "| mlp |" in text and "| forest |" in text
+    assert "| forest | 0.0 | 0.0 | 0.0 | 0.0 |" in text  # no test error in any subset
+    assert "BotRGCN" in text  # the published reference table
