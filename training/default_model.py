@@ -14,9 +14,10 @@ from pathlib import Path
 import click
 
 #: The embedded default data: ``training.simulator.SimConfig`` arguments.
-DEFAULT_DATA = {"accounts": 12_000, "seed": 20_250_601, "difficulty": "realistic"}
-#: ``models.config.ModelConfig`` arguments of the default model.
-DEFAULT_MODEL = {"model": "rgcn", "hidden": 64, "layers": 2, "epochs": 120, "patience": 25,
+DEFAULT_DATA = {"accounts": 10_000, "seed": 20_250_601, "difficulty": "realistic"}
+#: ``models.config.ModelConfig`` arguments of the default model. Validation macro-F1
+#: plateaus within ~45 epochs on this data; the caps keep training under 3 minutes.
+DEFAULT_MODEL = {"model": "rgcn", "hidden": 64, "layers": 2, "epochs": 90, "patience": 15,
                  "seed": 0}
 
 
