@@ -90,8 +90,11 @@ def test_estimator_row_and_report(graph):
     rows = run_benchmark(seeds=1, methods=(gnn, FOREST), graph=graph, say=lambda line: None)
     assert rows[0].runs[0].chosen.startswith("epoch ")
     text = render(rows, command="python -m benchmarks.cresci --seeds 1", total_seconds=3.0,
-                  machine="test machine")
+                  machine="test machine", graph=graph)
     assert "`python -m benchmarks.cresci --seeds 1`" in text
     assert "| mlp |" in text and "| forest |" in text
     assert "| forest | 0.0 | 0.0 | 0.0 | 0.0 |" in text  # no test error in any subset
     assert "BotRGCN" in text  # the published reference table
+    # The drift table: 18 train accounts per class; bought ones follow >= 400.
+    assert "| train | bought | 18 |" in text
+    assert text.split("| train | bought | 18 |")[1].split("\n")[0].endswith("| 0.0% |")
