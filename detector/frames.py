@@ -24,6 +24,9 @@ from detector.schema import (
     TEXT_FIELDS,
 )
 
+#: Epoch seconds of 0001-01-01T00:00:00+14:00 and 9999-12-31T23:59:59-14:00, the range
+#: of ``datetime.fromisoformat`` that the JSON validator accepts.
+_FIRST, _LAST = -62_135_596_800 - 14 * 3600, 253_402_300_799 + 14 * 3600
 _TRUE = {"true", "1", "yes", "t", "y"}
 _FALSE = {"false", "0", "no", "f", "n"}
 
@@ -149,9 +152,12 @@ def _times(col: pd.Series, issues: list[Issue], path: str, name: str) -> np.ndar
         parsed = stamps
     else:
         parsed = pd.to_datetime(col, utc=True, errors="coerce", format="ISO8601")
-    seconds = (parsed - pd.Timestamp(0, tz="UTC")).dt.total_seconds().to_numpy(
-        dtype=np.float64, na_value=np.nan
-    )
+    # Subtract in the parsed unit: pandas keeps years 1 and 9999 in seconds, which
+    # overflow the nanoseconds of a plain Timestamp(0) (OutOfBoundsDatetime).
+    epoch = pd.Timestamp(0, tz="UTC").as_unit(parsed.dt.unit)
+    seconds = (parsed - epoch).dt.total_seconds().to_numpy(dtype=np.float64, na_value=np.nan,
+                                                           copy=True)  # may be read-only
+    seconds[(seconds < _FIRST) | (seconds > _LAST)] = np.nan  # years the JSON form refuses
     wrong = np.isnan(seconds) & ~col.isna().to_numpy()
     if not pd.api.types.is_datetime64_any_dtype(col):  # pandas 3 strings are not object
         wrong &= (col.astype(str).str.strip() != "").to_numpy()
