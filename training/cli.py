@@ -38,10 +38,10 @@ def main() -> None:
 @main.command("validate")
 @click.argument("path", type=click.Path(exists=True))
 def validate_command(path: str) -> None:
-    """Check a graph file against the account-graph/1 contract."""
-    from detector.io import load_graph
+    """Check a graph file (or data-set directory) against the account-graph/1 contract."""
+    from training.datasets import load_any
 
-    graph = load_graph(path)
+    graph = load_any(path)
     for warning in graph.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(f"ok: {graph.summary()}")

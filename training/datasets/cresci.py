@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from detector.errors import DetectorError
+from detector.errors import DetectorError, Issue
 from detector.frames import graph_from_frames
 from detector.graph import AccountGraph
 from training.datasets.shared import DATA_ENV, data_root
@@ -68,13 +68,18 @@ def load_cresci(path: str | os.PathLike | None = None) -> AccountGraph:
             )
     raw = pd.read_csv(folder / "accounts.csv")
     edges = pd.read_csv(folder / "edges.csv")
-    return graph_from_frames(
+    graph = graph_from_frames(
         cresci_accounts(raw),
         cresci_edges(edges),
         observed_at=pd.Timestamp(REFERENCE_DATE).timestamp(),
         accounts_path=str(folder / "accounts.csv"),
         edges_path=str(folder / "edges.csv"),
     )
+    loops = int((edges["src"] == edges["dst"]).sum())
+    if loops:
+        graph.warnings.append(Issue(str(folder / "edges.csv"),
+                                    f"{loops} self-loops dropped (they leak the label)"))
+    return graph
 
 
 def cresci_accounts(raw: pd.DataFrame) -> pd.DataFrame:

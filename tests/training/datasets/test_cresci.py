@@ -55,6 +55,7 @@ def test_edges_are_follows_without_loops_or_repeats(cresci):
     # a friend list, once from a follower list).
     assert cresci.num_edges == 9_437
     assert np.isnan(e.at).all()
+    assert any("710 self-loops dropped" in str(w) for w in cresci.warnings)
 
 
 @pytest.mark.realdata
