@@ -20,6 +20,7 @@ from detector.schema import (
     EDGE_TYPES,
     ENUM_FIELDS,
     MAX_COUNT,
+    MAX_ID_LENGTH,
     MAX_WEIGHT,
     TEXT_FIELDS,
 )
@@ -53,6 +54,7 @@ def graph_from_frames(
     ids = accounts["id"]
     null_ids = ids.isna().to_numpy()
     _report(issues, null_ids, accounts_path, "id", "is required")
+    _check_ids(issues, ids.astype(str), null_ids, accounts_path)
     table = Accounts.empty(ids.astype(str).to_numpy(dtype=object))
     for name in COUNT_FIELDS:
         if name in accounts.columns:
@@ -113,6 +115,19 @@ def graph_from_frames(
 def _report(issues: list[Issue], bad: np.ndarray, path: str, name: str, message: str) -> None:
     for i in np.flatnonzero(bad)[:20].tolist():
         issues.append(Issue(f"{path}[{i}].{name}", message))
+
+
+def _check_ids(issues: list[Issue], text: pd.Series, null: np.ndarray, path: str) -> None:
+    """The JSON validator's rules: 1 to ``MAX_ID_LENGTH`` characters, no control characters."""
+    lengths = text.str.len().to_numpy(dtype=np.int64)
+    wrong_length = ~null & ((lengths == 0) | (lengths > MAX_ID_LENGTH))
+    control = ~null & ~wrong_length & text.str.contains(r"[\x00-\x1f\x7f]").to_numpy(dtype=bool)
+    for i in np.flatnonzero(wrong_length)[:20].tolist():
+        issues.append(Issue(f"{path}[{i}].id",
+                            f"must have 1 to {MAX_ID_LENGTH} characters, got {lengths[i]}"))
+    for i in np.flatnonzero(control)[:20].tolist():
+        issues.append(Issue(f"{path}[{i}].id",
+                            f"must not contain control characters, got {text.iloc[i]!r}"))
 
 
 def _numbers(col: pd.Series, low: int, high: int, issues: list[Issue], path: str, name: str,

@@ -25,6 +25,7 @@ from detector.schema import (
     LABELS,
     TEXT_FIELDS,
 )
+from detector.validate import parse_graph
 
 #: Integer cells in a timestamp column are refused today; pandas warns that it will one
 #: day read them as epochs (detector.frames must then cast them to text first).
@@ -91,6 +92,24 @@ def test_tables_of_any_cells_never_raise_anything_else(frames) -> None:
         _check_error(exc)
         return
     _check_graph(graph)
+
+
+@SETTINGS
+@given(st.lists(st.text(st.characters(exclude_categories=["Cs"]), min_size=1, max_size=6)
+                | st.sampled_from(["\x00", "a\tb", "\x7f", "x" * 257, "é", "\u202e"]),
+                min_size=1, max_size=5))
+def test_ids_follow_the_json_rules(names: list[str]) -> None:
+    """The table path accepts and refuses exactly the ids the JSON path does."""
+    def outcome(load) -> set[tuple[str, str]]:
+        try:
+            load()
+        except GraphValidationError as exc:
+            return {(i.path, i.message) for i in exc.errors}
+        return set()
+
+    from_json = outcome(lambda: parse_graph({"accounts": [{"id": n} for n in names]}))
+    from_table = outcome(lambda: graph_from_frames(pd.DataFrame({"id": names}), None))
+    assert from_table == from_json
 
 
 @SETTINGS
