@@ -186,3 +186,11 @@ def test_page_uploads_need_the_api_key_when_one_is_set(model_dir, doc):
                            headers={"X-API-Key": "k"}, content_type="multipart/form-data")
     assert response.status_code == 200
     assert locked.get("/examples/audit-clean.json").status_code == 200  # the page stays open
+
+
+def test_page_opens_without_a_model_and_uploads_say_why_not(tmp_path, doc):
+    bare = create_app({"MODEL_DIR": str(tmp_path / "no-model")}).test_client()
+    assert bare.get("/").status_code == 200
+    response = upload(bare, doc)
+    assert response.status_code == 503
+    assert response.get_json()["title"] == "model not loaded"
