@@ -58,3 +58,7 @@ def _check_limits(config: Mapping[str, Any]) -> None:
         value = config[key]
         if type(value) is not int or value < 1:
             raise ValueError(f"{key} (FFD_{key}) must be a positive integer, got {value!r}")
+    memory = config.get("MAX_REQUEST_MEMORY")  # None (FFD_MAX_REQUEST_MEMORY=null): no budget
+    if memory is not None and (type(memory) is not int or memory < 1):
+        raise ValueError("MAX_REQUEST_MEMORY (FFD_MAX_REQUEST_MEMORY) must be a positive "
+                         f"integer (bytes) or null, got {memory!r}")

@@ -163,3 +163,17 @@ def test_scoring_estimate_grows_with_the_model_width():
 ])
 def test_graph_size_reads_both_forms(doc, size):
     assert budget.graph_size(doc) == size
+
+
+@pytest.mark.parametrize("value", ["1G", 0, -5, 1.5])
+def test_a_bad_memory_budget_stops_the_app_at_start(model_dir, value):
+    with pytest.raises(ValueError, match="FFD_MAX_REQUEST_MEMORY"):
+        make_app(model_dir, MAX_REQUEST_MEMORY=value)
+
+
+def test_the_memory_budget_is_read_from_the_environment(model_dir, monkeypatch):
+    monkeypatch.setenv("FFD_MODEL_DIR", str(model_dir))
+    monkeypatch.setenv("FFD_MAX_REQUEST_MEMORY", "null")
+    assert create_app().config["MAX_REQUEST_MEMORY"] is None
+    monkeypatch.setenv("FFD_MAX_REQUEST_MEMORY", str(64 * budget.MB))
+    assert create_app().config["MAX_REQUEST_MEMORY"] == 64 * budget.MB
