@@ -63,6 +63,7 @@ def test_unknown_name(tmp_path, monkeypatch):
         load_any("no-such-data-set")
 
 
+@pytest.mark.realdata
 def test_cresci_by_name_and_path():
     if not (cresci_dir() / "accounts.csv").is_file():
         pytest.skip(f"Cresci-2015 not found at {cresci_dir()}")
