@@ -69,3 +69,14 @@ def test_cresci_by_name_and_path():
         pytest.skip(f"Cresci-2015 not found at {cresci_dir()}")
     assert load_any("cresci-2015").num_accounts == 5_301
     assert load_any(cresci_dir()).num_accounts == 5_301
+
+
+def test_ffd_validate_reads_a_twibot_directory():
+    from click.testing import CliRunner
+
+    from training.cli import main
+
+    result = CliRunner().invoke(main, ["validate", str(FIXTURE)])
+    assert result.exit_code == 0, result.output
+    assert "ok: account-graph/1: 5 accounts, 7 edges" in result.output
+    assert "1 edges to accounts outside the node file dropped" in result.output
