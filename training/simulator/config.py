@@ -69,7 +69,7 @@ BEHAVIOURS: dict[str, Behaviour] = {
         lurker_share=0.2, heavy_follower_share=0.08, viral_share=0.15, premium_share=0.55,
         bot_followers=30, bot_posts=150, bot_avatar=0.75, bot_bio=0.55, batch_spread_h=24.0,
         bot_max_age_d=3_000, camouflage=8.0, ring=2.0, delivery_h=6.0, drip_share=0.4,
-        like_vendor_share=0.6, subtle_mass_share=0.45, mass_following=2_000,
+        like_vendor_share=0.6, subtle_mass_share=0.3, mass_following=2_400,
         unfollow_share=0.7, missing={k: min(2 * v + 0.05, 0.6) for k, v in
                                      _MISSING_REALISTIC.items()},
         missing_at=0.15, label_noise=0.015,

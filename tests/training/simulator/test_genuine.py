@@ -1,13 +1,14 @@
 """Genuine accounts: reciprocity, communities, influencers, interactions along follows."""
 
 import numpy as np
-from .sim_helpers import mutual
 
 from detector.schema import EDGE_CODE, INTERACTIONS, LABEL_CODE
 from training.simulator import SimConfig
 from training.simulator.config import BEHAVIOURS
 from training.simulator.genuine import follow_edges, make_genuine
 from training.simulator.tables import EdgeLog
+
+from .sim_helpers import mutual
 
 GENUINE = LABEL_CODE["genuine"]
 

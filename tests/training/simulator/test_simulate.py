@@ -2,10 +2,11 @@
 
 import numpy as np
 import pytest
-from .sim_helpers import class_median, follows
 
 from detector.schema import FOLLOW, LABEL_CODE
 from training.simulator import SimConfig, simulate
+
+from .sim_helpers import class_median, follows
 
 GENUINE, BOUGHT, MASS = (LABEL_CODE[k] for k in ("genuine", "bought", "mass_follow"))
 

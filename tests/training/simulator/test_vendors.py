@@ -1,11 +1,12 @@
 """Bought followers: purchase bursts, creation batches, camouflage, sold likes."""
 
 import numpy as np
-from .sim_helpers import follows
 
 from detector.features import creation_batch_sizes, lockstep
 from detector.schema import EDGE_CODE, LABEL_CODE
 from training.simulator import SimConfig, simulate
+
+from .sim_helpers import follows
 
 GENUINE, BOUGHT = LABEL_CODE["genuine"], LABEL_CODE["bought"]
 HOURS_6 = 6 * 3_600.0
