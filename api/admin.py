@@ -143,15 +143,11 @@ def check_admin_key() -> None:
 
 
 def requested_directory() -> Path:
-    """The body's ``model_dir``; without a body, the configured model directory."""
+    """The body's ``model_dir``; without one (no body, or ``{}``), the configured
+    model directory."""
     data = request.get_data(cache=False)
     if not data.strip():
-        directory = current_app.config.get("MODEL_DIR")
-        if directory is None:
-            from models.paths import default_model_dir
-
-            directory = default_model_dir()
-        return Path(directory).absolute()
+        return _configured_directory()
     if not is_json(request.mimetype):
         raise Problem("unsupported-media-type", "expected Content-Type: application/json, "
                       f"got {request.mimetype or 'none'}")
@@ -162,10 +158,20 @@ def requested_directory() -> Path:
     issues = [Issue(key, "unknown field; the only field is model_dir")
               for key in body if key != "model_dir"]
     directory = body.get("model_dir")
-    if not isinstance(directory, str) or not directory.strip() or "\x00" in directory:
+    if "model_dir" in body and (not isinstance(directory, str) or not directory.strip()
+                                or "\x00" in directory):
         issues.append(Issue("model_dir", "must be a non-empty path to a model directory"))
     if issues:
         raise Problem("bad-request", "; ".join(str(i) for i in issues), errors=issues)
+    return _configured_directory() if directory is None else Path(directory).absolute()
+
+
+def _configured_directory() -> Path:
+    directory = current_app.config.get("MODEL_DIR")
+    if directory is None:
+        from models.paths import default_model_dir
+
+        directory = default_model_dir()
     return Path(directory).absolute()
 
 

@@ -105,6 +105,9 @@ def test_no_body_reloads_the_configured_directory(other_model_dir, tmp_path, doc
     response = client.post("/v1/admin/reload", headers={"X-API-Key": ADMIN})
     assert response.status_code == 200, response.get_json()
     assert serving(client) == "retrained"
+    response = client.post("/v1/admin/reload", json={}, headers={"X-API-Key": ADMIN})
+    assert response.status_code == 200, response.get_json()  # {} means the same
+    assert response.get_json()["directory"] == str(configured)
 
 
 def _truncate(path: Path) -> None:
@@ -157,6 +160,7 @@ def test_a_refused_directory_leaves_the_old_model_serving(admin_app, other_model
 @pytest.mark.parametrize(("kwargs", "status", "detail"), [
     ({"json": ["x"]}, 400, "must be a JSON object"),
     ({"json": {"model_dir": 3}}, 400, "model_dir: must be a non-empty path"),
+    ({"json": {"model_dir": None}}, 400, "model_dir: must be a non-empty path"),
     ({"json": {"model_dir": ""}}, 400, "model_dir: must be a non-empty path"),
     ({"json": {"model_dir": "a\x00b"}}, 400, "model_dir: must be a non-empty path"),
     ({"json": {"model_dir": "x", "force": True}}, 400, "force: unknown field"),

@@ -54,3 +54,31 @@ def test_no_server_errors_and_every_answer_fits_the_schema(served_schema, path, 
     assert statuses, "no request was generated"
     print(f"{method} {path} ({mode}): {len(statuses)} requests, "
           f"statuses {dict(sorted(Counter(statuses).items()))}")
+
+
+@pytest.fixture(scope="module")
+def locked_schema(model_dir):
+    app = create_app({"MODEL_DIR": str(model_dir), "TESTING": True,
+                      "API_KEY": "scoring", "ADMIN_KEY": "admin"})
+    return schemathesis.openapi.from_wsgi("/openapi.json", app)
+
+
+@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
+                         ids=["valid", "invalid"])
+def test_the_enabled_admin_endpoint_fits_the_schema_too(locked_schema, mode):
+    """With its key configured and sent, reload requests reach the loader: a generated
+    ``model_dir`` is refused (422) or malformed (400), never a 500."""
+    operation = locked_schema["/v1/admin/reload"]["POST"]
+    statuses: list[int] = []
+
+    @settings(max_examples=MAX_EXAMPLES, deadline=None, database=None,
+              suppress_health_check=list(HealthCheck))
+    @given(case=operation.as_strategy(generation_mode=mode))
+    def check(case) -> None:
+        response = case.call_and_validate(checks=CHECKS, headers={"X-API-Key": "admin"})
+        statuses.append(response.status_code)
+
+    check()
+    assert statuses and 404 not in statuses
+    print(f"POST /v1/admin/reload with its key ({mode}): {len(statuses)} requests, "
+          f"statuses {dict(sorted(Counter(statuses).items()))}")
