@@ -47,6 +47,15 @@ def drift_table(graph: AccountGraph) -> list[str]:
     return out
 
 
+def _sizes(graph: AccountGraph | None) -> str:
+    if graph is None:
+        return "six profile signals and a follow graph"
+    parts = np.bincount(graph.accounts.split[graph.accounts.split >= 0], minlength=len(SPLITS))
+    split = " / ".join(f"{n:,} {name}" for name, n in zip(SPLITS, parts.tolist(), strict=True))
+    return (f"{graph.num_accounts:,} accounts ({split}), six profile signals, "
+            f"{graph.num_edges:,} follow edges once self-loops and repeats are dropped")
+
+
 def render(rows: list[Row], *, command: str, total_seconds: float, machine: str,
            graph: AccountGraph | None = None) -> str:
     """The whole markdown page (with the drift table when ``graph`` is given)."""
@@ -61,11 +70,10 @@ def render(rows: list[Row], *, command: str, total_seconds: float, machine: str,
         f"Produced by `{command}` on {time.strftime('%Y-%m-%d', time.gmtime())} "
         f"({machine}; {total_seconds / 60:.1f} minutes in all).",
         "",
-        "Data: `../shared/data/cresci-2015` (5,301 accounts, six profile signals, 9,437 "
-        "follow edges once self-loops and repeats are dropped), loaded by "
-        "`training.datasets.load_cresci`. Protocol: fit on `train` (3,708), choose "
-        "everything on `val` (1,058), report `test` (535) once; bought is the positive "
-        f"class. Mean ± sample standard deviation over {seeds} seeds, in %.",
+        f"Data: `../shared/data/cresci-2015` ({_sizes(graph)}), loaded by "
+        "`training.datasets.load_cresci`. Protocol: fit on `train`, choose everything on "
+        "`val`, report `test` once; bought is the positive class. Mean ± sample standard "
+        f"deviation over {seeds} seeds, in %.",
         "",
         "| Method | " + " | ".join(_NAMES[m] for m in METRICS)
         + " | Val F1 | Wall / CPU s per run |",

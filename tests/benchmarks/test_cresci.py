@@ -95,6 +95,8 @@ def test_estimator_row_and_report(graph):
     assert "| mlp |" in text and "| forest |" in text
     assert "| forest | 0.0 | 0.0 | 0.0 | 0.0 |" in text  # no test error in any subset
     assert "BotRGCN" in text  # the published reference table
+    assert "60 accounts (36 train / 12 val / 12 test)" in text
+    assert "29 follow edges" in text
     # The drift table: 18 train accounts per class; bought ones follow >= 400.
     assert "| train | bought | 18 |" in text
     assert text.split("| train | bought | 18 |")[1].split("\n")[0].endswith("| 0.0% |")
