@@ -8,6 +8,7 @@ section can be re-measured alone when the machine is quiet):
 - ``scoring``: the ``ffd score`` command end to end, and its per-stage split.
 - ``training``: seconds per epoch and in total (default model; a large graph).
 - ``api``: audit latency and throughput against the real gunicorn server.
+- ``ray``: ``ffd score --engine ray`` on this machine: overhead, halo, agreement.
 - ``hotpath``: before/after of the hot-path work (audit of 1,000 accounts, scoring),
   the "before" being ``benchmarks.perf.baseline.BASELINE`` run in the same conditions,
   with pyinstrument profiles of the current code in docs/profiles/.
@@ -31,7 +32,7 @@ from benchmarks.perf.common import ROOT, load_average, machine
 
 JSON_PATH = ROOT / "docs" / "performance.json"
 MD_PATH = ROOT / "docs" / "performance.md"
-SECTIONS = ("simulator", "features", "scoring", "training", "api", "hotpath")
+SECTIONS = ("simulator", "features", "scoring", "training", "api", "hotpath", "ray")
 
 
 @dataclass(frozen=True)
@@ -52,16 +53,23 @@ class Scale:
     api_seconds: float  # longest load run per audit size
     api_clients: int
     hotpath_score: int  # accounts of the scoring before/after
+    ray: int = 100_000  # accounts of the Ray engine run
     audit_requests: int = 30  # in-process audits per before/after measurement
     extra: dict[str, Any] = field(default_factory=dict)
 
 
 SCALES = {
-    "small": Scale("small", {10_000: 3, 100_000: 1}, 10_000, 3, 1, {10_000: 3, 100_000: 1},
-                   100_000, 2, 5, [100, 1_000], {100: 200, 1_000: 100}, 10.0, 4, 100_000, 10),
-    "1m": Scale("1m", {100_000: 3, 1_000_000: 1}, 100_000, 3, 1,
-                {10_000: 3, 100_000: 3, 1_000_000: 2}, 1_000_000, 2, None, [100, 1_000, 10_000],
-                {100: 600, 1_000: 400, 10_000: 40}, 20.0, 4, 1_000_000),
+    "small": Scale(name="small", simulator={10_000: 3, 100_000: 1}, features=10_000,
+                   feature_repeats=3, nx_repeats=1, scoring={10_000: 3, 100_000: 1},
+                   train_large=100_000, train_epochs=2, default_epochs=5, api=[100, 1_000],
+                   api_requests={100: 200, 1_000: 100}, api_seconds=10.0, api_clients=4,
+                   hotpath_score=100_000, audit_requests=10, ray=10_000),
+    "1m": Scale(name="1m", simulator={100_000: 3, 1_000_000: 1}, features=100_000,
+                feature_repeats=3, nx_repeats=1,
+                scoring={10_000: 3, 100_000: 3, 1_000_000: 2}, train_large=1_000_000,
+                train_epochs=2, default_epochs=None, api=[100, 1_000, 10_000],
+                api_requests={100: 600, 1_000: 400, 10_000: 40}, api_seconds=20.0,
+                api_clients=4, hotpath_score=1_000_000, audit_requests=30, ray=100_000),
 }
 
 
@@ -86,6 +94,11 @@ def run_section(name: str, scale: Scale) -> Any:
         from benchmarks.perf.hotpath import measure
 
         return measure(model_dir(), scale.hotpath_score, scale.audit_requests)
+    if name == "ray":
+        from benchmarks.perf import ray_speed
+
+        return ray_speed.measure(scale.ray, str(model_dir()),
+                                 [("metis", 2), ("metis", 8), ("blocks", 8)])
     raise ValueError(f"unknown section {name!r}")
 
 

@@ -146,10 +146,12 @@ def score_part(model_dir: str, x: np.ndarray, edge_index: np.ndarray, edge_type:
 
 
 def predict_proba_ray(model_dir: str | os.PathLike, graph, config: RayConfig | None = None,
-                      log=lambda _msg: None) -> np.ndarray:
+                      log=lambda _msg: None, stats: dict | None = None) -> np.ndarray:
     """Scores of every account of ``graph``, computed partition by partition on Ray.
 
     Equal (to float tolerance) to ``FollowerClassifier.load(model_dir).predict_proba``.
+    ``stats``, if given, receives the partitioning: method, partitions, hops, the core
+    and halo accounts of each part.
     """
     from detector.errors import DetectorError
     from detector.features import compute_features
@@ -181,6 +183,10 @@ def predict_proba_ray(model_dir: str | os.PathLike, graph, config: RayConfig | N
         halo = sum(len(p.nodes) - p.core for p in pieces)
         log(f"{len(pieces)} partitions ({method}), {hops}-hop halo: {halo:,} halo accounts "
             f"for {n:,} core accounts")
+        if stats is not None:
+            stats.update(method=method, partitions=len(pieces), hops=hops,
+                         core=[p.core for p in pieces],
+                         halo=[len(p.nodes) - p.core for p in pieces])
         task = ray.remote(num_cpus=1)(score_part)
         futures = []
         for piece in pieces:

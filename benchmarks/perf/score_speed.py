@@ -27,6 +27,7 @@ def ffd_score(model: Path, data: Path, out: Path) -> dict[str, float]:
 def staged(root: Path, model: Path, data: Path, out: Path,
            profile: Path | None = None) -> dict[str, Any]:
     """The per-stage split (``benchmarks/perf/stages.py score``) against source ``root``."""
+    out.parent.mkdir(parents=True, exist_ok=True)
     args = [sys.executable, str(STAGES), "score", str(root), str(model), str(data), str(out)]
     if profile is not None:
         args += ["--profile", str(profile)]

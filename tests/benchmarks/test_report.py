@@ -1,0 +1,38 @@
+"""docs/performance.md is rendered from the JSON, goals checked against the figures."""
+
+from __future__ import annotations
+
+from benchmarks.perf.report import render
+
+MACHINE = {"cpu": "Test CPU", "cores": 2, "memory_gb": 8.0, "os": "Linux", "python": "3.11",
+           "libraries": {"numpy": "2.0", "ray": None}, "commit": "abc1234", "dirty": False}
+
+
+def section(result: object) -> dict:
+    return {"scale": "small", "measured_at": "2026-01-01T00:00:00Z", "seconds": 1.0,
+            "load_before": [0.5, 0.4, 0.3], "load_after": [1.0, 0.5, 0.3],
+            "command": "python -m benchmarks.run --scale small", "result": result}
+
+
+def test_goals_are_judged_from_the_numbers():
+    features = {"accounts": 100, "edges": 1000, "features": 45, "ours_seconds": 0.1,
+                "ours_runs": [0.1], "networkx_seconds": 1.5, "networkx_build_seconds": 0.5,
+                "ratio": 15.0, "ratio_with_build": 20.0, "allclose": True, "max_abs_diff": 0.0,
+                "mismatched_features": [], "peak_rss_mb": 512.0}
+    api = [{"accounts": 1000, "edges": 10000, "body_mb": 1.0, "workers": 2, "clients": 4,
+            "requests": 100, "errors": 0, "seconds": 2.0, "req_per_s": 50.0,
+            "client_p50_ms": 40.0, "client_p99_ms": 90.0, "server_p50_ms": 25.0,
+            "server_p99_ms": 120.0}]
+    text = render({"machine": MACHINE, "generated_at": "2026-01-01T00:00:00Z",
+                   "sections": {"features": section(features), "api": section(api)}})
+    assert "**15.0x**" in text and "goal >= 20x: **missed**" in text
+    assert "p50 <= 30 ms (met)" in text and "p99 <= 100 ms (**missed**)" in text
+    assert ">= 40 req/s (met)" in text
+    assert "load average before 0.50 / 0.40 / 0.30" in text
+    assert "numpy 2.0" in text and "ray" not in text.split("Python 3.11")[1].split("\n")[0]
+
+
+def test_sections_not_measured_are_left_out():
+    text = render({"machine": MACHINE, "sections": {}})
+    assert text.startswith("# Performance")
+    assert "## " not in text
