@@ -15,9 +15,11 @@ from pathlib import Path
 import orjson
 import psutil
 import pytest
+import torch
 
 from benchmarks.loadtest import BODY_LIMIT, LoadConfig, request_kinds, run_load, send
 from benchmarks.server import ServerProcess
+from models.estimator import FollowerClassifier
 
 pytestmark = [pytest.mark.server, pytest.mark.slow]
 
@@ -92,3 +94,27 @@ def test_a_worker_killed_mid_request_is_replaced_and_the_server_keeps_answering(
             statuses.append(send(server.port, content_type, audit)[0])
         assert statuses and set(statuses) == {200}, statuses
         assert f"Worker (pid:{victim}) was sent SIGKILL" in server.log_text()
+
+
+def test_a_reload_reaches_every_worker_of_the_real_server(model_dir, tmp_path):
+    clf = FollowerClassifier.load(model_dir)
+    with torch.no_grad():
+        next(iter(clf.model_.parameters())).mul_(-1)
+    clf.metadata_ = {**clf.metadata_, "id": "reloaded"}
+    other = clf.save(tmp_path / "other")
+    with ServerProcess(model_dir, workers=2, env={"FFD_ADMIN_KEY": "k"}) as server:
+        def ask(path: str, body: bytes | None = None, key: str | None = None) -> tuple:
+            conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+            headers = {"Content-Type": "application/json", **({"X-API-Key": key} if key else {})}
+            conn.request("POST" if body is not None else "GET", path, body=body, headers=headers)
+            response = conn.getresponse()
+            result = response.status, orjson.loads(response.read())
+            conn.close()
+            return result
+
+        status, body = ask("/v1/admin/reload", orjson.dumps({"model_dir": str(other)}), "k")
+        assert status == 200, body
+        # Sync workers take turns on the listening socket: 20 requests reach both.
+        seen = {ask("/v1/model")[1]["id"] for _ in range(20)}
+        assert seen == {"reloaded"}
+        assert ask("/v1/admin/reload", b"{}", "wrong")[0] == 401
