@@ -80,13 +80,13 @@ def labelled_targets(graph, classes: tuple[str, ...]) -> tuple[np.ndarray, np.nd
 def format_table(report: dict[str, Any]) -> str:
     """The report as fixed-width text: per-class rows, totals, the confusion matrix."""
     classes = report["classes"]
-    fmt = lambda v: "   -  " if v is None else f"{v:6.4f}"  # noqa: E731
-    lines = [f"{'class':<12} {'prec':>6} {'recall':>6} {'f1':>6} {'roc_auc':>7} "
-             f"{'pr_auc':>6} {'support':>8}"]
+    columns = ("precision", "recall", "f1", "roc_auc", "pr_auc")
+    fmt = lambda v: f"{'-':>9}" if v is None else f"{v:>9.4f}"  # noqa: E731
+    lines = [f"{'class':<12}" + "".join(f"{c:>9}" for c in columns) + f"{'support':>10}"]
     for name in classes:
         c = report["per_class"][name]
-        lines.append(f"{name:<12} {fmt(c['precision'])} {fmt(c['recall'])} {fmt(c['f1'])} "
-                     f" {fmt(c['roc_auc'])} {fmt(c['pr_auc'])} {c['support']:>8,}")
+        lines.append(f"{name:<12}" + "".join(fmt(c[k]) for k in columns)
+                     + f"{c['support']:>10,}")
     lines.append(f"macro-F1 {report['macro_f1']:.4f}   accuracy {report['accuracy']:.4f}   "
                  f"ECE {report['ece']:.4f}   accounts {report['accounts']:,}")
     width = max(len(n) for n in classes) + 2
