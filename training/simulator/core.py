@@ -35,12 +35,8 @@ def simulate(config: SimConfig, progress: Progress | None = None) -> AccountGrap
         The graph with ``label`` (0 genuine, 1 bought, 2 mass_follow), ``observed_at``
         and, in audit mode, ``target`` set.
     """
-    clock = time.perf_counter()
-    say = (lambda msg: progress(f"{msg} ({time.perf_counter() - clock:.1f}s)")) if progress \
-        else (lambda msg: None)
-    rng = dict(zip(STREAMS, (np.random.default_rng(s) for s in
-                             np.random.SeedSequence(config.seed).spawn(len(STREAMS))),
-                   strict=True))
+    say = _timed(progress)
+    rng = _streams(config.seed)
     beh, now = config.resolved_behaviour(), config.observed_seconds()
     n_gen, n_bought, n_mass = config.class_sizes()
     total = config.accounts
@@ -93,6 +89,23 @@ def simulate(config: SimConfig, progress: Progress | None = None) -> AccountGrap
     graph = _shuffle(rng["shuffle"], accounts, edges, target, now)
     say("done")
     return graph
+
+
+def _timed(progress: Progress | None) -> Progress:
+    """``progress`` with the seconds since the start appended to each message."""
+    clock = time.perf_counter()
+
+    def say(message: str) -> None:
+        if progress is not None:
+            progress(f"{message} ({time.perf_counter() - clock:.1f}s)")
+
+    return say
+
+
+def _streams(seed: int) -> dict[str, np.random.Generator]:
+    children = np.random.SeedSequence(seed).spawn(len(STREAMS))
+    return {name: np.random.default_rng(child)
+            for name, child in zip(STREAMS, children, strict=True)}
 
 
 def _free_name(usernames: np.ndarray, name: str) -> None:
