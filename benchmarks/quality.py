@@ -154,7 +154,31 @@ def render(args, real: dict, hard_runs: list[dict], ceiling: dict, seconds: floa
             lines.append(f"| {name} | {ceiling[name]['macro_f1']:.4f} | "
                          f"{ceiling[name]['ece']:.4f} |")
         lines.append("")
+        lines += _reading(hard_runs, ceiling)
     return "\n".join(lines) + "\n"
+
+
+def _reading(hard_runs: list[dict], ceiling: dict) -> list[str]:
+    """What the tables say, with the figures filled in from this run."""
+    mean = lambda name: statistics.mean(h[name]["macro_f1"] for h in hard_runs)  # noqa: E731
+    gnn, mlp, gnn_blind, mlp_blind = (mean(name) for name, _ in RUNS)
+    clean_gnn, clean_mlp = (ceiling[name]["macro_f1"] for name, _ in RUNS[:2])
+    return [
+        "## Reading", "",
+        f"- With all features both models sit at the ceiling the label noise leaves: without "
+        f"it they reach {clean_gnn:.4f} (RGCN) and {clean_mlp:.4f} (MLP), so the "
+        f"{100 * (clean_mlp - mlp):.1f} points the MLP loses on `hard` come from the "
+        f"deliberately wrong labels (in training and in evaluation), which no model can "
+        f"recover. A 3-point lead would need macro-F1 {mlp + 0.03:.4f} against labels of "
+        f"which 1.5 % are wrong.",
+        f"- The graph earns its place: on profile features only the MLP reaches "
+        f"{mlp_blind:.4f} and the RGCN {gnn_blind:.4f}, "
+        f"{100 * (gnn_blind - mlp_blind):+.1f} points from message passing alone. With all "
+        f"features the graph's signal is already in the MLP's input (degrees, reciprocity, "
+        f"lockstep, churn and creation batches are neighbourhood aggregates computed in "
+        f"`detector.features`), so message passing adds {100 * (gnn - mlp):+.2f} points on top.",
+        "",
+    ]
 
 
 def main(argv: list[str] | None = None) -> None:
