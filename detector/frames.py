@@ -167,6 +167,8 @@ def _times(col: pd.Series, issues: list[Issue], path: str, name: str) -> np.ndar
         parsed = stamps
     else:
         parsed = pd.to_datetime(col, utc=True, errors="coerce", format="ISO8601")
+        if parsed.dt.tz is None:  # a boolean column comes back all NaT but tz-naive
+            parsed = parsed.dt.tz_localize("UTC")
     # Subtract in the parsed unit: pandas keeps years 1 and 9999 in seconds, which
     # overflow the nanoseconds of a plain Timestamp(0) (OutOfBoundsDatetime).
     epoch = pd.Timestamp(0, tz="UTC").as_unit(parsed.dt.unit)

@@ -147,3 +147,14 @@ def _load(folder: dict[str, io.BytesIO]):
         if "accounts" not in paths:
             accounts.write_bytes(b"")
         return load_csv(accounts, paths.get("edges"))
+
+
+def test_a_boolean_timestamp_column_is_refused_not_a_crash() -> None:
+    """Found by the CSV property: pandas turns a boolean column into tz-naive NaT."""
+    edges = pd.DataFrame({"source": ["a"], "target": ["b"], "type": ["follow"], "at": [False]})
+    try:
+        graph_from_frames(pd.DataFrame({"id": ["a", "b"]}), edges)
+    except GraphValidationError as exc:
+        assert [i.path for i in exc.errors] == ["edges[0].at"]
+    else:
+        raise AssertionError("a boolean timestamp was accepted")
