@@ -45,8 +45,7 @@ class Scale:
     feature_repeats: int
     nx_repeats: int
     scoring: dict[int, int]  # accounts -> repeats of the ffd score run
-    train_large: int  # accounts of the large training run
-    train_epochs: int  # epochs of the large training run
+    train_large: dict[int, int]  # accounts -> epochs of the large training runs
     default_epochs: int | None  # None: train the default model as configured
     api: list[int]  # accounts per audit
     api_requests: dict[int, int]  # most requests per audit size
@@ -61,13 +60,14 @@ class Scale:
 SCALES = {
     "small": Scale(name="small", simulator={10_000: 3, 100_000: 1}, features=10_000,
                    feature_repeats=3, nx_repeats=1, scoring={10_000: 3, 100_000: 1},
-                   train_large=100_000, train_epochs=2, default_epochs=5, api=[100, 1_000],
+                   train_large={100_000: 2}, default_epochs=5, api=[100, 1_000],
                    api_requests={100: 200, 1_000: 100}, api_seconds=10.0, api_clients=4,
                    hotpath_score=100_000, audit_requests=10, ray=10_000),
     "1m": Scale(name="1m", simulator={100_000: 3, 1_000_000: 1}, features=100_000,
                 feature_repeats=3, nx_repeats=1,
-                scoring={10_000: 3, 100_000: 3, 1_000_000: 2}, train_large=1_000_000,
-                train_epochs=2, default_epochs=None, api=[100, 1_000, 10_000],
+                scoring={10_000: 3, 100_000: 3, 1_000_000: 2},
+                train_large={100_000: 3, 300_000: 2, 1_000_000: 1}, default_epochs=None,
+                api=[100, 1_000, 10_000],
                 api_requests={100: 600, 1_000: 400, 10_000: 40}, api_seconds=20.0,
                 api_clients=4, hotpath_score=1_000_000, audit_requests=30, ray=100_000),
 }
@@ -86,7 +86,8 @@ def run_section(name: str, scale: Scale) -> Any:
         return score_speed.measure(scale.scoring, model_dir())
     if name == "training":
         return {"default": train_speed.measure(None, scale.default_epochs),
-                "large": train_speed.measure(scale.train_large, scale.train_epochs)}
+                "large": [train_speed.measure(n, epochs)
+                          for n, epochs in scale.train_large.items()]}
     if name == "api":
         return api_speed.measure(model_dir(), scale.api, scale.api_clients, scale.api_requests,
                                  scale.api_seconds)

@@ -38,6 +38,8 @@ def _child(path: str, model: str, settings: list[str]) -> None:
     start = time.perf_counter()
     ray.init(include_dashboard=False, log_to_driver=False)
     init = time.perf_counter() - start
+    # Warm-up: the first tasks start the worker processes and import torch there.
+    predict_proba_ray(model, graph, RayConfig(partitions=2, method="blocks"))
     runs = []
     for setting in settings:
         method, k = setting.split(":")

@@ -13,15 +13,31 @@ from typing import Any
 
 from benchmarks.perf.common import emit, python_child
 
+#: Address-space cap of a training child (GB): full-batch training grows with the graph,
+#: and on a shared machine a run that does not fit must fail alone, not push others out.
+MEMORY_CAP_GB = 12
+
 
 def measure(accounts: int | None, epochs: int | None) -> dict[str, Any]:
     """Train in a child: ``accounts=None`` is the default model on its default data."""
     args = ["default" if accounts is None else str(accounts), str(epochs or 0)]
     result = python_child("train_speed", *args)
-    return {**result.value, "peak_rss_mb": round(result.peak_rss_mb, 1)}
+    return {**result.value, "peak_rss_mb": round(result.peak_rss_mb, 1),
+            "memory_cap_gb": MEMORY_CAP_GB}
 
 
 def _child(which: str, epochs: int) -> None:
+    import resource
+
+    cap = MEMORY_CAP_GB * 2**30
+    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    try:
+        _train(which, epochs)
+    except (MemoryError, RuntimeError) as exc:  # torch reports allocation failures so
+        emit({"data": which, "error": f"{type(exc).__name__}: {str(exc)[:300]}"})
+
+
+def _train(which: str, epochs: int) -> None:
     from models.config import ModelConfig
     from models.estimator import FollowerClassifier
     from training.default_model import DEFAULT_DATA, DEFAULT_MODEL
