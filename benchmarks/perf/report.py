@@ -179,16 +179,19 @@ def _scoring(rows: list[dict]) -> list[str]:
                    f" <= {GOALS['score_seconds']:.0f} s ({_met(ok_t)}: {big['seconds']} s) and"
                    f" <= {GOALS['score_gb']:.0f} GB ({_met(ok_m)}: {_gb(big['peak_rss_mb'])} GB).")
     if len(rows) >= 2:
-        per = [(r["accounts"], {s: r["stages"][s] / r["accounts"] * 1e6 for s in stages})
-               for r in rows]
-        growth = []
-        for (n0, a), (n1, b) in zip(per, per[1:], strict=False):
-            worst = max(stages, key=lambda s: b[s] / max(a[s], 1e-9))
-            growth.append(f"{_n(n0)} -> {_n(n1)}: fastest-growing stage per account is"
-                          f" `{worst}` ({a[worst]:.2f} -> {b[worst]:.2f} s per 1M accounts)")
-        out.append("- Linearity (seconds per million accounts, by stage): "
-                   + "; ".join(growth) + ". Fixed costs (interpreter, imports, model load)"
-                   " dominate the small sizes.")
+        per = {r["accounts"]: {k: v / r["accounts"] * 1e6 for k, v in r["stages"].items()}
+               for r in rows}
+        out.append("- Linearity: seconds per million accounts, by stage (constant = linear):")
+        out.append("")
+        out += _table(["accounts", *stages], [[_n(n), *[f"{v[k]:.2f}" for k in stages]]
+                                              for n, v in per.items()])
+        sizes = sorted(per)
+        superlinear = [k for k in stages if per[sizes[-1]][k] > 1.25 * per[sizes[-2]][k]]
+        out.append("")
+        out.append("  Stages more than 25% costlier per account at the largest size than at the"
+                   " one before: " + (", ".join(f"`{k}`" for k in superlinear) or "none")
+                   + ". The command's wall time also holds fixed costs (interpreter, imports,"
+                   " model load), which dominate the small sizes.")
     return out
 
 
