@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from .tiny_graphs import make_graph
 
 from detector.graph import AccountGraph
+
+from .tiny_graphs import make_graph
 
 
 @pytest.fixture

@@ -3,12 +3,13 @@
 import numpy as np
 import pytest
 from sklearn.exceptions import NotFittedError
-from .tiny_graphs import make_graph
 
 from detector.errors import DetectorError
 from detector.features import compute_features
 from models.config import ModelConfig
 from models.estimator import FollowerClassifier
+
+from .tiny_graphs import make_graph
 
 
 def _fit(graph, model="rgcn", **kwargs):

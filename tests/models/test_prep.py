@@ -1,9 +1,10 @@
 import numpy as np
 import pytest
-from .tiny_graphs import make_graph
 
 from detector.errors import DetectorError
 from models.prep import Normaliser, data_fingerprint, split_indices
+
+from .tiny_graphs import make_graph
 
 
 def test_stratified_split_is_disjoint_covers_labelled_and_keeps_class_shares():

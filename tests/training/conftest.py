@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
@@ -10,11 +9,7 @@ import torch
 
 from detector.io import save_graph
 
-_spec = importlib.util.spec_from_file_location(
-    "tiny_graphs", Path(__file__).parents[1] / "models" / "tiny_graphs.py")
-model_graphs = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(model_graphs)
-make_graph = model_graphs.make_graph
+from ..models.tiny_graphs import make_graph
 
 
 @pytest.fixture(autouse=True)
