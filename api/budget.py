@@ -100,10 +100,14 @@ def check_parse(data: bytes) -> None:
 
 def check_scoring(doc: Any) -> None:
     """413 before validation when scoring the graph would not fit the budget."""
+    check_counts(*graph_size(doc))
+
+
+def check_counts(accounts: int, edges: int) -> None:
+    """413 when scoring this many accounts and edges would not fit the budget."""
     limit = _budget()
     if limit is None:
         return
-    accounts, edges = graph_size(doc)
     store = current_app.extensions.get("ffd_model")
     loaded = store.current if store is not None else None
     arguments = loaded.classifier.metadata_["model"].get("arguments") if loaded else None

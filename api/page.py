@@ -32,6 +32,7 @@ from flask import (
 )
 from werkzeug.datastructures import FileStorage
 
+from api import budget
 from api.audit import MAX_LIMIT, audit_response, auditing_model
 from api.auth import check_api_key
 from api.body import check_limits
@@ -127,8 +128,11 @@ def _files() -> dict[str, FileStorage]:
 
 def json_graph() -> AccountGraph:
     """The uploaded ``graph`` JSON file, checked like a ``/v1/*`` body."""
-    doc = parse_json(_files()["graph"].read())
+    data = _files()["graph"].read()
+    budget.check_parse(data)
+    doc = parse_json(data)
     check_limits(doc)
+    budget.check_scoring(doc)
     return parse_graph(doc)
 
 
@@ -155,6 +159,7 @@ def csv_graph() -> AccountGraph:
         except MalformedInputError as exc:  # not JSON's problem: say it is the CSV
             raise Problem("bad-request", str(exc), title="unreadable CSV file") from None
     _check_size(graph)
+    budget.check_counts(graph.num_accounts, graph.num_edges)
     return graph
 
 

@@ -177,3 +177,18 @@ def test_the_memory_budget_is_read_from_the_environment(model_dir, monkeypatch):
     assert create_app().config["MAX_REQUEST_MEMORY"] is None
     monkeypatch.setenv("FFD_MAX_REQUEST_MEMORY", str(64 * budget.MB))
     assert create_app().config["MAX_REQUEST_MEMORY"] == 64 * budget.MB
+
+
+def test_the_page_uploads_keep_the_same_memory_budget(model_dir, matches):
+    app = make_app(model_dir, MAX_REQUEST_MEMORY=32 * budget.MB)
+    client = app.test_client()
+    bomb = b"[" + b",".join([b"{}"] * 400_000) + b"]"
+    response = client.post("/page/scores.csv", data={"graph": (io.BytesIO(bomb), "g.json")},
+                           content_type="multipart/form-data")
+    assert "parsing this" in problem(response, 413, "too-large", matches)["detail"]
+    ids = "id\n" + "\n".join(f"u{i}" for i in range(30_000)) + "\n"
+    response = client.post("/page/scores.csv", content_type="multipart/form-data", data={
+        "accounts": (io.BytesIO(ids.encode()), "accounts.csv"),
+        "edges": (io.BytesIO(b"source,target,type\n"), "edges.csv")})
+    assert problem(response, 413, "too-large", matches)["detail"].startswith(
+        "scoring 30,000 accounts and 0 edges")
