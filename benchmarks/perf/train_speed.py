@@ -15,7 +15,7 @@ from benchmarks.perf.common import emit, python_child
 
 #: Address-space cap of a training child (GB): full-batch training grows with the graph,
 #: and on a shared machine a run that does not fit must fail alone, not push others out.
-MEMORY_CAP_GB = 12
+MEMORY_CAP_GB = 16
 
 
 def measure(accounts: int | None, epochs: int | None) -> dict[str, Any]:
