@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
+from detector.features import FEATURE_NAMES, FEATURES
+
 #: Architectures ``models.registry`` can build.
 MODEL_NAMES = ("rgcn", "sage", "mlp")
 #: Feature groups of ``detector.features.FEATURES``.
@@ -36,9 +38,20 @@ class ModelConfig:
     clip: float = 8.0  # clip standardised features to +-clip: unseen graphs have outliers
     # Feature groups fed to the model; ("profile", "flags") makes a strictly graph-blind MLP.
     feature_groups: tuple[str, ...] = FEATURE_GROUP_NAMES
+    # Feature names left out of those groups, e.g. one that extrapolates badly when the
+    # data drifts (see docs/benchmarks.md); () keeps every feature of the groups.
+    drop_features: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         self.feature_groups = tuple(self.feature_groups)  # a JSON list comes back as a list
+        self.drop_features = tuple(self.drop_features)
+        unknown_features = sorted(set(self.drop_features) - set(FEATURE_NAMES))
+        if unknown_features:
+            raise ValueError(f"drop_features names unknown features: {', '.join(unknown_features)}")
+        kept = [f for f in FEATURES if f.group in self.feature_groups
+                and f.name not in self.drop_features]
+        if not kept:
+            raise ValueError("drop_features leaves no feature of the selected groups")
         unknown = sorted(set(self.feature_groups) - set(FEATURE_GROUP_NAMES))
         if unknown or not self.feature_groups:
             raise ValueError(f"feature_groups must be a non-empty subset of "

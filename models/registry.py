@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from detector.features import FEATURE_GROUPS
+from detector.features import FEATURE_GROUPS, FEATURE_INDEX
 from detector.tensors import NUM_RELATIONS
 from models.base import NodeClassifier
 from models.config import ModelConfig
@@ -29,9 +29,11 @@ def build_model(name: str, arguments: dict[str, Any]) -> NodeClassifier:
 
 
 def feature_columns(config: ModelConfig) -> np.ndarray:
-    """Indices into ``FEATURE_NAMES`` of the groups ``config`` selects, in table order."""
-    return np.asarray(sorted(i for g in config.feature_groups for i in FEATURE_GROUPS[g]),
-                      dtype=np.int64)
+    """Indices into ``FEATURE_NAMES`` of the groups ``config`` selects, in table order,
+    without ``config.drop_features``."""
+    dropped = {FEATURE_INDEX[name] for name in config.drop_features}
+    return np.asarray(sorted(i for g in config.feature_groups for i in FEATURE_GROUPS[g]
+                             if i not in dropped), dtype=np.int64)
 
 
 def model_arguments(config: ModelConfig, num_classes: int) -> dict[str, Any]:
@@ -46,7 +48,8 @@ def model_arguments(config: ModelConfig, num_classes: int) -> dict[str, Any]:
     }
     if config.model == "rgcn":
         position = {column: k for k, column in enumerate(columns)}
-        args["groups"] = [[position[i] for i in FEATURE_GROUPS[g]]
-                          for g in FEATURE_GROUPS if g in config.feature_groups]
+        groups = [[position[i] for i in FEATURE_GROUPS[g] if i in position]
+                  for g in FEATURE_GROUPS if g in config.feature_groups]
+        args["groups"] = [g for g in groups if g]  # a group whose features were all dropped
         args["num_relations"] = NUM_RELATIONS
     return args

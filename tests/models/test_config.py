@@ -21,3 +21,16 @@ def test_unknown_keys_are_refused_by_name():
 def test_bad_values_are_refused(field, value, message):
     with pytest.raises(ValueError, match=message):
         ModelConfig(**{field: value})
+
+
+def test_drop_features_are_checked_by_name():
+    with pytest.raises(ValueError, match="log_folowing"):
+        ModelConfig(drop_features=("log_folowing",))
+    with pytest.raises(ValueError, match="leaves no feature"):
+        ModelConfig(feature_groups=("flags",), drop_features=(
+            "has_avatar", "verified", "private", "followers_missing", "following_missing",
+            "posts_missing", "likes_missing", "listed_missing", "age_missing",
+            "avatar_missing", "bio_missing", "name_missing", "verified_missing",
+            "private_missing"))
+    assert ModelConfig.from_dict({"drop_features": ["log_following"]}).drop_features == (
+        "log_following",)

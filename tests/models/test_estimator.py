@@ -112,3 +112,16 @@ def test_a_subset_of_feature_groups_trains_and_round_trips(graph, tmp_path, mode
     again = FollowerClassifier.load(clf.save(tmp_path / "m"))
     assert again.config.feature_groups == ("profile", "flags")
     assert np.array_equal(again.predict_proba(graph), clf.predict_proba(graph))
+
+
+@pytest.mark.parametrize("model", ["rgcn", "sage"])
+def test_dropped_features_leave_the_input_and_round_trip(graph, tmp_path, model):
+    from detector.features import FEATURE_NAMES, FEATURES
+
+    time_names = tuple(f.name for f in FEATURES if f.group == "time")
+    clf = _fit(graph, model, drop_features=("log_following", *time_names))
+    assert clf.model_.in_channels == len(FEATURE_NAMES) - 1 - len(time_names)
+    assert FEATURE_NAMES.index("log_following") not in clf.columns_.tolist()
+    again = FollowerClassifier.load(clf.save(tmp_path / "m"))
+    assert again.config.drop_features == ("log_following", *time_names)
+    assert np.array_equal(again.predict_proba(graph), clf.predict_proba(graph))
