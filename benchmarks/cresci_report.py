@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -22,6 +24,34 @@ REFERENCE = (
     ("LOBO", 98.43, 98.76, "profile + tweets"),
     ("Lee et al.", 98.23, 98.56, "profile + tweets"),
     ("Random forest, six signals", 97.0, 97.7, "the six profile signals (about)"),
+)
+#: What the lab shows; prose only, the figures are in the generated table above it.
+LAB_FINDINGS = (
+    "What the trials say:",
+    "",
+    "- **Validation cannot see the drift.** Val F1 sits within about one point for every "
+    "trial while test F1 ranges over twenty; a better val F1 often means a worse test F1 "
+    "(a model that fits train and val more closely leans harder on absolute following). "
+    "So settings chosen on val do not protect against the shift, and early stopping on "
+    "val loss instead of val F1 does not either.",
+    "- **Networks extrapolate the wrong way.** MLP and GraphSAGE on the six signals put the "
+    "young bought accounts that follow few on the genuine side; neither regularisation "
+    "(weight decay, dropout, a narrower net), nor raw counts beside the logs (the BotRGCN "
+    "representation), nor dropping class weights changes that. Replacing log following "
+    "by the follower/following ratio helps every learner and is also what val prefers "
+    "for the networks, but their seed-to-seed spread stays large.",
+    "- **The creation batch is not the culprit for the networks.** Dropping "
+    "`log_creation_batch` (accounts created the same day, as creation dates carry no "
+    "time of day here) does not improve GraphSAGE; it is left in `detector.features`.",
+    "- **The graph adds little here**: most bought accounts are isolated, and in-graph "
+    "degrees beside the profile signals do not improve test F1 for any learner.",
+    "- **What reaches the goal** is domain knowledge the data cannot contradict: gradient "
+    "boosting constrained so that more followers, more followers per followee and more "
+    "lists never raise P(bought), on the six signals with following entered as the ratio. "
+    "Depth and learning rate are chosen on val; the result is sensitive to them (the "
+    "fixed-setting trials), and the ratio and the constraints were "
+    "proposed after the drift table above had been measured on test, so it is a "
+    "validation-chosen model from a test-informed design, not a blind one.",
 )
 _NAMES = {"accuracy": "Accuracy", "precision": "Precision", "recall": "Recall", "f1": "F1",
           "roc_auc": "ROC-AUC"}
@@ -56,9 +86,46 @@ def _sizes(graph: AccountGraph | None) -> str:
             f"{graph.num_edges:,} follow edges once self-loops and repeats are dropped")
 
 
+def lab_section(path: Path) -> list[str]:
+    """"What was tried": the trials ``benchmarks.cresci_lab`` measured and saved in
+    ``path`` (nothing when that file is absent)."""
+    if not path.is_file():
+        return []
+    lab = json.loads(path.read_text(encoding="utf-8"))
+    out = ["", "### What was tried for the quality goal", "",
+           f"Measured by `{lab['command']}` on {lab['date']} ({lab['minutes']} minutes; "
+           f"{lab['seeds']} seeds per trial; saved in `benchmarks/results/{path.name}`). "
+           "Goal of issue 6: test F1 >= 98.00 with the six profile signals, every choice "
+           "on validation. Each trial fits on `train` and picks its epoch or setting on "
+           "`val`. Test F1 is mean ± sample standard deviation over seeds, in %.", "",
+           "| Learner | Features | Variant | Val F1 | Test F1 | Test F1 per seed |",
+           "|---|---|---|---:|---:|---|"]
+    for t in lab["trials"]:
+        val = np.array([r["val_f1"] for r in t["runs"]])
+        test = np.array([r["test_f1"] for r in t["runs"]])
+        std = test.std(ddof=1) if len(test) > 1 else 0.0
+        out.append(f"| {t['learner_name']} | {t['features']} | {t['note'] or 'defaults'}"
+                   f" | {100 * val.mean():.2f} | "
+                   f"{_cell(test.mean(), std)} | "
+                   + ", ".join(f"{100 * v:.1f}" for v in test) + " |")
+    out += ["", "Feature sets: " + "; ".join(
+        f"*{name}* = {', '.join(f'`{c}`' for c in cols)}" for name, cols in _sets(lab)) + "."]
+    out += ["", *LAB_FINDINGS]
+    return out
+
+
+def _sets(lab: dict) -> list[tuple[str, list[str]]]:
+    seen: dict[str, list[str]] = {}
+    for t in lab["trials"]:
+        if len(t["columns"]) < 20:  # the "all" sets are named, not listed
+            seen.setdefault(t["features"], t["columns"])
+    return list(seen.items())
+
+
 def render(rows: list[Row], *, command: str, total_seconds: float, machine: str,
-           graph: AccountGraph | None = None) -> str:
-    """The whole markdown page (with the drift table when ``graph`` is given)."""
+           graph: AccountGraph | None = None, lab: Path | None = None) -> str:
+    """The whole markdown page (with the drift table when ``graph`` is given and the lab
+    log when ``lab`` names a saved ``benchmarks.cresci_lab`` result)."""
     seeds = len(rows[0].runs) if rows else 0
     out = [
         "# Benchmarks",
@@ -109,6 +176,8 @@ def render(rows: list[Row], *, command: str, total_seconds: float, machine: str,
                 "learned \"follows few, so genuine\" on train calls them genuine, and "
                 "validation, whose bought accounts still follow hundreds, cannot tell.", ""]
         out += drift_table(graph)
+    if lab is not None:
+        out += lab_section(lab)
     out += ["", "### Every run", "", "| Method | Seed | Test F1 | Val F1 | Chosen on val | "
             "Wall / CPU s |", "|---|---:|---:|---:|---|---:|"]
     for row in rows:

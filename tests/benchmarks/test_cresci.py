@@ -100,3 +100,32 @@ def test_estimator_row_and_report(graph):
     # The drift table: 18 train accounts per class; bought ones follow >= 400.
     assert "| train | bought | 18 |" in text
     assert text.split("| train | bought | 18 |")[1].split("\n")[0].endswith("| 0.0% |")
+
+
+def test_smoothed_row_chooses_alpha_on_validation(graph):
+    from benchmarks.cresci import smoothed_method
+
+    method = smoothed_method("smoothed", "tiny", FOREST, alphas=(0.0, 0.5))
+    (row,) = run_benchmark(seeds=1, methods=(method,), graph=graph, say=lambda line: None)
+    run = row.runs[0]
+    assert run.chosen.startswith("max_depth=") and "alpha=0.0" in run.chosen  # ties: least
+    assert run.test["f1"] == 1.0
+
+
+def test_lab_section_is_rendered_from_the_saved_trials(tmp_path):
+    import json
+
+    from benchmarks.cresci_report import lab_section
+
+    assert lab_section(tmp_path / "absent.json") == []
+    saved = tmp_path / "cresci_lab.json"
+    saved.write_text(json.dumps({"command": "python -m benchmarks.cresci_lab", "seeds": 2,
+                                 "date": "2026-01-01", "minutes": 0.5, "trials": [{
+                                     "learner_name": "MLP", "features": "six", "note": "",
+                                     "select": "f1", "columns": ["log_followers"],
+                                     "runs": [{"val_f1": 0.98, "test_f1": 0.80},
+                                              {"val_f1": 0.99, "test_f1": 0.90}]}]}))
+    text = "\n".join(lab_section(saved))
+    assert "`python -m benchmarks.cresci_lab`" in text
+    assert "| MLP | six | defaults | 98.50 | 85.00 ± 7.07 | 80.0, 90.0 |" in text
+    assert "*six* = `log_followers`" in text
