@@ -3,11 +3,12 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+SCALE_STAMP := $(VENV)/.installed-scale
 MODEL_DIR ?= $(or $(FFD_MODEL_DIR),var/models/default)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: serve test lint model system-deps browser-deps clean
+.PHONY: serve test lint model browser-deps clean
 
 # Reinstall only when the project's declared dependencies change.
 $(STAMP): pyproject.toml
@@ -23,7 +24,12 @@ model: $(STAMP)
 serve: model
 	$(VENV)/bin/ffd serve --host $(HOST) --port $(PORT) --model $(MODEL_DIR)
 
-test: $(STAMP) browser-deps
+# The tests also check the Ray engine (an optional extra for users) on a local instance.
+$(SCALE_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[test,scale]'
+	touch $(SCALE_STAMP)
+
+test: $(SCALE_STAMP) browser-deps
 	$(PY) -m pytest -q
 
 # Debian's Chromium for tests/browser (Playwright drives it; it never downloads a browser).
