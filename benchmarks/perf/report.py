@@ -265,14 +265,17 @@ def _hotpath(r: dict) -> list[str]:
     audit = r.get("audit", {})
     if audit:
         b, a = audit["before"], audit["after"]
+        rounds = a.get("rounds", 1)
         out.append(f"Audit of {_n(a['accounts'])} accounts / {_n(a['edges'])} edges, in-process"
-                   f" (Flask test client, one torch thread), median of {a['requests']} requests,"
-                   " server-side stages in ms:")
+                   f" (Flask test client, one torch thread), {a['requests']} requests on each"
+                   f" side in {rounds} alternating rounds; server-side stages in ms, median and"
+                   " minimum (the minimum is the least disturbed by other processes):")
         out.append("")
         names = list(dict.fromkeys([*b.get("stages_ms", {}), *a["stages_ms"]]))
-        out += _table(["stage", "before (ms)", "after (ms)"],
-                      [[s, b.get("stages_ms", {}).get(s, "-"), a["stages_ms"].get(s, "-")]
-                       for s in names])
+        bm, am = b.get("stages_min_ms", {}), a.get("stages_min_ms", {})
+        out += _table(["stage", "before median", "after median", "before min", "after min"],
+                      [[s, b.get("stages_ms", {}).get(s, "-"), a["stages_ms"].get(s, "-"),
+                        bm.get(s, "-"), am.get(s, "-")] for s in names])
         if "error" in b:
             out += ["", f"(baseline failed: `{b['error'][-200:]}`)"]
         out.append("")

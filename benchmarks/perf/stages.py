@@ -128,6 +128,8 @@ def audit(model: str, document: str, requests: int, profile: str | None) -> dict
     return {"accounts": len(doc["accounts"]), "edges": len(doc.get("edges", [])),
             "requests": requests, "body_bytes": len(body),
             "stages_ms": {k: round(statistics.median(v), 2) for k, v in timings.items()},
+            "stages_min_ms": {k: round(min(v), 2) for k, v in timings.items()},
+            "samples_ms": {k: [round(x, 2) for x in v] for k, v in timings.items()},
             "wall_ms_p50": round(statistics.median(wall), 2)}
 
 
