@@ -43,15 +43,20 @@ LAB_FINDINGS = (
     "- **The creation batch is not the culprit for the networks.** Dropping "
     "`log_creation_batch` (accounts created the same day, as creation dates carry no "
     "time of day here) does not improve GraphSAGE; it is left in `detector.features`.",
-    "- **The graph adds little here**: most bought accounts are isolated, and in-graph "
-    "degrees beside the profile signals do not improve test F1 for any learner.",
+    "- **The graph as features adds little**: most bought accounts are isolated, and "
+    "in-graph degrees beside the profile signals improve test F1 for no learner. The "
+    "graph as smoothing does help a little, and validation sees it: the smoothed row of "
+    "the main table gains on both val and test over the profile model it smooths.",
     "- **What reaches the goal** is domain knowledge the data cannot contradict: gradient "
     "boosting constrained so that more followers, more followers per followee and more "
-    "lists never raise P(bought), on the six signals with following entered as the ratio. "
-    "Depth and learning rate are chosen on val; the result is sensitive to them (the "
-    "fixed-setting trials), and the ratio and the constraints were "
-    "proposed after the drift table above had been measured on test, so it is a "
-    "validation-chosen model from a test-informed design, not a blind one.",
+    "lists never raise P(bought), on the six signals with following entered as the "
+    "ratio, then smoothed over the follow graph. Depth, learning rate and the smoothing "
+    "weight are chosen on val, but the result is sensitive to depth and learning rate "
+    "(the fixed-setting trials), and two choices are not val's: the ratio and the "
+    "constraints were proposed after the drift table above had been measured on test, "
+    "and across model families val would have preferred the six-signal forest (its val "
+    "F1 is higher). It is a validation-tuned model from a test-informed design, not a "
+    "blind one, and it is not a GNN: no GNN row reaches the goal.",
 )
 _NAMES = {"accuracy": "Accuracy", "precision": "Precision", "recall": "Recall", "f1": "F1",
           "roc_auc": "ROC-AUC"}
