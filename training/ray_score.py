@@ -64,7 +64,8 @@ def undirected(edge_index: np.ndarray, n: int):
 
     src, dst = edge_index
     keep = src != dst
-    a = coo_matrix((np.ones(int(keep.sum()), np.int8), (src[keep], dst[keep])), shape=(n, n))
+    # int32 counts: the halo search sums neighbours, and a hub has thousands of them.
+    a = coo_matrix((np.ones(int(keep.sum()), np.int32), (src[keep], dst[keep])), shape=(n, n))
     a = (a + a.T).tocsr()
     a.data[:] = 1
     return a
@@ -102,7 +103,7 @@ def with_halo(adjacency, parts: np.ndarray, hops: int) -> list[Part]:
         reached[core] = True
         frontier = reached.copy()
         for _ in range(hops):
-            frontier = (adjacency @ frontier.astype(np.int8)) > 0
+            frontier = (adjacency @ frontier.astype(np.int32)) > 0
             frontier &= ~reached
             reached |= frontier
         reached[core] = False

@@ -61,6 +61,19 @@ def test_the_halo_reaches_exactly_hops_away(hops, expected):
     assert piece.nodes.tolist() == expected
 
 
+def test_a_hub_reached_from_many_core_accounts_is_in_the_halo():
+    """A hub seen from 200 core accounts (an int8 sum of neighbours wraps to -56)."""
+    leaves = np.arange(1, 201)
+    edges = np.stack([np.concatenate([leaves, np.zeros(200, np.int64)]),
+                      np.concatenate([np.zeros(200, np.int64), leaves])])
+    adjacency = undirected(edges, 201)
+    parts = np.ones(201, np.int64)
+    parts[0] = 0
+    piece = with_halo(adjacency, parts, 1)[1]
+    assert piece.core == 200
+    assert piece.nodes.tolist() == [*leaves.tolist(), 0]
+
+
 def test_subgraph_keeps_only_edges_among_the_nodes_renumbered():
     edges = path_graph(5)
     types = np.arange(edges.shape[1])
