@@ -54,19 +54,6 @@ def audit_document(genuine: int = 30, bought: int = 15, labels: bool = False) ->
             "accounts": accounts, "edges": edges}
 
 
-@pytest.fixture(scope="session")
-def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A small RGCN trained for a few epochs on a small simulated graph."""
-    from models.config import ModelConfig
-    from models.estimator import FollowerClassifier
-    from training.simulator import SimConfig, simulate
-
-    graph = simulate(SimConfig(accounts=400, seed=3))
-    config = ModelConfig(hidden=16, epochs=8, patience=8, seed=0)
-    classifier = FollowerClassifier(config).fit(graph, progress=False, log=lambda _: None)
-    return classifier.save(tmp_path_factory.mktemp("model") / "tiny")
-
-
 @pytest.fixture
 def app(model_dir: Path):
     return create_app({"MODEL_DIR": str(model_dir), "TESTING": True})

@@ -8,7 +8,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-import torch
 from sklearn.ensemble import RandomForestClassifier
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -30,14 +29,6 @@ def tiny_forest(settings: dict, seed: int) -> RandomForestClassifier:
 
 FOREST = forest_method("forest", "tiny forest", tiny_forest,
                        [{"max_depth": 2}, {"max_depth": None}])
-
-
-@pytest.fixture(autouse=True)
-def one_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
 
 
 @pytest.fixture

@@ -36,19 +36,6 @@ def chromium_path() -> Path:
     return CHROMIUM
 
 
-@pytest.fixture(scope="session")
-def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A small RGCN trained for a few epochs on a small simulated graph (as tests/api)."""
-    from models.config import ModelConfig
-    from models.estimator import FollowerClassifier
-    from training.simulator import SimConfig, simulate
-
-    graph = simulate(SimConfig(accounts=400, seed=3))
-    config = ModelConfig(hidden=16, epochs=8, patience=8, seed=0)
-    classifier = FollowerClassifier(config).fit(graph, progress=False, log=lambda _: None)
-    return classifier.save(tmp_path_factory.mktemp("model") / "tiny")
-
-
 class Server:
     """The app served by werkzeug on 127.0.0.1 in a background thread."""
 

@@ -14,13 +14,3 @@ def graph() -> AccountGraph:
     return make_graph()
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Tiny graphs gain nothing from threads, and on a busy 2-core machine OpenMP
-    spinning makes them many times slower; restore the setting afterwards."""
-    import torch
-
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
