@@ -301,9 +301,10 @@ def _ray(r: dict) -> list[str]:
         f"{_n(r['accounts'])} accounts, {_n(r['edges'])} edges, a local Ray instance with"
         f" {r['cpus']} CPUs (starting it took {r['ray_init_seconds']} s, not included below)."
         f" One process without Ray: {r['local_seconds']} s (features + model). Ray seconds"
-        " include features, partitioning, halos, shipping the parts and the tasks. On one"
-        " machine Ray only adds overhead; the point is the halo a cluster pays and that the"
-        " scores agree.",
+        " include features, partitioning, halos, shipping the parts and the tasks. One"
+        " machine gives Ray no more cores than the single process has; the point is the"
+        " halo a cluster pays (every part carries core + halo, so more parts multiply the"
+        " work when halos are large) and that the scores agree.",
         "",
         *_table(["partitioner", "parts", "hops", "seconds", "halo / accounts",
                  "largest part (accounts)", "max abs diff vs one process"],
