@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from detector.errors import GraphValidationError, Issue
-from detector.graph import Accounts, AccountGraph, Edges
+from detector.graph import AccountGraph, Accounts, Edges
 
 #: How many repaired-edge warnings we list one by one before summarising.
 MAX_WARNINGS = 20

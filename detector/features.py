@@ -43,15 +43,23 @@ FEATURES: tuple[Feature, ...] = (
     Feature("log_posts", "profile", "Bought accounts rarely post; genuine ones post steadily."),
     Feature("log_likes", "profile", "Likes given: automation leaves little real activity."),
     Feature("log_listed", "profile", "Being listed by others is hard to fake."),
-    Feature("follow_ratio", "profile", "log(followers+1) - log(following+1): fakes follow far more than they are followed."),
-    Feature("log_age_days", "profile", "Fakes are young; account age at the graph's reference time."),
+    Feature(
+        "follow_ratio",
+        "profile",
+        "log(followers+1) - log(following+1): fakes follow far more than they are followed.",
+    ),
+    Feature(
+        "log_age_days", "profile", "Fakes are young; account age at the graph's reference time."
+    ),
     Feature("log_posts_per_day", "profile", "Posting rate over the account's life."),
     Feature("log_bio_length", "profile", "Vendors leave bios empty or template them."),
     Feature("name_length", "profile", "Generated user names have typical lengths."),
     Feature("name_digits", "profile", "Generated names carry digit runs (name + 4821)."),
     Feature("name_trailing_digits", "profile", "Length of the digit run at the end of the name."),
     Feature("name_digit_share", "profile", "Share of digits in the name."),
-    Feature("mass_following", "profile", "Following more than 1,500 (HypeAuditor's mass-follower line)."),
+    Feature(
+        "mass_following", "profile", "Following more than 1,500 (HypeAuditor's mass-follower line)."
+    ),
     Feature("has_avatar", "flags", "Bought accounts often keep the default avatar."),
     Feature("verified", "flags", "Verified accounts are not for sale in bulk."),
     Feature("private", "flags", "Private accounts hide activity; common among real people."),
@@ -73,18 +81,41 @@ FEATURES: tuple[Feature, ...] = (
     Feature("log_interact_out", "graph", "Likes/comments/shares/mentions given (weighted)."),
     Feature("log_interact_in", "graph", "Interactions received (weighted)."),
     Feature("isolated", "graph", "No edge at all in this graph: judge it on its profile alone."),
-    Feature("reciprocity_out", "graph", "Share of followees that follow back; genuine ties are often mutual."),
+    Feature(
+        "reciprocity_out",
+        "graph",
+        "Share of followees that follow back; genuine ties are often mutual.",
+    ),
     Feature("reciprocity_in", "graph", "Share of followers this account follows back."),
-    Feature("churn", "time", "Unfollows per follow: mass followers unfollow those who do not follow back."),
+    Feature(
+        "churn",
+        "time",
+        "Unfollows per follow: mass followers unfollow those who do not follow back.",
+    ),
     Feature("log_follow_rate", "time", "Follows per day over the span of its timed follows."),
-    Feature("sync_mean", "time", "Mean log count of others following the same target within an hour (lockstep, CopyCatch)."),
+    Feature(
+        "sync_mean",
+        "time",
+        "Mean log count of others following the same target within an hour (lockstep, CopyCatch).",
+    ),
     Feature("sync_max", "time", "Largest such lockstep group it took part in."),
-    Feature("like_sync_mean", "time",
-            "The same for interactions (likes, comments, shares, mentions): bought "
-            "engagement arrives in bursts too."),
-    Feature("log_creation_batch", "time", "Accounts created within an hour of this one (vendor batches)."),
+    Feature(
+        "like_sync_mean",
+        "time",
+        "The same for interactions (likes, comments, shares, mentions): bought "
+        "engagement arrives in bursts too.",
+    ),
+    Feature(
+        "log_creation_batch",
+        "time",
+        "Accounts created within an hour of this one (vendor batches).",
+    ),
     Feature("interactions_per_follow", "time", "Interactions given per follow made."),
-    Feature("engagement_rate", "time", "log interactions received minus log audience: engagement relative to audience."),
+    Feature(
+        "engagement_rate",
+        "time",
+        "log interactions received minus log audience: engagement relative to audience.",
+    ),
 )
 FEATURE_NAMES: tuple[str, ...] = tuple(f.name for f in FEATURES)
 FEATURE_INDEX = {name: i for i, name in enumerate(FEATURE_NAMES)}
@@ -108,21 +139,30 @@ def _profile(graph: AccountGraph) -> dict[str, np.ndarray]:
     a = graph.accounts
     c = a.counts
     out: dict[str, np.ndarray] = {}
-    for short, name in (("followers", "followers_count"), ("following", "following_count"),
-                        ("posts", "posts_count"), ("likes", "likes_count"),
-                        ("listed", "listed_count")):
+    for short, name in (
+        ("followers", "followers_count"),
+        ("following", "following_count"),
+        ("posts", "posts_count"),
+        ("likes", "likes_count"),
+        ("listed", "listed_count"),
+    ):
         out[f"log_{short}"] = _log(c[name])
         out[f"{short}_missing"] = np.isnan(c[name])
     out["follow_ratio"] = np.where(
         np.isnan(c["followers_count"]) | np.isnan(c["following_count"]),
-        0.0, out["log_followers"] - out["log_following"],
+        0.0,
+        out["log_followers"] - out["log_following"],
     )
     out["mass_following"] = np.nan_to_num(c["following_count"]) > MASS_FOLLOW_THRESHOLD
     age = account_age_days(graph)
     out["log_age_days"] = _log(age)
     out["age_missing"] = np.isnan(age)
     out["log_posts_per_day"] = _log(c["posts_count"] / np.maximum(np.nan_to_num(age, nan=1.0), 1.0))
-    for flag, name in (("has_avatar", "has_avatar"), ("verified", "verified"), ("private", "private")):
+    for flag, name in (
+        ("has_avatar", "has_avatar"),
+        ("verified", "verified"),
+        ("private", "private"),
+    ):
         out[flag] = np.nan_to_num(a.flags[name])
         out[f"{flag.removeprefix('has_')}_missing"] = np.isnan(a.flags[name])
     bio = a.texts["bio"]
@@ -224,8 +264,10 @@ def _time(graph: AccountGraph) -> dict[str, np.ndarray]:
     w = e.weight.astype(np.float64)
     given = np.bincount(e.src[interact], weights=w[interact], minlength=n)
     received = np.bincount(e.dst[interact], weights=w[interact], minlength=n)
-    audience = np.fmax(np.nan_to_num(graph.accounts.counts["followers_count"]),
-                       np.bincount(e.dst[follow], minlength=n))
+    audience = np.fmax(
+        np.nan_to_num(graph.accounts.counts["followers_count"]),
+        np.bincount(e.dst[follow], minlength=n),
+    )
     sync_mean, sync_max = lockstep(e.src, e.dst, e.at, follow, n)
     like_mean, _ = lockstep(e.src, e.dst, e.at, interact, n)
     return {
@@ -253,8 +295,14 @@ def _rate(src: np.ndarray, at: np.ndarray, n: int) -> np.ndarray:
     return np.where(k >= 2, k / span_days, 0.0)
 
 
-def lockstep(src: np.ndarray, dst: np.ndarray, at: np.ndarray, mask: np.ndarray, n: int,
-             window: float = SYNC_WINDOW) -> tuple[np.ndarray, np.ndarray]:
+def lockstep(
+    src: np.ndarray,
+    dst: np.ndarray,
+    at: np.ndarray,
+    mask: np.ndarray,
+    n: int,
+    window: float = SYNC_WINDOW,
+) -> tuple[np.ndarray, np.ndarray]:
     """Per source account: mean and max of log(1 + others acting on the same target
     within ``window`` seconds), over its timed edges in ``mask``.
 
@@ -270,7 +318,9 @@ def lockstep(src: np.ndarray, dst: np.ndarray, at: np.ndarray, mask: np.ndarray,
     key = d.astype(np.float64) * span + t
     order = np.argsort(key, kind="stable")
     key = key[order]
-    others = np.searchsorted(key, key + window, "right") - np.searchsorted(key, key - window, "left") - 1
+    others = (
+        np.searchsorted(key, key + window, "right") - np.searchsorted(key, key - window, "left") - 1
+    )
     value = np.log1p(others.astype(np.float64))
     owner = s[order]
     total = np.bincount(owner, weights=value, minlength=n)
@@ -287,5 +337,7 @@ def creation_batch_sizes(created_at: np.ndarray, window: float = BATCH_WINDOW) -
     t = created_at[known]
     if len(t):
         ts = np.sort(t)
-        out[known] = np.searchsorted(ts, t + window, "right") - np.searchsorted(ts, t - window, "left") - 1
+        out[known] = (
+            np.searchsorted(ts, t + window, "right") - np.searchsorted(ts, t - window, "left") - 1
+        )
     return out

@@ -12,7 +12,7 @@ import pandas as pd
 
 from detector.assemble import EdgeColumns, assemble
 from detector.errors import GraphValidationError, Issue
-from detector.graph import Accounts, AccountGraph
+from detector.graph import AccountGraph, Accounts
 from detector.schema import (
     BOOL_FIELDS,
     COUNT_FIELDS,
@@ -94,10 +94,16 @@ def graph_from_frames(
             )
         )
     n = len(edges)
-    at = _times(edges["at"], issues, edges_path, "at") if "at" in edges.columns else np.full(n, np.nan)
+    at = (
+        _times(edges["at"], issues, edges_path, "at")
+        if "at" in edges.columns
+        else np.full(n, np.nan)
+    )
     weight = np.ones(n, np.int64)
     if "weight" in edges.columns:
-        w = _numbers(edges["weight"], 1, MAX_WEIGHT, issues, edges_path, "weight", "a positive integer")
+        w = _numbers(
+            edges["weight"], 1, MAX_WEIGHT, issues, edges_path, "weight", "a positive integer"
+        )
         weight = np.where(np.isnan(w), 1, w).astype(np.int64)
     columns = EdgeColumns(
         source=edges["source"].astype(str).to_numpy(dtype=object),
@@ -107,8 +113,13 @@ def graph_from_frames(
         weight=weight,
     )
     return assemble(
-        table, columns, target, observed_at,
-        accounts_path=accounts_path, edges_path=edges_path, issues=issues,
+        table,
+        columns,
+        target,
+        observed_at,
+        accounts_path=accounts_path,
+        edges_path=edges_path,
+        issues=issues,
     )
 
 
@@ -123,17 +134,22 @@ def _check_ids(issues: list[Issue], text: pd.Series, null: np.ndarray, path: str
     wrong_length = ~null & ((lengths == 0) | (lengths > MAX_ID_LENGTH))
     control = ~null & ~wrong_length & text.str.contains(r"[\x00-\x1f\x7f]").to_numpy(dtype=bool)
     for i in np.flatnonzero(wrong_length)[:20].tolist():
-        issues.append(Issue(f"{path}[{i}].id",
-                            f"must have 1 to {MAX_ID_LENGTH} characters, got {lengths[i]}"))
+        issues.append(
+            Issue(f"{path}[{i}].id", f"must have 1 to {MAX_ID_LENGTH} characters, got {lengths[i]}")
+        )
     for i in np.flatnonzero(control)[:20].tolist():
-        issues.append(Issue(f"{path}[{i}].id",
-                            f"must not contain control characters, got {text.iloc[i]!r}"))
+        issues.append(
+            Issue(f"{path}[{i}].id", f"must not contain control characters, got {text.iloc[i]!r}")
+        )
 
 
-def _numbers(col: pd.Series, low: int, high: int, issues: list[Issue], path: str, name: str,
-             what: str) -> np.ndarray:
+def _numbers(
+    col: pd.Series, low: int, high: int, issues: list[Issue], path: str, name: str, what: str
+) -> np.ndarray:
     values = pd.to_numeric(col, errors="coerce").to_numpy(
-        dtype=np.float64, na_value=np.nan, copy=True  # pandas 3 may hand out a read-only view
+        dtype=np.float64,
+        na_value=np.nan,
+        copy=True,  # pandas 3 may hand out a read-only view
     )
     unparsed = np.isnan(values) & ~col.isna().to_numpy()
     if pd.api.types.is_bool_dtype(col):  # a flag is not a count, as in the JSON validator
@@ -172,27 +188,36 @@ def _times(col: pd.Series, issues: list[Issue], path: str, name: str) -> np.ndar
     # Subtract in the parsed unit: pandas keeps years 1 and 9999 in seconds, which
     # overflow the nanoseconds of a plain Timestamp(0) (OutOfBoundsDatetime).
     epoch = pd.Timestamp(0, tz="UTC").as_unit(parsed.dt.unit)
-    seconds = (parsed - epoch).dt.total_seconds().to_numpy(dtype=np.float64, na_value=np.nan,
-                                                           copy=True)  # may be read-only
+    seconds = (
+        (parsed - epoch).dt.total_seconds().to_numpy(dtype=np.float64, na_value=np.nan, copy=True)
+    )  # may be read-only
     seconds[(seconds < _FIRST) | (seconds > _LAST)] = np.nan  # years the JSON form refuses
     wrong = np.isnan(seconds) & ~col.isna().to_numpy()
     if not pd.api.types.is_datetime64_any_dtype(col):  # pandas 3 strings are not object
         wrong &= (col.astype(str).str.strip() != "").to_numpy()
     for i in np.flatnonzero(wrong)[:20].tolist():
-        issues.append(Issue(f"{path}[{i}].{name}",
-                            f"must be an ISO-8601 timestamp such as 2024-11-02T03:14:00Z, "
-                            f"got {_shown(col, i)}"))
+        issues.append(
+            Issue(
+                f"{path}[{i}].{name}",
+                f"must be an ISO-8601 timestamp such as 2024-11-02T03:14:00Z, got {_shown(col, i)}",
+            )
+        )
     return seconds
 
 
-def _codes(col: pd.Series, values: tuple[str, ...], issues: list[Issue], path: str,
-           name: str) -> np.ndarray:
+def _codes(
+    col: pd.Series, values: tuple[str, ...], issues: list[Issue], path: str, name: str
+) -> np.ndarray:
     # object first: mapping a categorical column (Parquet) keeps it categorical
     mapped = col.astype(object).map({v: i for i, v in enumerate(values)})
     wrong = mapped.isna().to_numpy() & ~col.isna().to_numpy()
     for i in np.flatnonzero(wrong)[:20].tolist():
-        issues.append(Issue(f"{path}[{i}].{name}",
-                            f"must be one of {', '.join(values)} or null, got {_shown(col, i)}"))
+        issues.append(
+            Issue(
+                f"{path}[{i}].{name}",
+                f"must be one of {', '.join(values)} or null, got {_shown(col, i)}",
+            )
+        )
     return mapped.fillna(-1).to_numpy().astype(np.int8)
 
 

@@ -178,5 +178,5 @@ class AccountGraph:
 
     def summary(self) -> str:
         counts = np.bincount(self.edges.type, minlength=len(EDGE_TYPES))
-        kinds = ", ".join(f"{n} {t}" for t, n in zip(EDGE_TYPES, counts.tolist()) if n)
+        kinds = ", ".join(f"{n} {t}" for t, n in zip(EDGE_TYPES, counts.tolist(), strict=True) if n)
         return f"{FORMAT}: {self.num_accounts:,} accounts, {self.num_edges:,} edges ({kinds})"

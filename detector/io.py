@@ -176,7 +176,7 @@ def graph_to_document(graph: AccountGraph) -> dict:
     ids = a.ids
     edges = []
     for s, d, t, at, w in zip(ids[e.src].tolist(), ids[e.dst].tolist(), e.type.tolist(),
-                              _iso_array(e.at), e.weight.tolist()):
+                              _iso_array(e.at), e.weight.tolist(), strict=True):
         record = {"source": s, "target": d, "type": EDGE_TYPES[t]}
         if at is not None:
             record["at"] = at

@@ -19,7 +19,7 @@ import numpy as np
 
 from detector.assemble import EdgeColumns, assemble
 from detector.errors import GraphValidationError, Issue
-from detector.graph import Accounts, AccountGraph
+from detector.graph import AccountGraph, Accounts
 from detector.schema import (
     BOOL_FIELDS,
     COUNT_FIELDS,
@@ -119,11 +119,17 @@ def _accounts(records: list[dict], path: str, bad: _Collector) -> Accounts:
     accounts = Accounts.empty(ids)
     for name in COUNT_FIELDS:
         accounts.counts[name] = _integers(
-            [r.get(name) for r in records], f"{path}[{{}}].{name}", bad, 0, MAX_COUNT,
+            [r.get(name) for r in records],
+            f"{path}[{{}}].{name}",
+            bad,
+            0,
+            MAX_COUNT,
             "a non-negative integer",
         )
     for name in BOOL_FIELDS:
-        accounts.flags[name] = _booleans([r.get(name) for r in records], f"{path}[{{}}].{name}", bad)
+        accounts.flags[name] = _booleans(
+            [r.get(name) for r in records], f"{path}[{{}}].{name}", bad
+        )
     for name in TEXT_FIELDS:
         accounts.texts[name] = _texts([r.get(name) for r in records], f"{path}[{{}}].{name}", bad)
     accounts.created_at = _timestamps(
@@ -142,19 +148,36 @@ def _edges(records: list[dict], path: str, bad: _Collector) -> EdgeColumns:
         if not all(type(v) is str for v in col):
             for i, v in enumerate(col):
                 if type(v) is not str:
-                    what = "is required" if v is None else f"must be an account id (a string), got {_kind(v)}"
+                    what = (
+                        "is required"
+                        if v is None
+                        else f"must be an account id (a string), got {_kind(v)}"
+                    )
                     bad.add(f"{path}[{i}].{end}", what)
                     col[i] = ""
         ends[end] = np.asarray(col, dtype=object)
     types = [r.get("type") for r in records]
-    codes = np.fromiter((EDGE_CODE.get(t, -1) if type(t) is str else -1 for t in types),
-                        dtype=np.int8, count=len(types))
+    codes = np.fromiter(
+        (EDGE_CODE.get(t, -1) if type(t) is str else -1 for t in types),
+        dtype=np.int8,
+        count=len(types),
+    )
     for i in np.flatnonzero(codes < 0).tolist():
         t = types[i]
-        what = "is required" if t is None else f"unknown edge type {t!r}; expected one of {', '.join(EDGE_TYPES)}"
+        what = (
+            "is required"
+            if t is None
+            else f"unknown edge type {t!r}; expected one of {', '.join(EDGE_TYPES)}"
+        )
         bad.add(f"{path}[{i}].type", what)
-    weight = _integers([r.get("weight") for r in records], f"{path}[{{}}].weight", bad, 1,
-                       MAX_WEIGHT, "a positive integer")
+    weight = _integers(
+        [r.get("weight") for r in records],
+        f"{path}[{{}}].weight",
+        bad,
+        1,
+        MAX_WEIGHT,
+        "a positive integer",
+    )
     weight = np.where(np.isnan(weight), 1, weight).astype(np.int64)
     at = _timestamps([r.get("at") for r in records], f"{path}[{{}}].at", bad)
     return EdgeColumns(ends["source"], ends["target"], codes, at, weight)
@@ -170,7 +193,9 @@ def _ids(col: list, path: str, bad: _Collector) -> np.ndarray:
             elif type(v) is not str:
                 bad.add(f"{path}[{i}].id", f"must be a string, got {_kind(v)}")
             elif not 0 < len(v) <= MAX_ID_LENGTH:
-                bad.add(f"{path}[{i}].id", f"must have 1 to {MAX_ID_LENGTH} characters, got {len(v)}")
+                bad.add(
+                    f"{path}[{i}].id", f"must have 1 to {MAX_ID_LENGTH} characters, got {len(v)}"
+                )
             elif _CONTROL.search(v):
                 bad.add(f"{path}[{i}].id", f"must not contain control characters, got {v!r}")
             else:
@@ -222,15 +247,21 @@ def _texts(col: list, path: str, bad: _Collector) -> np.ndarray:
                 bad.add(path.format(i), f"must be a string or null, got {_show(v)}")
                 col[i] = None
             elif len(v) > MAX_TEXT_LENGTH:
-                bad.add(path.format(i), f"must have at most {MAX_TEXT_LENGTH:,} characters, got {len(v):,}")
+                bad.add(
+                    path.format(i),
+                    f"must have at most {MAX_TEXT_LENGTH:,} characters, got {len(v):,}",
+                )
                 col[i] = None
     return np.asarray(col, dtype=object)
 
 
 def _enum(col: list, values: tuple[str, ...], path: str, bad: _Collector) -> np.ndarray:
     codes = {v: i for i, v in enumerate(values)}
-    out = np.fromiter((codes.get(v, -2) if v is None or type(v) is str else -2 for v in col),
-                      dtype=np.int8, count=len(col))
+    out = np.fromiter(
+        (codes.get(v, -2) if v is None or type(v) is str else -2 for v in col),
+        dtype=np.int8,
+        count=len(col),
+    )
     out[[v is None for v in col]] = -1
     for i in np.flatnonzero(out == -2).tolist():
         bad.add(path.format(i), f"must be one of {', '.join(values)} or null, got {_show(col[i])}")
@@ -253,7 +284,10 @@ def _timestamps(col: list, path: str, bad: _Collector, single: bool = False) -> 
             seconds = parse_timestamp(v)
             if seconds is None:
                 where = path if single else path.format(i)
-                bad.add(where, f"must be an ISO-8601 timestamp such as 2024-11-02T03:14:00Z, got {_show(v)}")
+                bad.add(
+                    where,
+                    f"must be an ISO-8601 timestamp such as 2024-11-02T03:14:00Z, got {_show(v)}",
+                )
                 continue
             cache[v] = seconds
         out[i] = seconds
@@ -277,9 +311,12 @@ def utc_seconds(col: list) -> np.ndarray | None:
         return None
     codes = text.view(np.uint32).reshape(len(values), 20)
     first = codes[:, 0]
-    if not ((codes[:, 19] == ord("Z")).all() and (codes < 128).all()
-            and ((first >= ord("0")) & (first <= ord("9"))).all()
-            and not (codes[:, :4] == ord("0")).all(axis=1).any()):
+    if not (
+        (codes[:, 19] == ord("Z")).all()
+        and (codes < 128).all()
+        and ((first >= ord("0")) & (first <= ord("9"))).all()
+        and not (codes[:, :4] == ord("0")).all(axis=1).any()
+    ):
         return None
     try:
         seconds = text.astype("U19").astype("datetime64[s]").astype(np.int64)
@@ -304,8 +341,15 @@ def parse_timestamp(value: Any) -> float | None:
 
 
 def _kind(value: Any) -> str:
-    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean",
-            int: "a number", float: "a number", type(None): "null"}.get(type(value), type(value).__name__)
+    return {
+        dict: "an object",
+        list: "a list",
+        str: "a string",
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+        type(None): "null",
+    }.get(type(value), type(value).__name__)
 
 
 def _show(value: Any) -> str:
