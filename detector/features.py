@@ -304,24 +304,24 @@ def lockstep(
     window: float = SYNC_WINDOW,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per source account: mean and max of log(1 + others acting on the same target
-    within ``window`` seconds), over its timed edges in ``mask``.
+    within ``window`` seconds, both ends included), over its timed edges in ``mask``.
 
-    One sort and two binary searches: each (target, time) pair is encoded as one
-    float key ``target * span + time`` so a window never crosses targets.
+    One sort and two binary searches over the keys ``target + 1j * time``: numpy orders
+    complex numbers by real part, then imaginary part, so a window never crosses targets
+    and both parts stay exact (a float key ``target * span + time`` rounded at large
+    target indices and moved edges across a window's end).
     """
     sel = mask & ~np.isnan(at)
     s, d, t = src[sel], dst[sel], at[sel]
     if len(t) == 0:
         return np.zeros(n), np.zeros(n)
-    t = t - t.min()
-    span = t.max() + 4 * window + 1.0
-    key = d.astype(np.float64) * span + t
+    target = d.astype(np.float64)
+    key = target + 1j * t
     order = np.argsort(key, kind="stable")
-    key = key[order]
-    others = (
-        np.searchsorted(key, key + window, "right") - np.searchsorted(key, key - window, "left") - 1
-    )
-    value = np.log1p(others.astype(np.float64))
+    key, target, t = key[order], target[order], t[order]
+    low = np.searchsorted(key, target + 1j * (t - window), "left")
+    high = np.searchsorted(key, target + 1j * (t + window), "right")
+    value = np.log1p((high - low - 1).astype(np.float64))
     owner = s[order]
     total = np.bincount(owner, weights=value, minlength=n)
     k = np.bincount(owner, minlength=n)
