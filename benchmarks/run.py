@@ -128,6 +128,7 @@ def main(argv: list[str] | None = None) -> int:
             "load_before": before,
             "load_after": load_average(),
             "command": command,
+            "commit": machine()["commit"],
             "result": result,
         }
         _save(report)  # a crash later keeps what was measured

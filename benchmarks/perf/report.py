@@ -103,7 +103,8 @@ def render(report: dict[str, Any]) -> str:
         lines += [f"## {title}", "",
                   f"Measured {s['measured_at']} (scale `{s['scale']}`, {s['seconds']} s); "
                   f"load average before {_load(s['load_before'])}, after "
-                  f"{_load(s['load_after'])}. Command: `{s['command']}`."
+                  f"{_load(s['load_after'])}. Command: `{s['command']}`"
+                  + (f" at commit {s['commit']}." if s.get("commit") else ".")
                   + (f" {s['note']}" if s.get("note") else ""), ""]
         lines += body(s["result"]) + [""]
     return "\n".join(lines).rstrip() + "\n"
