@@ -24,6 +24,7 @@ from detector.schema import (
     MAX_WEIGHT,
     TEXT_FIELDS,
 )
+from detector.validate import parse_timestamp
 
 #: Epoch seconds of 0001-01-01T00:00:00+14:00 and 9999-12-31T23:59:59-14:00, the range
 #: of ``datetime.fromisoformat`` that the JSON validator accepts.
@@ -178,19 +179,26 @@ def _flags(col: pd.Series, issues: list[Issue], path: str, name: str) -> np.ndar
 
 
 def _times(col: pd.Series, issues: list[Issue], path: str, name: str) -> np.ndarray:
-    if pd.api.types.is_datetime64_any_dtype(col):
-        stamps = col if col.dt.tz is not None else col.dt.tz_localize("UTC")
-        parsed = stamps
-    else:
-        parsed = pd.to_datetime(col, utc=True, errors="coerce", format="ISO8601")
-        if parsed.dt.tz is None:  # a boolean column comes back all NaT but tz-naive
-            parsed = parsed.dt.tz_localize("UTC")
-    # Subtract in the parsed unit: pandas keeps years 1 and 9999 in seconds, which
-    # overflow the nanoseconds of a plain Timestamp(0) (OutOfBoundsDatetime).
-    epoch = pd.Timestamp(0, tz="UTC").as_unit(parsed.dt.unit)
-    seconds = (
-        (parsed - epoch).dt.total_seconds().to_numpy(dtype=np.float64, na_value=np.nan, copy=True)
-    )  # may be read-only
+    try:
+        if pd.api.types.is_datetime64_any_dtype(col):
+            stamps = col if col.dt.tz is not None else col.dt.tz_localize("UTC")
+            parsed = stamps
+        else:
+            parsed = pd.to_datetime(col, utc=True, errors="coerce", format="ISO8601")
+            if parsed.dt.tz is None:  # a boolean column comes back all NaT but tz-naive
+                parsed = parsed.dt.tz_localize("UTC")
+        # Subtract in the parsed unit: pandas keeps years 1 and 9999 in seconds, which
+        # overflow the nanoseconds of a plain Timestamp(0) (OutOfBoundsDatetime).
+        epoch = pd.Timestamp(0, tz="UTC").as_unit(parsed.dt.unit)
+        seconds = (
+            (parsed - epoch)
+            .dt.total_seconds()
+            .to_numpy(dtype=np.float64, na_value=np.nan, copy=True)
+        )  # may be read-only
+    except (ValueError, TypeError, OverflowError):
+        # pandas refuses some mixes outright (time zones, odd types); judge each cell
+        # as the JSON validator does, so a bad cell is a message, never a crash.
+        seconds = np.array([_one_time(v) for v in col.astype(object).tolist()], dtype=np.float64)
     seconds[(seconds < _FIRST) | (seconds > _LAST)] = np.nan  # years the JSON form refuses
     wrong = np.isnan(seconds) & ~col.isna().to_numpy()
     if not pd.api.types.is_datetime64_any_dtype(col):  # pandas 3 strings are not object
@@ -203,6 +211,11 @@ def _times(col: pd.Series, issues: list[Issue], path: str, name: str) -> np.ndar
             )
         )
     return seconds
+
+
+def _one_time(value: object) -> float:
+    seconds = parse_timestamp(value) if isinstance(value, str) else None
+    return np.nan if seconds is None else seconds
 
 
 def _codes(
