@@ -1,0 +1,97 @@
+"""Relational mean convolution as one sparse-dense product per layer.
+
+PyG's ``RGCNConv`` without pyg-lib (not installable here) masks the edges of each
+relation, gathers a ``[E_r, C]`` message matrix and scatters it back, six relations per
+layer. The same operator is a single sparse product once the mean is folded into a
+row-normalised adjacency that sees every relation at once:
+
+.. math::
+    \\mathrm{out} = h W_0 + b + B \\,[h W_1; \\dots; h W_R], \\qquad
+    B_{i,\\,(r-1)N + j} = \\frac{\\#\\{j \\to i \\text{ of relation } r\\}}{\\deg_r(i)}
+
+``B`` is ``[N, R N]`` in CSR form, built once per graph and shared by every layer. At a
+million accounts and 22M relation edges one layer takes a third of ``RGCNConv``'s time
+(docs/performance.md). The parameters have ``RGCNConv``'s names and shapes (``weight``
+``[R, in, out]``, ``root``, ``bias``), so saved models load either way and the outputs
+agree to float tolerance (tests/models/test_relconv.py).
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import torch
+from torch import Tensor
+from torch.nn import Module, Parameter
+from torch_geometric.nn.inits import glorot, zeros
+
+
+def relational_adjacency(edge_index: Tensor, edge_type: Tensor, num_nodes: int,
+                         num_relations: int) -> Tensor:
+    """The row-normalised ``[N, R*N]`` CSR adjacency of the module docstring.
+
+    Messages flow ``edge_index[0] -> edge_index[1]``; a repeated edge counts as often
+    as it appears, as in ``RGCNConv``'s mean.
+
+    Args:
+        edge_index: ``[2, M]`` long.
+        edge_type: ``[M]`` relation codes in ``[0, num_relations)``.
+        num_nodes: ``N``.
+        num_relations: ``R``.
+    """
+    src, dst = edge_index[0], edge_index[1]
+    edge_type = edge_type.to(torch.long)
+    key = edge_type * num_nodes + dst  # one bucket per (relation, receiver)
+    degree = torch.bincount(key, minlength=num_relations * num_nodes).to(torch.float32)
+    order = torch.argsort(dst)
+    crow = torch.zeros(num_nodes + 1, dtype=torch.long)
+    torch.cumsum(torch.bincount(dst, minlength=num_nodes), 0, out=crow[1:])
+    col = (edge_type * num_nodes + src).index_select(0, order)
+    value = degree.reciprocal().index_select(0, key.index_select(0, order))
+    with warnings.catch_warnings():  # "sparse CSR support is in beta"
+        warnings.simplefilter("ignore", UserWarning)
+        return torch.sparse_csr_tensor(crow, col, value, (num_nodes, num_relations * num_nodes))
+
+
+class MeanRelConv(Module):
+    """``RGCNConv(in, out, R, aggr="mean")`` without bases or blocks, as one sparse product.
+
+    Args:
+        in_channels: input width.
+        out_channels: output width.
+        num_relations: number of relation types ``R``.
+
+    Shapes:
+        - **input:** h ``[N, in]``, adjacency from ``relational_adjacency`` ``[N, R*N]``
+        - **output:** ``[N, out]``
+    """
+
+    def __init__(self, in_channels: int, out_channels: int, num_relations: int) -> None:
+        super().__init__()
+        self.in_channels = in_channels
+        self.out_channels = out_channels
+        self.num_relations = num_relations
+        self.weight = Parameter(torch.empty(num_relations, in_channels, out_channels))
+        self.root = Parameter(torch.empty(in_channels, out_channels))
+        self.bias = Parameter(torch.empty(out_channels))
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        glorot(self.weight)
+        glorot(self.root)
+        zeros(self.bias)
+
+    def forward(self, h: Tensor, adjacency: Tensor) -> Tensor:
+        n = h.size(0)
+        if adjacency.shape != (n, self.num_relations * n):
+            raise ValueError(f"adjacency has shape {list(adjacency.shape)}, expected "
+                             f"[{n}, {self.num_relations * n}]")
+        transformed = torch.matmul(h.unsqueeze(0), self.weight)  # [R, N, out]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            neighbours = adjacency @ transformed.reshape(self.num_relations * n, -1)
+        return torch.addmm(self.bias, h, self.root) + neighbours
+
+    def __repr__(self) -> str:
+        return (f"{self.__class__.__name__}({self.in_channels}, {self.out_channels}, "
+                f"num_relations={self.num_relations})")
