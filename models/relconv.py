@@ -6,10 +6,12 @@ layer. The same operator is a single sparse product once the mean is folded into
 row-normalised adjacency that sees every relation at once:
 
 .. math::
-    \\mathrm{out} = h W_0 + b + B \\,[h W_1; \\dots; h W_R], \\qquad
-    B_{i,\\,(r-1)N + j} = \\frac{\\#\\{j \\to i \\text{ of relation } r\\}}{\\deg_r(i)}
+    \\mathrm{out} = h W_0 + b + B \\, \\mathrm{rows}(h \\,[W_1 \\cdots W_R]), \\qquad
+    B_{i,\\,jR + r} = \\frac{\\#\\{j \\to i \\text{ of relation } r\\}}{\\deg_r(i)}
 
-``B`` is ``[N, R N]`` in CSR form, built once per graph and shared by every layer. At a
+where ``rows`` views the ``[N, R*out]`` product as ``[N*R, out]`` (row ``jR + r`` is
+``h_j W_r``: one dense product, no copy, and a sender's relations sit side by side).
+``B`` is ``[N, N R]`` in CSR form, built once per graph and shared by every layer. At a
 million accounts and 22M relation edges one layer takes a third of ``RGCNConv``'s time
 (docs/performance.md). The parameters have ``RGCNConv``'s names and shapes (``weight``
 ``[R, in, out]``, ``root``, ``bias``), so saved models load either way and the outputs
@@ -28,7 +30,7 @@ from torch_geometric.nn.inits import glorot, zeros
 
 def relational_adjacency(edge_index: Tensor, edge_type: Tensor, num_nodes: int,
                          num_relations: int) -> Tensor:
-    """The row-normalised ``[N, R*N]`` CSR adjacency of the module docstring.
+    """The row-normalised ``[N, N*R]`` CSR adjacency of the module docstring.
 
     Messages flow ``edge_index[0] -> edge_index[1]``; a repeated edge counts as often
     as it appears, as in ``RGCNConv``'s mean.
@@ -43,10 +45,10 @@ def relational_adjacency(edge_index: Tensor, edge_type: Tensor, num_nodes: int,
     edge_type = edge_type.to(torch.long)
     key = edge_type * num_nodes + dst  # one bucket per (relation, receiver)
     degree = torch.bincount(key, minlength=num_relations * num_nodes).to(torch.float32)
-    order = torch.argsort(dst)
+    order = torch.sort(dst, stable=True).indices  # radix sort: 2x argsort at 22M edges
     crow = torch.zeros(num_nodes + 1, dtype=torch.long)
     torch.cumsum(torch.bincount(dst, minlength=num_nodes), 0, out=crow[1:])
-    col = (edge_type * num_nodes + src).index_select(0, order)
+    col = (src * num_relations + edge_type).index_select(0, order)
     value = degree.reciprocal().index_select(0, key.index_select(0, order))
     with warnings.catch_warnings():  # "sparse CSR support is in beta"
         warnings.simplefilter("ignore", UserWarning)
@@ -86,10 +88,11 @@ class MeanRelConv(Module):
         if adjacency.shape != (n, self.num_relations * n):
             raise ValueError(f"adjacency has shape {list(adjacency.shape)}, expected "
                              f"[{n}, {self.num_relations * n}]")
-        transformed = torch.matmul(h.unsqueeze(0), self.weight)  # [R, N, out]
+        stacked = self.weight.permute(1, 0, 2).reshape(self.in_channels, -1)  # [in, R*out]
+        transformed = (h @ stacked).view(n * self.num_relations, self.out_channels)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
-            neighbours = adjacency @ transformed.reshape(self.num_relations * n, -1)
+            neighbours = adjacency @ transformed
         return torch.addmm(self.bias, h, self.root) + neighbours
 
     def __repr__(self) -> str:
