@@ -1,9 +1,10 @@
 """The shape every model shares: encoder -> residual blocks -> classifier.
 
-Variants override hooks (``init_encoder``, ``init_conv``, ``conv``) instead of copying the
-class, as PyG's ``BasicGNN`` does. Every block is residual, ``h = h + drop(act(conv(h)))``:
-an account with no edge (64% of Cresci-2015) receives no message, and the residual keeps
-its own profile features intact through the graph layers instead of washing them out.
+Variants override hooks (``init_encoder``, ``init_conv``, ``propagation``, ``conv``)
+instead of copying the class, as PyG's ``BasicGNN`` does. Every block is residual,
+``h = h + drop(act(conv(h)))``: an account with no edge (64% of Cresci-2015) receives no
+message, and the residual keeps its own profile features intact through the graph layers
+instead of washing them out.
 """
 
 from __future__ import annotations
@@ -66,10 +67,14 @@ class NodeClassifier(Module):
         """One block's operator."""
         raise NotImplementedError
 
-    def conv(self, layer: Module, h: Tensor, edge_index: Tensor,
-             edge_type: Tensor | None) -> Tensor:
-        """Apply one block's operator (graph models pass the edges on)."""
-        return layer(h, edge_index)
+    def propagation(self, edge_index: Tensor, edge_type: Tensor | None, num_nodes: int) -> Any:
+        """What every block's operator needs from the edges, built once per forward pass
+        and handed to ``conv`` (a local, so concurrent passes never share it)."""
+        return edge_index
+
+    def conv(self, layer: Module, h: Tensor, graph: Any) -> Tensor:
+        """Apply one block's operator to ``h`` and what ``propagation`` returned."""
+        return layer(h, graph)
 
     def reset_parameters(self) -> None:
         for module in self.modules():
@@ -79,9 +84,10 @@ class NodeClassifier(Module):
     def forward(self, x: Tensor, edge_index: Tensor, edge_type: Tensor | None = None) -> Tensor:
         if self.uses_graph:
             self.check_edges(edge_index, edge_type, x.size(0))
+        graph = self.propagation(edge_index, edge_type, x.size(0))
         h = self.drop(self.encoder(x))
         for layer, norm in zip(self.convs, self.norms, strict=True):
-            h = norm(h + self.drop(self.act(self.conv(layer, h, edge_index, edge_type))))
+            h = norm(h + self.drop(self.act(self.conv(layer, h, graph))))
         return self.classifier(h)
 
     def arguments(self) -> dict[str, Any]:

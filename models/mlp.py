@@ -28,6 +28,8 @@ class MLP(NodeClassifier):
     def init_conv(self, in_channels: int, out_channels: int) -> Module:
         return Linear(in_channels, out_channels)
 
-    def conv(self, layer: Module, h: Tensor, edge_index: Tensor,
-             edge_type: Tensor | None) -> Tensor:
+    def propagation(self, edge_index: Tensor, edge_type: Tensor | None, num_nodes: int) -> None:
+        return None
+
+    def conv(self, layer: Module, h: Tensor, graph: None) -> Tensor:
         return layer(h)

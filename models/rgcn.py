@@ -81,25 +81,16 @@ class RGCN(NodeClassifier):
     def init_conv(self, in_channels: int, out_channels: int) -> Module:
         return MeanRelConv(in_channels, out_channels, self.num_relations)
 
-    def forward(self, x: Tensor, edge_index: Tensor, edge_type: Tensor | None = None) -> Tensor:
+    def propagation(self, edge_index: Tensor, edge_type: Tensor | None,
+                    num_nodes: int) -> Tensor:
         if edge_type is None:
             raise ValueError("RGCN needs edge_type (one relation code per edge)")
-        self.check_edges(edge_index, edge_type, x.size(0))
         if edge_type.numel() and (int(edge_type.min()) < 0
                                   or int(edge_type.max()) >= self.num_relations):
             raise ValueError(f"edge_type must lie in [0, {self.num_relations}), got "
                              f"{int(edge_type.min())}..{int(edge_type.max())}")
         # Built once per pass and shared by the layers (see models/relconv.py).
-        self._adjacency = relational_adjacency(edge_index, edge_type, x.size(0),
-                                               self.num_relations)
-        try:
-            return super().forward(x, edge_index, edge_type)
-        finally:
-            del self._adjacency
-
-    def conv(self, layer: Module, h: Tensor, edge_index: Tensor,
-             edge_type: Tensor | None) -> Tensor:
-        return layer(h, self._adjacency)
+        return relational_adjacency(edge_index, edge_type, num_nodes, self.num_relations)
 
     def arguments(self) -> dict:
         return {**super().arguments(), "groups": self.groups, "num_relations": self.num_relations}

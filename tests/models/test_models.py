@@ -85,3 +85,12 @@ def test_errors_name_the_bad_value():
         build_model("gat", {})
     with pytest.raises(ValueError, match="cover feature columns"):
         build_model("rgcn", {**_model("rgcn").arguments(), "groups": [[0, 1]]})
+
+
+def test_rgcn_refuses_missing_or_unknown_relation_codes():
+    model = _model("rgcn")
+    x, edge_index, edge_type = _tiny()
+    with pytest.raises(ValueError, match="RGCN needs edge_type"):
+        model(x, edge_index, None)
+    with pytest.raises(ValueError, match=r"edge_type must lie in \[0, 6\), got 0\.\.6"):
+        model(x, edge_index, torch.where(edge_type == edge_type.max(), 6, edge_type))
