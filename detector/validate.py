@@ -17,7 +17,9 @@ from typing import Any
 
 import numpy as np
 
+from detector import columns
 from detector.assemble import EdgeColumns, assemble
+from detector.columns import column
 from detector.errors import GraphValidationError, Issue
 from detector.graph import AccountGraph, Accounts
 from detector.schema import (
@@ -35,6 +37,9 @@ from detector.schema import (
 )
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+#: Try the all-or-nothing conversions of ``detector.columns`` before the careful path;
+#: tests turn this off to check that both give the same graphs and messages.
+FAST_PATH = True
 
 
 class _Collector:
@@ -75,15 +80,15 @@ def parse_graph(doc: Any) -> AccountGraph:
         bad.add("format", f"unsupported format {fmt!r}; this server reads {', '.join(FORMATS)}")
     if acc_key not in doc:
         bad.add(acc_key, "is required (a list of accounts)")
-    records = _records(doc.get(acc_key, []), acc_key, bad)
-    edge_records = _records(doc.get(edge_key, []), edge_key, bad)
+    records, plain = _records(doc.get(acc_key, []), acc_key, bad)
+    edge_records, plain_edges = _records(doc.get(edge_key, []), edge_key, bad)
     if target is not None and not isinstance(target, str):
         bad.add(target_path, f"must be an account id (a string), got {_kind(target)}")
         target = None
     observed = _timestamps([doc.get("observed_at")], "observed_at", bad, single=True)[0]
 
-    accounts = _accounts(records, acc_key, bad)
-    edges = _edges(edge_records, edge_key, bad)
+    accounts = _accounts(records, acc_key, bad, plain)
+    edges = _edges(edge_records, edge_key, bad, plain_edges)
     return assemble(
         accounts,
         edges,
@@ -96,55 +101,59 @@ def parse_graph(doc: Any) -> AccountGraph:
     )
 
 
-def _records(value: Any, path: str, bad: _Collector) -> list[dict]:
+def _records(value: Any, path: str, bad: _Collector) -> tuple[list[dict], bool]:
+    """The records (a non-object stands as ``{}``) and whether all are plain dicts."""
     if value is None:
-        return []
+        return [], True
     if not isinstance(value, list):
         bad.add(path, f"must be a list, got {_kind(value)}")
-        return []
-    out = value
-    if not all(type(r) is dict for r in value):
-        out = []
-        for i, r in enumerate(value):
-            if isinstance(r, dict):
-                out.append(r)
-            else:
-                bad.add(f"{path}[{i}]", f"must be an object, got {_kind(r)}")
-                out.append({})
-    return out
+        return [], True
+    if set(map(type, value)) <= {dict}:
+        return value, True
+    out = []
+    for i, r in enumerate(value):
+        if isinstance(r, dict):
+            out.append(r)
+        else:
+            bad.add(f"{path}[{i}]", f"must be an object, got {_kind(r)}")
+            out.append({})
+    return out, all(type(r) is dict for r in out)
 
 
-def _accounts(records: list[dict], path: str, bad: _Collector) -> Accounts:
-    ids = _ids([r.get("id") for r in records], path, bad)
-    accounts = Accounts.empty(ids)
-    for name in COUNT_FIELDS:
-        accounts.counts[name] = _integers(
-            [r.get(name) for r in records],
-            f"{path}[{{}}].{name}",
-            bad,
-            0,
-            MAX_COUNT,
-            "a non-negative integer",
+def _accounts(records: list[dict], path: str, bad: _Collector, plain: bool) -> Accounts:
+    def field(name: str) -> list:
+        return column(records, name, plain)
+
+    accounts = Accounts.empty(_ids(field("id"), path, bad))
+    counts = [field(name) for name in COUNT_FIELDS]
+    fast = columns.table(counts, columns.integers, 0, MAX_COUNT) if FAST_PATH else None
+    for k, name in enumerate(COUNT_FIELDS):
+        accounts.counts[name] = (
+            fast[k]
+            if fast
+            else _integers(
+                counts[k], f"{path}[{{}}].{name}", bad, 0, MAX_COUNT, "a non-negative integer"
+            )
         )
-    for name in BOOL_FIELDS:
-        accounts.flags[name] = _booleans(
-            [r.get(name) for r in records], f"{path}[{{}}].{name}", bad
-        )
+    flags = [field(name) for name in BOOL_FIELDS]
+    fast = columns.table(flags, columns.booleans) if FAST_PATH else None
+    for k, name in enumerate(BOOL_FIELDS):
+        accounts.flags[name] = fast[k] if fast else _booleans(flags[k], f"{path}[{{}}].{name}", bad)
     for name in TEXT_FIELDS:
-        accounts.texts[name] = _texts([r.get(name) for r in records], f"{path}[{{}}].{name}", bad)
-    accounts.created_at = _timestamps(
-        [r.get("created_at") for r in records], f"{path}[{{}}].created_at", bad
-    )
+        accounts.texts[name] = _texts(field(name), f"{path}[{{}}].{name}", bad)
+    accounts.created_at = _timestamps(field("created_at"), f"{path}[{{}}].created_at", bad)
     for name, values in ENUM_FIELDS.items():
-        codes = _enum([r.get(name) for r in records], values, f"{path}[{{}}].{name}", bad)
-        setattr(accounts, name, codes)
+        setattr(accounts, name, _enum(field(name), values, f"{path}[{{}}].{name}", bad))
     return accounts
 
 
-def _edges(records: list[dict], path: str, bad: _Collector) -> EdgeColumns:
+def _edges(records: list[dict], path: str, bad: _Collector, plain: bool) -> EdgeColumns:
     ends = {}
     for end in ("source", "target"):
-        col = [r.get(end) for r in records]
+        col = column(records, end, plain)
+        if FAST_PATH and (fast := columns.strings(col)) is not None:
+            ends[end] = fast
+            continue
         if not all(type(v) is str for v in col):
             for i, v in enumerate(col):
                 if type(v) is not str:
@@ -156,12 +165,14 @@ def _edges(records: list[dict], path: str, bad: _Collector) -> EdgeColumns:
                     bad.add(f"{path}[{i}].{end}", what)
                     col[i] = ""
         ends[end] = np.asarray(col, dtype=object)
-    types = [r.get("type") for r in records]
-    codes = np.fromiter(
-        (EDGE_CODE.get(t, -1) if type(t) is str else -1 for t in types),
-        dtype=np.int8,
-        count=len(types),
-    )
+    types = column(records, "type", plain)
+    codes = columns.codes(types, EDGE_CODE) if FAST_PATH else None
+    if codes is None:
+        codes = np.fromiter(
+            (EDGE_CODE.get(t, -1) if type(t) is str else -1 for t in types),
+            dtype=np.int8,
+            count=len(types),
+        )
     for i in np.flatnonzero(codes < 0).tolist():
         t = types[i]
         what = (
@@ -171,7 +182,7 @@ def _edges(records: list[dict], path: str, bad: _Collector) -> EdgeColumns:
         )
         bad.add(f"{path}[{i}].type", what)
     weight = _integers(
-        [r.get("weight") for r in records],
+        column(records, "weight", plain),
         f"{path}[{{}}].weight",
         bad,
         1,
@@ -179,11 +190,13 @@ def _edges(records: list[dict], path: str, bad: _Collector) -> EdgeColumns:
         "a positive integer",
     )
     weight = np.where(np.isnan(weight), 1, weight).astype(np.int64)
-    at = _timestamps([r.get("at") for r in records], f"{path}[{{}}].at", bad)
+    at = _timestamps(column(records, "at", plain), f"{path}[{{}}].at", bad)
     return EdgeColumns(ends["source"], ends["target"], codes, at, weight)
 
 
 def _ids(col: list, path: str, bad: _Collector) -> np.ndarray:
+    if FAST_PATH and (out := columns.ids(col, MAX_ID_LENGTH)) is not None:
+        return out
     if not all(type(v) is str and 0 < len(v) <= MAX_ID_LENGTH for v in col) or any(
         _CONTROL.search(v) for v in col
     ):
@@ -206,6 +219,8 @@ def _ids(col: list, path: str, bad: _Collector) -> np.ndarray:
 
 def _integers(col: list, path: str, bad: _Collector, low: int, high: int, what: str) -> np.ndarray:
     """Whole numbers in [low, high]; JSON floats with an integral value are accepted."""
+    if FAST_PATH and (out := columns.integers(col, low, high)) is not None:
+        return out
     kinds = set(map(type, col))
     if kinds <= {int, type(None)}:
         try:
@@ -229,6 +244,8 @@ def _integers(col: list, path: str, bad: _Collector, low: int, high: int, what: 
 
 
 def _booleans(col: list, path: str, bad: _Collector) -> np.ndarray:
+    if FAST_PATH and (out := columns.booleans(col)) is not None:
+        return out
     out = np.array([math.nan if v is None else float(v is True) for v in col], dtype=np.float64)
     if not set(map(type, col)) <= {bool, type(None)}:
         for i, v in enumerate(col):
@@ -239,6 +256,8 @@ def _booleans(col: list, path: str, bad: _Collector) -> np.ndarray:
 
 
 def _texts(col: list, path: str, bad: _Collector) -> np.ndarray:
+    if FAST_PATH and (out := columns.texts(col, MAX_TEXT_LENGTH)) is not None:
+        return out
     if not all(v is None or (type(v) is str and len(v) <= MAX_TEXT_LENGTH) for v in col):
         for i, v in enumerate(col):
             if v is None:
@@ -257,6 +276,8 @@ def _texts(col: list, path: str, bad: _Collector) -> np.ndarray:
 
 def _enum(col: list, values: tuple[str, ...], path: str, bad: _Collector) -> np.ndarray:
     codes = {v: i for i, v in enumerate(values)}
+    if FAST_PATH and (out := columns.codes(col, {None: -1, **codes})) is not None:
+        return out
     out = np.fromiter(
         (codes.get(v, -2) if v is None or type(v) is str else -2 for v in col),
         dtype=np.int8,
@@ -271,6 +292,8 @@ def _enum(col: list, values: tuple[str, ...], path: str, bad: _Collector) -> np.
 
 def _timestamps(col: list, path: str, bad: _Collector, single: bool = False) -> np.ndarray:
     """ISO-8601 strings -> epoch seconds; naive times are read as UTC."""
+    if FAST_PATH and (out := columns.timestamps(col)) is not None:
+        return out
     fast = utc_seconds(col)
     if fast is not None:
         return fast
