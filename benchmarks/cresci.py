@@ -269,7 +269,10 @@ def main(argv: list[str] | None = None) -> None:
     load_before = os.getloadavg()[0]
     start = time.perf_counter()
     graph = load_cresci()
-    rows = run_benchmark(args.seeds, graph=graph)
+    from benchmarks.cresci_drift import BENCH_METHODS
+    from benchmarks.cresci_drift import OUT as DRIFT
+
+    rows = run_benchmark(args.seeds, methods=METHODS + BENCH_METHODS, graph=graph)
     total = time.perf_counter() - start
     machine = (f"{platform.machine()}, {os.cpu_count()} cores, {torch.get_num_threads()} torch "
                f"threads, load average {load_before:.1f} at start and "
@@ -281,7 +284,7 @@ def main(argv: list[str] | None = None) -> None:
     from benchmarks.cresci_lab import OUT as LAB
 
     args.out.write_text(render(rows, command=command, total_seconds=total, machine=machine,
-                                   graph=graph, lab=LAB))
+                                   graph=graph, lab=LAB, drift=DRIFT))
     print(f"wrote {args.out} ({total:.0f}s in all)")
 
 

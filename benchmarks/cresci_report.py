@@ -56,7 +56,45 @@ LAB_FINDINGS = (
     "constraints were proposed after the drift table above had been measured on test, "
     "and across model families val would have preferred the six-signal forest (its val "
     "F1 is higher). It is a validation-tuned model from a test-informed design, not a "
-    "blind one, and it is not a GNN: no GNN row reaches the goal.",
+    "blind one, and it is not a GNN; the drift lab below is where the GNNs were given "
+    "their chance.",
+)
+#: The drift lab's order of decisions (UTC, 2026-11-22); its figures are in the tables.
+DRIFT_DECISIONS = (
+    "Order of decisions (UTC, 2026-11-22):",
+    "",
+    "1. 02:37, before any result: the forward-chaining protocol, its 60/20/20 shares, the "
+    "rule \"select the best mean forward F1\" and the twelve candidates were fixed in "
+    "`benchmarks/cresci_drift.py`; test F1 is written to the JSON file and kept off the "
+    "console. The candidates are not blind: the ratio feature set and the monotone signs "
+    "come from the previous session, which proposed them after measuring the test drift "
+    "table above. A one-seed smoke run of the two monotone gated candidates (forward and "
+    "val F1 only) checked the code.",
+    "2. 02:50, round 1 measured (3 seeds): the rule selected the row marked *selected* "
+    "above (validation alone picks the same). Only then were the test figures read.",
+    "3. After reading them: the selected network and the monotone variants were added to "
+    "the main table (5 seeds, official protocol), each labelled with how it was chosen. "
+    "Nothing was re-selected after the test figures were seen.",
+    "",
+    "What the drift lab says:",
+    "",
+    "- **Forward chaining does not see the test drift either.** Within train + val the "
+    "youngest bought accounts still follow hundreds ({judge_following}), so the judge "
+    "slice rewards much what "
+    "val rewards. It ranks the tree models, monotone boosting included, far below every "
+    "network, and it does not prefer the monotone networks. A blind protocol built from "
+    "train + val alone therefore does not pick the family that extrapolates.",
+    "- **The gated networks mostly stop at or near the 300-epoch cap** (lr 0.01): they "
+    "may be under-trained; a higher learning rate or more epochs was not tried.",
+    "- **The gated architecture is the best network on both protocols**: a tanh profile "
+    "network with a degree gate that leaves isolated accounts on their profile score beats "
+    "the residual GraphSAGE and the MLP on forward and val F1 and is far more stable "
+    "across seeds; on test it gains several points over them but stays below the goal.",
+    "- **Monotonicity is what moves test**, and validation cannot see it: the same network "
+    "constrained never to raise P(bought) with followers, followers per followee or lists "
+    "is the one GNN near or above 98 on test, with and without an ensemble, while its val "
+    "F1 is lower than the free network's. Constraining following the other way (following "
+    "more never looks less bought) is as wrong on test as the free networks.",
 )
 _NAMES = {"accuracy": "Accuracy", "precision": "Precision", "recall": "Recall", "f1": "F1",
           "roc_auc": "ROC-AUC"}
@@ -119,6 +157,58 @@ def lab_section(path: Path) -> list[str]:
     return out
 
 
+def drift_section(path: Path, graph: AccountGraph | None = None) -> list[str]:
+    """The drift lab saved by ``benchmarks.cresci_drift`` (nothing when absent)."""
+    if not path.is_file():
+        return []
+    lab = json.loads(path.read_text(encoding="utf-8"))
+    mean = {c["name"]: {k: np.mean([r[k] for r in c["runs"]]) for k in
+                        ("forward_f1", "val_f1", "test_f1")} for c in lab["candidates"]}
+    chosen = max(mean, key=lambda name: mean[name]["forward_f1"])
+    by_val = max(mean, key=lambda name: mean[name]["val_f1"])
+    fit, stop, judge = (round(100 * s) for s in lab["shares"])
+    out = ["", "### Drift-aware selection and the gated GNN", "",
+           f"Measured by `{lab['command']}` on {lab['date']} ({lab['minutes']} minutes; "
+           f"{lab['seeds']} seeds per candidate; saved in `benchmarks/results/{path.name}`). "
+           "Protocol fixed before any result: within `train + val` only, each source subset "
+           f"is ordered by age, oldest first, and cut into fit ({fit}%), stop ({stop}%: "
+           f"early stopping and settings) and judge (the youngest {judge}%), imitating the "
+           "official age-ordered split; *forward F1* is F1 on judge, and the candidate with "
+           "the best mean forward F1 is selected. *Val F1* is the official protocol (fit on "
+           "train, choose on val). Test F1 is recorded, not used.", "",
+           "| Candidate | Forward F1 | Val F1 | Test F1 (record only) | Test F1 per seed |",
+           "|---|---:|---:|---:|---|"]
+    for c in lab["candidates"]:
+        fwd = np.array([r["forward_f1"] for r in c["runs"]])
+        test = np.array([r["test_f1"] for r in c["runs"]])
+        std = (fwd.std(ddof=1), test.std(ddof=1)) if len(fwd) > 1 else (0.0, 0.0)
+        mark = " (*selected*)" if c["name"] == chosen else ""
+        out.append(f"| {c['name']}{mark} | {_cell(fwd.mean(), std[0])} | "
+                   f"{100 * mean[c['name']]['val_f1']:.2f} | {_cell(test.mean(), std[1])} | "
+                   + ", ".join(f"{100 * v:.1f}" for v in test) + " |")
+    out += ["", f"Forward chaining selects **{chosen}**; validation alone would select "
+            f"**{by_val}**. The selection's test F1 over these seeds: "
+            f"{100 * mean[chosen]['test_f1']:.2f}.", ""]
+    out += [f"- *{c['name']}*: {c['detail']}." for c in lab["candidates"]]
+    return [*out, "", *(line.format(judge_following=_judge_following(graph))
+                        for line in DRIFT_DECISIONS)]
+
+
+def _judge_following(graph: AccountGraph | None) -> str:
+    """Median following of the bought accounts in the forward protocol's judge slice."""
+    if graph is None:
+        return "see the drift table"
+    from benchmarks.cresci_drift import forward_parts
+    from detector.features import compute_features
+
+    judge = forward_parts(graph, compute_features(graph))["judge"]
+    judge = judge[graph.accounts.label[judge] == LABELS.index("bought")]
+    following = graph.accounts.counts["following_count"][judge]
+    return (f"median following of the judge slice's bought accounts: "
+            f"{np.median(following):.0f}; {100 * np.mean(following < FEW_FOLLOWING):.1f}% "
+            f"under {FEW_FOLLOWING}")
+
+
 def _sets(lab: dict) -> list[tuple[str, list[str]]]:
     seen: dict[str, list[str]] = {}
     for t in lab["trials"]:
@@ -128,7 +218,8 @@ def _sets(lab: dict) -> list[tuple[str, list[str]]]:
 
 
 def render(rows: list[Row], *, command: str, total_seconds: float, machine: str,
-           graph: AccountGraph | None = None, lab: Path | None = None) -> str:
+           graph: AccountGraph | None = None, lab: Path | None = None,
+           drift: Path | None = None) -> str:
     """The whole markdown page (with the drift table when ``graph`` is given and the lab
     log when ``lab`` names a saved ``benchmarks.cresci_lab`` result)."""
     seeds = len(rows[0].runs) if rows else 0
@@ -183,6 +274,8 @@ def render(rows: list[Row], *, command: str, total_seconds: float, machine: str,
         out += drift_table(graph)
     if lab is not None:
         out += lab_section(lab)
+    if drift is not None:
+        out += drift_section(drift, graph)
     out += ["", "### Every run", "", "| Method | Seed | Test F1 | Val F1 | Chosen on val | "
             "Wall / CPU s |", "|---|---:|---:|---:|---|---:|"]
     for row in rows:
