@@ -43,13 +43,17 @@ _MONTH_DAYS[:, 1:13] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
 _MONTH_DAYS[1, 2] = 29
 _MONTH_START = (np.cumsum(_MONTH_DAYS, axis=1) - _MONTH_DAYS).ravel()  # days before it
 _MONTH_DAYS = _MONTH_DAYS.ravel()  # both indexed by 20 * leap + month
-_NAN = {None: np.nan}
 
 
-def _only(col: list, *kinds: type) -> bool:
+def only(col: list, *kinds: type) -> bool:
     """Whether every value's type is one of ``kinds``, exactly (``True`` is no ``int``)."""
     types = list(map(type, col))
-    return sum(map(types.count, kinds)) == len(types)
+    left = len(types)
+    for kind in kinds:  # the commonest first: list.count is fastest on identical items
+        left -= types.count(kind)
+        if not left:
+            break
+    return not left
 
 
 def column(records: list[dict], name: str, exact: bool = True) -> list:
@@ -62,7 +66,7 @@ def column(records: list[dict], name: str, exact: bool = True) -> list:
 
 def strings(col: list) -> np.ndarray | None:
     """Object array of the values if every one is a ``str``."""
-    if not _only(col, str):
+    if not only(col, str):
         return None
     return np.fromiter(col, dtype=object, count=len(col))
 
@@ -71,7 +75,7 @@ def ids(col: list, max_length: int) -> np.ndarray | None:
     """Object array of the ids if every one is a ``str`` of 1 to ``max_length``
     characters without control characters."""
     if col and not (
-        _only(col, str)
+        only(col, str)
         and 0 < min(map(len, col))
         and max(map(len, col)) <= max_length
         and _CONTROL.search("".join(col)) is None
@@ -82,7 +86,7 @@ def ids(col: list, max_length: int) -> np.ndarray | None:
 
 def texts(col: list, max_length: int) -> np.ndarray | None:
     """Object array if every value is ``None`` or a ``str`` of at most ``max_length``."""
-    if not _only(col, str, NONE):
+    if not only(col, str, NONE):
         return None
     if max(map(len, filter(None, col)), default=0) > max_length:
         return None
@@ -94,10 +98,10 @@ def integers(col: list, low: int, high: int) -> np.ndarray | None:
     ``bool``, not a float) in ``[low, high]``."""
     if col.count(None) == len(col):
         return np.full(len(col), np.nan)
-    if not _only(col, int, NONE):
+    if not only(col, int, NONE):
         return None
-    try:
-        out = np.fromiter(map(_NAN.get, col, col), np.float64, len(col))
+    try:  # None becomes NaN
+        out = np.fromiter(col, dtype=object, count=len(col)).astype(np.float64)
     except OverflowError:
         return None
     if ((out < low) | (out > high)).any():
@@ -119,9 +123,10 @@ def booleans(col: list) -> np.ndarray | None:
     """Float64 array of 0/1 (NaN where ``None``) if every value is a ``bool`` or ``None``."""
     if col.count(None) == len(col):
         return np.full(len(col), np.nan)
-    if not _only(col, bool, NONE):
+    if not only(col, bool, NONE):
         return None
-    return np.fromiter(map(_NAN.get, col, col), np.float64, len(col))  # True 1.0, False 0.0
+    # True 1.0, False 0.0, None NaN
+    return np.fromiter(col, dtype=object, count=len(col)).astype(np.float64)
 
 
 def codes(col: list, table: dict[Any, int]) -> np.ndarray | None:
@@ -129,9 +134,9 @@ def codes(col: list, table: dict[Any, int]) -> np.ndarray | None:
     (which maps ``None`` too when a missing value is allowed)."""
     if None in table and col.count(None) == len(col):
         return np.full(len(col), table[None], dtype=np.int8)
-    shifted = {key: code + 1 for key, code in table.items()}  # bytes are 0 to 255
-    if not _only(col, str, NONE):
+    if not only(col, *((str, NONE) if None in table else (str,))):
         return None
+    shifted = {key: code + 1 for key, code in table.items()}  # bytes are 0 to 255
     try:
         raw = bytearray(map(shifted.__getitem__, col))
     except KeyError:

@@ -108,7 +108,7 @@ def _records(value: Any, path: str, bad: _Collector) -> tuple[list[dict], bool]:
     if not isinstance(value, list):
         bad.add(path, f"must be a list, got {_kind(value)}")
         return [], True
-    if set(map(type, value)) <= {dict}:
+    if columns.only(value, dict):
         return value, True
     out = []
     for i, r in enumerate(value):
