@@ -24,7 +24,8 @@ from typing import Any
 import numpy as np
 
 NONE = type(None)
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+#: Characters refused in ids.
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 #: A joined time is ``YYYY-MM-DDTHH:MM:SSZ|``: the lowest and highest byte at each of
 #: the 21 positions. The tens of month, day, hour, minute and second are bounded here;
@@ -78,7 +79,7 @@ def ids(col: list, max_length: int) -> np.ndarray | None:
         only(col, str)
         and 0 < min(map(len, col))
         and max(map(len, col)) <= max_length
-        and _CONTROL.search("".join(col)) is None
+        and CONTROL.search("".join(col)) is None
     ):
         return None
     return np.fromiter(col, dtype=object, count=len(col))

@@ -11,7 +11,6 @@ several times slower on a 10k-edge audit; see docs/performance.md.)
 from __future__ import annotations
 
 import math
-import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,7 +18,7 @@ import numpy as np
 
 from detector import columns
 from detector.assemble import EdgeColumns, assemble
-from detector.columns import column
+from detector.columns import CONTROL, column
 from detector.errors import GraphValidationError, Issue
 from detector.graph import AccountGraph, Accounts
 from detector.schema import (
@@ -36,7 +35,6 @@ from detector.schema import (
     TEXT_FIELDS,
 )
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 #: Try the all-or-nothing conversions of ``detector.columns`` before the careful path;
 #: tests turn this off to check that both give the same graphs and messages.
 FAST_PATH = True
@@ -126,25 +124,28 @@ def _accounts(records: list[dict], path: str, bad: _Collector, plain: bool) -> A
 
     accounts = Accounts.empty(_ids(field("id"), path, bad))
     counts = [field(name) for name in COUNT_FIELDS]
-    fast = columns.table(counts, columns.integers, 0, MAX_COUNT) if FAST_PATH else None
-    for k, name in enumerate(COUNT_FIELDS):
-        accounts.counts[name] = (
-            fast[k]
-            if fast
-            else _integers(
-                counts[k], f"{path}[{{}}].{name}", bad, 0, MAX_COUNT, "a non-negative integer"
-            )
-        )
+    fast = _table(counts, columns.integers, 0, MAX_COUNT)
+    for name, col, out in zip(COUNT_FIELDS, counts, fast, strict=True):
+        if out is None:
+            where, what = f"{path}[{{}}].{name}", "a non-negative integer"
+            out = _integers(col, where, bad, 0, MAX_COUNT, what)
+        accounts.counts[name] = out
     flags = [field(name) for name in BOOL_FIELDS]
-    fast = columns.table(flags, columns.booleans) if FAST_PATH else None
-    for k, name in enumerate(BOOL_FIELDS):
-        accounts.flags[name] = fast[k] if fast else _booleans(flags[k], f"{path}[{{}}].{name}", bad)
+    fast = _table(flags, columns.booleans)
+    for name, col, out in zip(BOOL_FIELDS, flags, fast, strict=True):
+        accounts.flags[name] = _booleans(col, f"{path}[{{}}].{name}", bad) if out is None else out
     for name in TEXT_FIELDS:
         accounts.texts[name] = _texts(field(name), f"{path}[{{}}].{name}", bad)
     accounts.created_at = _timestamps(field("created_at"), f"{path}[{{}}].created_at", bad)
     for name, values in ENUM_FIELDS.items():
         setattr(accounts, name, _enum(field(name), values, f"{path}[{{}}].{name}", bad))
     return accounts
+
+
+def _table(cols: list[list], convert: Any, *args: Any) -> list[np.ndarray | None]:
+    """Equal-length columns converted at once by the fast path, or ``None`` for each."""
+    out = columns.table(cols, convert, *args) if FAST_PATH else None
+    return out or [None] * len(cols)
 
 
 def _edges(records: list[dict], path: str, bad: _Collector, plain: bool) -> EdgeColumns:
@@ -198,7 +199,7 @@ def _ids(col: list, path: str, bad: _Collector) -> np.ndarray:
     if FAST_PATH and (out := columns.ids(col, MAX_ID_LENGTH)) is not None:
         return out
     if not all(type(v) is str and 0 < len(v) <= MAX_ID_LENGTH for v in col) or any(
-        _CONTROL.search(v) for v in col
+        CONTROL.search(v) for v in col
     ):
         for i, v in enumerate(col):
             if v is None:
@@ -209,7 +210,7 @@ def _ids(col: list, path: str, bad: _Collector) -> np.ndarray:
                 bad.add(
                     f"{path}[{i}].id", f"must have 1 to {MAX_ID_LENGTH} characters, got {len(v)}"
                 )
-            elif _CONTROL.search(v):
+            elif CONTROL.search(v):
                 bad.add(f"{path}[{i}].id", f"must not contain control characters, got {v!r}")
             else:
                 continue
