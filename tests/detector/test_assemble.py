@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
+import pyarrow as pa
 import pytest
 
-from detector.assemble import MAX_WARNINGS, EdgeColumns, assemble
+from detector.assemble import MAX_WARNINGS, EdgeColumns, _repeats, assemble
 from detector.errors import GraphValidationError, Issue
-from detector.graph import Accounts
+from detector.graph import Accounts, Edges
 from detector.schema import EDGE_CODE
 
 FOLLOW = EDGE_CODE["follow"]
@@ -80,3 +83,92 @@ def test_unknown_endpoints_are_capped() -> None:
     with pytest.raises(GraphValidationError) as info:
         assemble(accounts("a"), columns(pairs))
     assert len(info.value.errors) == GraphValidationError.MAX_ISSUES
+
+
+def arrow(values: list[str | None], chunk: int = 2) -> pa.ChunkedArray:
+    """Arrow strings in chunks of ``chunk`` rows, as a Parquet reader hands them over."""
+    parts = [values[i : i + chunk] for i in range(0, len(values), chunk)] or [[]]
+    return pa.chunked_array(parts, type=pa.large_string())
+
+
+@pytest.mark.parametrize("kind", ["object", "array", "chunked"])
+def test_arrow_endpoints_give_the_same_rows(kind: str) -> None:
+    # runs of equal sources (looked up once), and unbroken targets
+    pairs = [("c", "a"), ("c", "b"), ("c", "b"), ("a", "b"), ("a", "c"), ("b", "c")]
+    edges = columns(pairs, at=[float(i) for i in range(6)])
+    if kind != "object":
+        make = (lambda v: pa.array(v, type=pa.string())) if kind == "array" else arrow
+        edges.source, edges.target = make([s for s, _ in pairs]), make([t for _, t in pairs])
+    graph = assemble(accounts("a", "b", "c"), edges)
+    assert graph.edges.src.tolist() == [2, 2, 2, 0, 0, 1]
+    assert graph.edges.dst.tolist() == [0, 1, 1, 1, 2, 2]
+    assert graph.edges.src.dtype == graph.edges.dst.dtype == np.int64
+
+
+def test_arrow_unknown_endpoints_are_named_as_from_json() -> None:
+    # sources in runs (an unknown id looked up once), targets not
+    pairs = [("a", "a"), ("x", "a"), ("x", "a"), ("x", "y"), ("a", "é"), ("a", "a")]
+    expected = [
+        "edges[1].source: unknown account 'x'",
+        "edges[2].source: unknown account 'x'",
+        "edges[3].source: unknown account 'x'",
+        "edges[3].target: unknown account 'y'",
+    ]
+    sources, targets = [s for s, _ in pairs], [t for _, t in pairs]
+    for make in (lambda v: np.array(v, dtype=object), arrow):
+        edges = columns(pairs)
+        edges.source, edges.target = make(sources), make(targets)
+        with pytest.raises(GraphValidationError) as info:
+            assemble(accounts("a", "é"), edges)
+        assert [str(i) for i in info.value.errors] == expected
+
+
+def test_arrow_null_endpoints_already_refused_are_not_unknown() -> None:
+    edges = columns([("a", "b")] * 4)
+    edges.source, edges.target = arrow(["a", None, None, "a"]), arrow(["b", "b", "b", "q"])
+    earlier = [Issue("edges[1].source", "is required"), Issue("edges[2].source", "is required")]
+    with pytest.raises(GraphValidationError) as info:
+        assemble(accounts("a", "b"), edges, issues=earlier)
+    assert [str(i) for i in info.value.errors][2:] == ["edges[3].target: unknown account 'q'"]
+
+
+def test_ids_arrow_cannot_hold_fall_back_to_python_strings() -> None:
+    edges = columns([("a", "b")])
+    edges.source, edges.target = arrow(["a"]), arrow(["b"])
+    graph = assemble(accounts("a", "\ud800", "b"), edges)  # a lone surrogate
+    assert graph.edges.src.tolist() == [0] and graph.edges.dst.tolist() == [2]
+
+
+def reference_repeats(src: list, dst: list, kind: list, at: list) -> list[bool]:
+    """Each row against the rows before it, one at a time."""
+    seen, out = set(), []
+    for row in zip(src, dst, kind, at, strict=True):
+        s, d, k, t = row
+        key = (s, d, k, -1.0 if math.isnan(t) else t + 0.0)
+        out.append(key in seen)
+        seen.add(key)
+    return out
+
+
+# Few accounts: most rows share endpoints and type; many: a few copied rows do.
+@pytest.mark.parametrize(("rows", "n"), [(6, 2), (60, 3), (600, 300)])
+def test_repeats_match_a_row_by_row_reference(rows: int, n: int) -> None:
+    rng = np.random.default_rng(rows)
+    for _ in range(20):
+        src, dst = rng.integers(0, n, rows), rng.integers(0, n, rows)
+        kind = rng.integers(0, 2, rows).astype(np.int8)
+        # ties: missing equals -1, -0.0 equals 0.0
+        at = rng.choice([np.nan, -1.0, 0.0, -0.0, 2.5], rows)
+        copied, onto = rng.integers(0, rows, (2, 10))
+        src[onto], dst[onto], kind[onto] = src[copied], dst[copied], kind[copied]
+        edges = Edges(src=src, dst=dst, type=kind, at=at, weight=np.ones(rows, np.int64))
+        expected = reference_repeats(src.tolist(), dst.tolist(), kind.tolist(), at.tolist())
+        assert _repeats(edges, n).tolist() == expected
+
+
+def test_one_repeat_among_many_distinct_edges() -> None:
+    ids = [f"u{i}" for i in range(40)]
+    pairs = [(ids[i], ids[(i + 1) % 40]) for i in range(40)] + [("u7", "u8"), ("u7", "u8")]
+    graph = assemble(accounts(*ids), columns(pairs, at=[1.0] * 40 + [2.0, 1.0]))
+    assert [str(w) for w in graph.warnings] == ["edges[41]: duplicate edge dropped"]
+    assert graph.num_edges == 41

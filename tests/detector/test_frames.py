@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -156,3 +157,68 @@ def test_self_loops_and_duplicates_are_dropped_with_warnings() -> None:
     assert [str(w) for w in graph.warnings] == ["edges[0]: self-loop on 'a' dropped",
                                                 "edges[3]: duplicate edge dropped"]
     assert graph.edges.src.tolist() == [0, 1] and graph.edges.dst.tolist() == [1, 2]
+
+
+def test_parquet_tables_give_the_same_graph_as_in_memory_ones(tmp_path: Path) -> None:
+    # Parquet hands back categorical and Arrow-string columns in chunks.
+    acc = accounts(label=["bought", None, "genuine"])
+    edge = pd.DataFrame({"source": ["a", "a", "a", "c", "c", "b"],
+                         "target": ["b", "c", "b", "a", "b", "c"],
+                         "type": ["follow", "like", "follow", "like", "like", "share"],
+                         "at": ["2024-01-01T00:00:00Z", None, "2024-01-01T00:00:00Z", None, None,
+                                "2024-01-02T00:00:00Z"]})
+    acc.astype({"label": "category"}).to_parquet(tmp_path / "a.parquet")
+    edge.astype({"type": "category"}).to_parquet(tmp_path / "e.parquet", row_group_size=4)
+    stored = graph_from_frames(pd.read_parquet(tmp_path / "a.parquet"),
+                               pd.read_parquet(tmp_path / "e.parquet"))
+    graph = graph_from_frames(acc, edge)
+    assert [str(w) for w in graph.warnings] == ["edges[2]: duplicate edge dropped"]
+    assert [str(w) for w in stored.warnings] == [str(w) for w in graph.warnings]
+    for name in ("src", "dst", "type", "at", "weight"):
+        np.testing.assert_array_equal(getattr(stored.edges, name), getattr(graph.edges, name))
+    assert stored.label_names() == graph.label_names() == ["bought", None, "genuine"]
+
+
+@pytest.mark.parametrize(
+    ("types", "expected"),
+    [
+        (pd.Categorical(["like", "hug", None]),
+         ["edges[1].type: unknown edge type 'hug'", "edges[2].type: unknown edge type nan"]),
+        (pd.array(["like", None, "Like"], dtype="str"),
+         ["edges[1].type: unknown edge type nan", "edges[2].type: unknown edge type 'Like'"]),
+        (pd.Series([2, "like", None], dtype=object),
+         ["edges[0].type: unknown edge type 2", "edges[2].type: unknown edge type None"]),
+        (pd.Series([["like"], "like", ["like"]], dtype=object),  # unhashable cells
+         ["edges[0].type: unknown edge type ['like']",
+          "edges[2].type: unknown edge type ['like']"]),
+    ],
+)
+def test_edge_types_of_every_column_kind(types: Any, expected: list[str]) -> None:
+    edge = pd.DataFrame({"source": ["a", "b", "c"], "target": ["b", "c", "a"], "type": types})
+    suffix = "; expected one of follow, unfollow, like, comment, share, mention"
+    assert issues_of(accounts(), edge) == [e + suffix for e in expected]
+
+
+def test_enum_columns_of_every_kind() -> None:
+    labels = pd.Categorical(["bought", "bot", None])
+    assert issues_of(accounts(label=labels)) == [
+        "accounts[1].label: must be one of genuine, bought, mass_follow or null, got 'bot'"
+    ]
+    graph = graph_from_frames(accounts(label=pd.Categorical(["bought", None, "bought"])), None)
+    assert graph.label_names() == ["bought", None, "bought"]
+    with pytest.raises(GraphValidationError, match=r"accounts\[0\].split: .* got 1"):
+        graph_from_frames(accounts(split=pd.Series([1, None, "val"], dtype=object)), None)
+
+
+def test_null_endpoints_are_required_not_unknown() -> None:
+    edge = pd.DataFrame({"source": pd.array(["a", None, "a"], dtype="str"),
+                         "target": pd.array(["b", "b", None], dtype="str"),
+                         "type": ["follow"] * 3})
+    assert issues_of(accounts(), edge) == ["edges[1].source: is required",
+                                           "edges[2].target: is required"]
+
+
+def test_numeric_endpoints_are_compared_as_text() -> None:
+    acc = pd.DataFrame({"id": ["1", "2", "3"]})
+    edge = pd.DataFrame({"source": [1, 1, 3], "target": [2, 3, 4], "type": ["follow"] * 3})
+    assert issues_of(acc, edge) == ["edges[2].target: unknown account '4'"]
