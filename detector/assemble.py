@@ -129,8 +129,8 @@ def _positions(index: pd.Index, source: Ends, target: Ends) -> tuple[np.ndarray,
 def _arrow_positions(
     source: pa.Array | pa.ChunkedArray, target: pa.Array | pa.ChunkedArray, known: pa.Array
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Arrow's C++ hash straight on a table's strings: 2x faster than pandas' object hash
-    at 10M edges, with no 20M Python strings to build first.
+    """Arrow's C++ hash straight on a table's strings. At 11M edges pandas' object hash
+    took 4.5 s for both columns, after 1.5 s building 22M Python strings; this takes 2 s.
 
     Both columns go through one lookup, so the hash of the ids is built once, and a run
     of equal ids is looked up once: tables are often grouped by source (at 1M accounts
@@ -160,10 +160,9 @@ def _runs(ends: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray] | N
     if len(ends) > 1:
         changed = pc.not_equal(ends[1:], ends[:-1])  # null (missing id): a run of its own
         starts[1:] = pc.fill_null(changed, True).to_numpy(zero_copy_only=False)
-    run = np.cumsum(starts) - 1
-    if len(ends) == 0 or run[-1] >= len(ends) // 2:
+    if starts.sum() > len(ends) // 2:
         return None
-    return run, starts
+    return np.cumsum(starts) - 1, starts
 
 
 def _drop_loops_and_duplicates(
