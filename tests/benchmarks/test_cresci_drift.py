@@ -95,6 +95,6 @@ def test_drift_section_marks_the_forward_choice(tmp_path):
             {"name": "A", "detail": "a", "runs": runs(0.9, 0.99)},
             {"name": "B", "detail": "b", "runs": runs(0.95, 0.98)}]}))
     text = "\n".join(drift_section(path))
-    assert "| B (*selected*) | 95.00 ± 0.00 | 98.00 |" in text
+    assert "| B (*selected*) | 1 | 95.00 ± 0.00 | 98.00 |" in text
     assert "Forward chaining selects **B**; validation alone would select **A**" in text
     assert drift_section(tmp_path / "absent.json") == []
