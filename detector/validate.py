@@ -13,10 +13,11 @@ all records at once (``map(dict.get, ...)``), then judged in two steps:
 So the valid, common case runs no Python loop per value and builds no message, and a
 column with a bad value costs one more pass. Both paths give the same graph on any
 column the fast path takes (``FAST_PATH = False`` turns it off; the tests compare the
-two on random documents). On a 1,000-account, 10,000-edge audit (tools/
-bench_parse_graph.py) this took validation without ``assemble`` from 10.1 to 5.3 ms of
-CPU time; a schema library, record by record, was several times slower than even the
-careful path (docs/performance.md).
+two on random documents). On the 1,000-account, 10,000-edge audit of
+tools/bench_parse_graph.py, the work before ``assemble`` went from 10.1 to 5.3 ms of CPU
+time (best of 60, the two interleaved, on a busy 2-core machine). A schema library,
+record by record, was several times slower than even the careful path
+(docs/performance.md).
 """
 
 from __future__ import annotations
