@@ -40,6 +40,8 @@ def extreme_graphs(draw) -> dict:
               "at": draw(st.none() | EXTREME_TIMES),
               "weight": draw(st.sampled_from([1, 2, MAX_WEIGHT]))}
              for s, t in draw(st.lists(pairs, max_size=12))] if len(ids) > 1 else []
+    if len(ids) > 1:  # the target has a follower, so that an audit can answer 200
+        edges.append({"source": ids[-1], "target": ids[0], "type": "follow"})
     doc = {"format": "account-graph/1", "accounts": accounts, "edges": edges,
            "target": ids[0], "observed_at": draw(st.none() | EXTREME_TIMES)}
     return {k: v for k, v in doc.items() if v is not None}
