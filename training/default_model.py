@@ -59,8 +59,9 @@ def ensure_default_model(out: str | os.PathLike | None = None, *, force: bool = 
               help="Model directory [default: $FFD_MODEL_DIR or var/models/default].")
 @click.option("--force", is_flag=True, help="Retrain even if a usable model is there.")
 @click.option("--progress/--no-progress", default=True, show_default=True)
-# One thread by default: on this workload two threads measured 177 s wall / 77 s CPU
-# against 38 s / 14 s for one (2 cores, load ~7): the small kernels lose to thread sync.
+# One thread by default: with PyG's RGCNConv two threads measured 177 s wall / 77 s CPU
+# against 38 s / 14 s for one (2 cores, load ~7). With the sparse pass (models/relconv.py)
+# one thread takes about 15 s wall / 15 s CPU and two 13 s / 19 s: one leaves a core free.
 @click.option("--threads", type=click.IntRange(min=1), default=1, show_default=True,
               help="torch threads for this run.")
 def default_model_command(out: str | None, force: bool, progress: bool,
