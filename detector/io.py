@@ -30,6 +30,7 @@ from detector.schema import (
     FORMAT,
     TEXT_FIELDS,
 )
+from detector.typed import graph_from_json
 from detector.validate import parse_graph, parse_timestamp
 
 
@@ -69,7 +70,8 @@ def load_graph(path: str | os.PathLike, edges: str | os.PathLike | None = None) 
     raw = path.read_bytes()
     if path.suffix == ".gz":
         raw = gzip.decompress(raw)
-    return parse_graph(parse_json(raw))
+    graph = graph_from_json(raw)  # typed decoding; None: the general path names the problems
+    return graph if graph is not None else parse_graph(parse_json(raw))
 
 
 def load_csv(accounts: str | os.PathLike, edges: str | os.PathLike | None,

@@ -23,7 +23,9 @@ record by record, was several times slower than even the careful path
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -46,6 +48,9 @@ from detector.schema import (
     MAX_WEIGHT,
     TEXT_FIELDS,
 )
+
+#: ``read(records, name)``: one field of every record (dicts; ``detector.typed``: structs).
+Reader = Callable[[list, str], list]
 
 #: Try the all-or-nothing conversions of ``detector.columns`` before the careful path;
 #: tests turn this off to check that both give the same graphs and messages.
@@ -97,8 +102,8 @@ def parse_graph(doc: Any) -> AccountGraph:
         target = None
     observed = _timestamps([doc.get("observed_at")], "observed_at", bad, single=True)[0]
 
-    accounts = _accounts(records, acc_key, bad, plain)
-    edges = _edges(edge_records, edge_key, bad, plain_edges)
+    accounts = _accounts(records, acc_key, bad, partial(column, exact=plain))
+    edges = _edges(edge_records, edge_key, bad, partial(column, exact=plain_edges))
     return assemble(
         accounts,
         edges,
@@ -130,9 +135,9 @@ def _records(value: Any, path: str, bad: _Collector) -> tuple[list[dict], bool]:
     return out, all(type(r) is dict for r in out)
 
 
-def _accounts(records: list[dict], path: str, bad: _Collector, plain: bool) -> Accounts:
+def _accounts(records: list, path: str, bad: _Collector, read: Reader) -> Accounts:
     def field(name: str) -> list:
-        return column(records, name, plain)
+        return read(records, name)
 
     accounts = Accounts.empty(_ids(field("id"), path, bad))
     counts = [field(name) for name in COUNT_FIELDS]
@@ -160,10 +165,10 @@ def _table(cols: list[list], convert: Any, *args: Any) -> list[np.ndarray | None
     return out or [None] * len(cols)
 
 
-def _edges(records: list[dict], path: str, bad: _Collector, plain: bool) -> EdgeColumns:
+def _edges(records: list, path: str, bad: _Collector, read: Reader) -> EdgeColumns:
     ends = {}
     for end in ("source", "target"):
-        col = column(records, end, plain)
+        col = read(records, end)
         if FAST_PATH and (fast := columns.strings(col)) is not None:
             ends[end] = fast
             continue
@@ -178,7 +183,7 @@ def _edges(records: list[dict], path: str, bad: _Collector, plain: bool) -> Edge
                     bad.add(f"{path}[{i}].{end}", what)
                     col[i] = ""
         ends[end] = np.asarray(col, dtype=object)
-    types = column(records, "type", plain)
+    types = read(records, "type")
     codes = columns.codes(types, EDGE_CODE) if FAST_PATH else None
     if codes is None:
         codes = np.fromiter(
@@ -195,7 +200,7 @@ def _edges(records: list[dict], path: str, bad: _Collector, plain: bool) -> Edge
         )
         bad.add(f"{path}[{i}].type", what)
     weight = _integers(
-        column(records, "weight", plain),
+        read(records, "weight"),
         f"{path}[{{}}].weight",
         bad,
         1,
@@ -203,7 +208,7 @@ def _edges(records: list[dict], path: str, bad: _Collector, plain: bool) -> Edge
         "a positive integer",
     )
     weight = np.where(np.isnan(weight), 1, weight).astype(np.int64)
-    at = _timestamps(column(records, "at", plain), f"{path}[{{}}].at", bad)
+    at = _timestamps(read(records, "at"), f"{path}[{{}}].at", bad)
     return EdgeColumns(ends["source"], ends["target"], codes, at, weight)
 
 
