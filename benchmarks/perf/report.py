@@ -72,6 +72,13 @@ What was changed, and why (profiles: `docs/profiles/`, pyinstrument text output)
   the fix, against the scoring table, measured after).
 - Tried and dropped: sorting relation edges by type and target before the RGCN pass
   (within noise, and the sort costs more than it saves).
+- **Typed decoding of JSON bodies** (`detector/typed.py`, commit a147dc5): orjson makes a
+  dict per account and per edge, which validation then reads field by field. msgspec
+  decodes a well-typed `account-graph/1` body straight into structs (JSON types checked
+  in C while decoding) and the same column steps validate them; any body it does not
+  fully accept, and every refusal, goes through orjson and `parse_graph` as before, so
+  answers cannot differ. In-process, 4 alternating rounds of 30 audits: median
+  31.2 ms against 35.7 ms through the general path, minimum 25.2 against 28.9 ms.
 - **The RGCN forward pass** (`models/relconv.py`, commits 364b660, a76d6ce): without
   pyg-lib, PyG's `RGCNConv` masks the edges of each relation, gathers a `[E_r, 64]` message
   matrix and scatters it back, six relations per layer. The same operator is now one CSR
