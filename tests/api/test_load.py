@@ -12,6 +12,7 @@ import threading
 import time
 from pathlib import Path
 
+import numpy as np
 import orjson
 import psutil
 import pytest
@@ -57,10 +58,22 @@ def _busy_worker(server: ServerProcess, timeout: float = 20.0) -> int:
     raise AssertionError(f"no worker is busy: {used}")
 
 
+def _slow_body(accounts: int = 100_000, edges: int = 500_000) -> bytes:
+    """A graph that keeps a worker busy for seconds (100,000 accounts alone now score in
+    well under the time the test needs to find and kill the busy worker)."""
+    rng = np.random.default_rng(0)
+    ends = rng.integers(0, accounts, size=(edges, 2)).tolist()
+    return orjson.dumps({
+        "accounts": [{"id": f"u{i}"} for i in range(accounts)],
+        "edges": [{"source": f"u{s}", "target": f"u{t}", "type": "follow"} for s, t in ends],
+    })
+
+
 def test_a_worker_killed_mid_request_is_replaced_and_the_server_keeps_answering(model_dir):
-    slow = orjson.dumps({"accounts": [{"id": f"u{i}"} for i in range(100_000)]})
+    slow = _slow_body()
     _, _, content_type, audit = request_kinds()["audit-clean"]
-    with ServerProcess(model_dir, workers=2) as server:
+    with ServerProcess(model_dir, workers=2,
+                       env={"FFD_MAX_BODY_BYTES": str(4 * len(slow))}) as server:
         original = set(server.workers())
         outcome: dict[str, object] = {}
 
