@@ -37,8 +37,11 @@ ACCOUNT_FIELDS = (
 EDGE_FIELDS = [("source", str), ("target", str), ("type", str),
                ("at", str | None, None), ("weight", int | None, None)]
 
-_Account = msgspec.defstruct("_Account", [("id", str), *ACCOUNT_FIELDS], kw_only=True)
-_Edge = msgspec.defstruct("_Edge", EDGE_FIELDS, kw_only=True)
+# gc=False: records hold only strings, numbers and None, so they can form no cycle, and
+# untracked they do not trigger the collector's passes while a request decodes.
+_Account = msgspec.defstruct("_Account", [("id", str), *ACCOUNT_FIELDS], kw_only=True,
+                             gc=False)
+_Edge = msgspec.defstruct("_Edge", EDGE_FIELDS, kw_only=True, gc=False)
 Document = msgspec.defstruct(
     "Document",
     [("accounts", list[_Account]), ("edges", list[_Edge], []), ("format", str | None, None),
