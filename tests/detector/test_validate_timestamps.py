@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from detector.validate import _Collector, _timestamps, parse_timestamp, utc_seconds
+from detector import columns
+from detector.validate import _Collector, _timestamps, parse_timestamp
 
 
 def one_by_one(col: list) -> np.ndarray:
@@ -19,7 +20,7 @@ def one_by_one(col: list) -> np.ndarray:
     ["9999-12-31T23:59:59Z", "0001-01-01T00:00:00Z"],
 ])
 def test_the_fast_path_takes_the_common_form(col):
-    fast = utc_seconds(col)
+    fast = columns.timestamps(col)
     assert fast is not None
     np.testing.assert_array_equal(fast, one_by_one(col))
 
@@ -38,7 +39,7 @@ def test_the_fast_path_takes_the_common_form(col):
 ])
 def test_anything_else_goes_one_by_one_with_the_same_result(value):
     col = ["2024-01-01T00:00:00Z", value]
-    assert utc_seconds(col) is None
+    assert columns.timestamps(col) is None
     bad = _Collector()
     got = _timestamps(col, "edges[{}].at", bad)
     np.testing.assert_array_equal(got, one_by_one(col))
@@ -46,6 +47,5 @@ def test_anything_else_goes_one_by_one_with_the_same_result(value):
 
 
 def test_non_strings_and_empty_columns_are_left_to_the_slow_path():
-    assert utc_seconds([5]) is None
-    assert utc_seconds([None, None]) is None
-    assert utc_seconds([]) is None
+    assert columns.timestamps([5]) is None
+    assert columns.timestamps([]) is None
