@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import warnings
 
+import numpy as np
 import torch
 from torch import Tensor
 from torch.nn import Module, Parameter
@@ -51,13 +52,27 @@ def relational_adjacency(edge_index: Tensor, edge_type: Tensor, num_nodes: int,
     edge_type = edge_type.to(torch.long)
     key = edge_type * num_nodes + dst  # one bucket per (relation, receiver)
     degree = torch.bincount(key, minlength=num_relations * num_nodes).to(torch.float32)
-    order = torch.sort(dst, stable=True).indices  # radix sort: 2x argsort at 22M edges
+    order = receiver_order(dst, num_nodes)
     crow = torch.zeros(num_nodes + 1, dtype=torch.long)
     torch.cumsum(torch.bincount(dst, minlength=num_nodes), 0, out=crow[1:])
     col = (src * num_relations + edge_type).index_select(0, order)
     value = degree.reciprocal().index_select(0, key.index_select(0, order))
     return torch.sparse_csr_tensor(crow, col, value, (num_nodes, num_relations * num_nodes),
                                    check_invariants=False)  # built sorted and in range here
+
+
+def receiver_order(dst: Tensor, num_nodes: int) -> Tensor:
+    """The stable order of the edges by receiver, ``torch.sort(dst, stable=True)``'s.
+
+    Below 65,536 nodes numpy's radix sort on 16-bit keys does it: at 23k edges 0.1 ms
+    against 1.0 ms for torch's sort, whose 64-bit radix passes cost about 1 ms even on
+    short inputs; at 230k edges 2.1 ms against 6.3 ms. Larger graphs keep torch's radix
+    sort (2x ``argsort`` at 22M edges).
+    """
+    if num_nodes <= 1 << 16:
+        keys = dst.numpy().astype(np.uint16)
+        return torch.from_numpy(np.argsort(keys, kind="stable"))
+    return torch.sort(dst, stable=True).indices
 
 
 class MeanRelConv(Module):

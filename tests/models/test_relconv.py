@@ -6,7 +6,7 @@ import pytest
 import torch
 from torch_geometric.nn import RGCNConv
 
-from models.relconv import MeanRelConv, relational_adjacency
+from models.relconv import MeanRelConv, receiver_order, relational_adjacency
 
 
 def _pair(in_channels: int = 5, out_channels: int = 3, relations: int = 4):
@@ -65,3 +65,15 @@ def test_wrong_adjacency_shape_is_refused():
                                      torch.zeros(0, dtype=torch.long), 3, 4)
     with pytest.raises(ValueError, match=r"adjacency has shape \[3, 12\], expected \[4, 16\]"):
         ours(torch.randn(4, 5), adjacency)
+
+
+@pytest.mark.parametrize("num_nodes", [1, 300, 1 << 16, (1 << 16) + 1, 1_000_000])
+def test_receiver_order_is_the_stable_sort(num_nodes):
+    # Both branches (16-bit radix below 65,537 nodes, torch's sort above), with many ties
+    # and the largest receiver present.
+    g = torch.Generator().manual_seed(num_nodes)
+    dst = torch.randint(0, num_nodes, (5_000,), generator=g)
+    dst[::7] = num_nodes - 1
+    dst[1::7] = dst[0]
+    expected = torch.sort(dst, stable=True).indices
+    assert torch.equal(receiver_order(dst, num_nodes), expected)
