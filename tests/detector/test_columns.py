@@ -108,6 +108,30 @@ def test_table_converts_equal_length_columns_at_once() -> None:
     assert columns.table([[1, None], [True, 2]], columns.integers, 0, 10) is None
 
 
+def test_checked_columns_skip_the_type_pass_only_for_their_declared_types() -> None:
+    # A decoder vouches for the types, so only() trusts them (the pass is skipped; the
+    # values here are deliberately not what the kinds say, to show it is not re-read)...
+    vouched = columns.Checked([1, None], frozenset({str, type(None)}))
+    assert columns.only(vouched, str, type(None))
+    assert columns.only(vouched, str, type(None), int)
+    # ...but never for a type it did not declare: then the values are checked as usual.
+    assert not columns.only(columns.Checked(["a", None], frozenset({str, type(None)})), str)
+    assert columns.only(columns.Checked(["a"], frozenset({str, type(None)})), str)
+
+
+def test_table_keeps_checked_columns_checked() -> None:
+    counts = [columns.Checked([1, None], frozenset({int, type(None)})),
+              columns.Checked([2, 3], frozenset({int}))]
+    out = columns.table(counts, columns.integers, 0, 10)
+    np.testing.assert_array_equal(out[0], [1.0, np.nan])
+    np.testing.assert_array_equal(out[1], [2.0, 3.0])
+    seen = []
+    columns.table(counts, lambda col: seen.append(col) or np.zeros(4))
+    assert type(seen[0]) is columns.Checked and seen[0].kinds == {int, type(None)}
+    columns.table([[1, 2], counts[1]], lambda col: seen.append(col) or np.zeros(4))
+    assert type(seen[1]) is list  # one plain column: nothing is vouched for
+
+
 def test_codes() -> None:
     np.testing.assert_array_equal(columns.codes(["like", "follow"], EDGE_CODE), [2, 0])
     np.testing.assert_array_equal(columns.codes([None, "bought"], LABEL_TABLE), [-1, 1])
