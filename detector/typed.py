@@ -5,9 +5,9 @@ the validator then reads field by field. msgspec decodes an ``account-graph/1`` 
 straight into typed structs: each field's JSON type is checked in C while decoding, and
 reading a column is an attribute read. The columns then go through the very steps of
 ``detector.validate`` (fast path, careful path, ``assemble``), so a graph built here is
-the one ``parse_graph(orjson.loads(data))`` builds. The columns are ``columns.Checked``:
-the type pass of the fast path is skipped, since msgspec has done it. On the 1,000-account audit of the
-benchmarks, decoding and validation take about 30% less time (docs/performance.md).
+the one ``parse_graph(orjson.loads(data))`` builds. The columns are ``columns.Checked``,
+so the fast path skips its type pass: msgspec has done it. On the 1,000-account audit of
+the benchmarks, decoding and validation take about 30% less time (docs/performance.md).
 
 This path only ever answers for documents it fully accepts. Anything else (node-link
 JSON, a count written ``1.0``, a record that is not an object, malformed JSON, nesting
