@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pytest
 
+from detector import features
 from detector.features import (
     BATCH_WINDOW,
     FEATURE_GROUPS,
@@ -265,3 +266,18 @@ def test_features_are_vectorised() -> None:
     print(f"compute_features: 100k accounts, 1M edges in {seconds:.2f} s")
     assert x.shape == (100_000, len(FEATURES)) and np.isfinite(x).all()
     assert seconds < 10, f"{seconds:.1f} s: a per-node loop crept in?"
+
+
+@pytest.mark.parametrize("table_accounts", [0, features._TABLE_ACCOUNTS])
+@pytest.mark.parametrize("n", [1, 2, 50, 3000])
+def test_reciprocated_both_ways_equal_a_set_lookup(monkeypatch, n, table_accounts) -> None:
+    # The pair table (small graphs) and the sort + binary search (large ones) agree with
+    # the obvious set lookup, repeated follows and self-follows included.
+    monkeypatch.setattr(features, "_TABLE_ACCOUNTS", table_accounts)
+    rng = np.random.default_rng(n)
+    src, dst = rng.integers(0, n, 3000), rng.integers(0, n, 3000)
+    src, dst = np.r_[src, dst[:1000], src[:50]], np.r_[dst, src[:1000], dst[:50]]  # back, again
+    follows = set(zip(src.tolist(), dst.tolist(), strict=True))
+    expected = [(v, u) in follows for u, v in zip(src.tolist(), dst.tolist(), strict=True)]
+    assert features._reciprocated(src, dst, n).tolist() == expected
+    assert features._reciprocated(src[:0], dst[:0], n).tolist() == []
