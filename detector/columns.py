@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from itertools import chain, compress, repeat
+from operator import is_not
 from typing import Any
 
 import numpy as np
@@ -172,10 +173,13 @@ def timestamps(col: list) -> np.ndarray | None:
     byte array: a value of any other length would put a byte other than ``|`` in the
     last column or a ``|`` inside a row, which the byte bounds refuse.
     """
-    try:  # 1 where a string, 0 where None
-        flags = bytes(map(_GIVEN.__getitem__, map(type, col)))
-    except KeyError:
-        return None
+    if type(col) is Checked and col.kinds.issubset(_GIVEN):  # 1 where a string, 0 where None
+        flags = bytes(map(is_not, col, repeat(None)))  # twice as fast as the type lookup
+    else:
+        try:
+            flags = bytes(map(_GIVEN.__getitem__, map(type, col)))
+        except KeyError:
+            return None
     given = np.frombuffer(flags, dtype=np.bool_)
     n, text = len(col), int(np.count_nonzero(given))
     if text < n:

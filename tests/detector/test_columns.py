@@ -119,6 +119,14 @@ def test_checked_columns_skip_the_type_pass_only_for_their_declared_types() -> N
     assert columns.only(columns.Checked(["a"], frozenset({str, type(None)})), str)
 
 
+def test_checked_timestamps_equal_unchecked() -> None:
+    col = ["2024-02-29T23:59:59Z", None, "1970-01-01T00:00:00Z", None]
+    checked = columns.Checked(col, frozenset({str, type(None)}))
+    np.testing.assert_array_equal(columns.timestamps(checked), columns.timestamps(col))
+    assert columns.timestamps(columns.Checked(["2024-02-30T00:00:00Z", None],
+                                              frozenset({str, type(None)}))) is None
+
+
 def test_table_keeps_checked_columns_checked() -> None:
     counts = [columns.Checked([1, None], frozenset({int, type(None)})),
               columns.Checked([2, 3], frozenset({int}))]

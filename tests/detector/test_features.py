@@ -281,3 +281,25 @@ def test_reciprocated_both_ways_equal_a_set_lookup(monkeypatch, n, table_account
     expected = [(v, u) in follows for u, v in zip(src.tolist(), dst.tolist(), strict=True)]
     assert features._reciprocated(src, dst, n).tolist() == expected
     assert features._reciprocated(src[:0], dst[:0], n).tolist() == []
+
+
+@pytest.mark.parametrize("n", [1, 40, 1 << 16, (1 << 16) + 1])
+def test_order_by_target_then_time_is_stable_on_both_branches(n) -> None:
+    rng = np.random.default_rng(n)
+    d = rng.integers(0, n, 3000)
+    d[::9] = n - 1
+    t = rng.integers(0, 50, 3000).astype(np.float64) * 60.0  # many equal times
+    expected = np.lexsort((t, d))  # stable: ties keep the input order
+    np.testing.assert_array_equal(features._by_target_then_time(d, t, n), expected)
+
+
+def test_lockstep_is_the_same_whichever_sort_orders_it() -> None:
+    rng = np.random.default_rng(7)
+    n, m = 300, 5000
+    src, dst = rng.integers(0, n, m), rng.integers(0, n // 10, m)
+    at = np.where(rng.random(m) < 0.1, np.nan, rng.integers(0, 500, m) * 17.0)
+    mask = rng.random(m) < 0.8
+    small = lockstep(src, dst, at, mask, n)
+    large = lockstep(src, dst, at, mask, (1 << 16) + 1)  # the complex-key sort
+    for got, expected in zip(small, large, strict=True):
+        np.testing.assert_array_equal(got, expected[:n])
