@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from detector.graph import AccountGraph
-from detector.schema import FOLLOW, INTERACTIONS, UNFOLLOW
+from detector.schema import FOLLOW, UNFOLLOW
 
 #: Bumped whenever a feature is added, removed, reordered or changes meaning; a saved
 #: model records it and refuses to load under a different version.
@@ -218,7 +218,7 @@ def _graph(graph: AccountGraph) -> dict[str, np.ndarray]:
     n, e = graph.num_accounts, graph.edges
     follow = e.type == FOLLOW
     unfollow = e.type == UNFOLLOW
-    interact = np.isin(e.type, INTERACTIONS)
+    interact = e.interactions()
     count = lambda mask, ends, w=None: np.bincount(  # noqa: E731
         ends[mask], weights=None if w is None else w[mask], minlength=n
     ).astype(np.float64)
@@ -267,7 +267,7 @@ def _time(graph: AccountGraph) -> dict[str, np.ndarray]:
     follow = e.type == FOLLOW
     f_out = np.bincount(e.src[follow], minlength=n).astype(np.float64)
     unf_out = np.bincount(e.src[e.type == UNFOLLOW], minlength=n)
-    interact = np.isin(e.type, INTERACTIONS)
+    interact = e.interactions()
     w = e.weight.astype(np.float64)
     given = np.bincount(e.src[interact], weights=w[interact], minlength=n)
     received = np.bincount(e.dst[interact], weights=w[interact], minlength=n)

@@ -12,7 +12,7 @@ import torch
 from torch_geometric.data import Data
 
 from detector.graph import AccountGraph
-from detector.schema import FOLLOW, INTERACTIONS, UNFOLLOW
+from detector.schema import FOLLOW, UNFOLLOW
 
 #: Relation names, in ``edge_type`` code order.
 RELATIONS = (
@@ -29,7 +29,7 @@ NUM_RELATIONS = len(RELATIONS)
 def relation_edges(graph: AccountGraph) -> tuple[np.ndarray, np.ndarray]:
     """``(edge_index [2, M], edge_type [M])`` with both directions of every edge."""
     e = graph.edges
-    kinds = (e.type == FOLLOW, e.type == UNFOLLOW, np.isin(e.type, INTERACTIONS))
+    kinds = (e.type == FOLLOW, e.type == UNFOLLOW, e.interactions())
     sources, targets, types = [], [], []
     for k, mask in enumerate(kinds):
         s, d = e.src[mask], e.dst[mask]
