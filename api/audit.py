@@ -30,11 +30,11 @@ def auditing_model() -> LoadedModel:
 
 def audit_response(graph: AccountGraph, model: LoadedModel, limit: int) -> Response:
     """The audit answer for a validated ``graph`` (422 problem when it cannot be audited)."""
-    audience(graph)  # refuse a graph without target or followers before scoring it
+    who = audience(graph)  # refuse a graph without target or followers before scoring it
     scored = score(graph, model)
     with stage("audit"):
         report = audit(graph, scored.proba, model.classes, AuditConfig(top=limit),
-                       features=scored.features)
+                       features=scored.features, who=who)
     return json_response({
         "model": model.info,
         **report.to_dict(),

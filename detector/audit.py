@@ -141,6 +141,7 @@ def audit(
     classes: tuple[str, ...],
     config: AuditConfig | None = None,
     features: np.ndarray | None = None,
+    who: Audience | None = None,
 ) -> Audit:
     """Audit the audience of ``graph.target`` from per-account class probabilities.
 
@@ -150,6 +151,7 @@ def audit(
         classes: class names of ``proba``'s columns; must include ``"genuine"``.
         config: audit knobs (defaults if omitted).
         features: ``compute_features(graph)``, reused for the reasons if given.
+        who: ``audience(graph)``, when the caller has it already.
 
     Raises:
         GraphValidationError: no target, or a target nobody follows.
@@ -160,7 +162,7 @@ def audit(
     if proba.shape != (graph.num_accounts, len(classes)):
         raise ValueError(f"proba has shape {proba.shape}, expected "
                          f"({graph.num_accounts}, {len(classes)})")
-    who = audience(graph)
+    who = audience(graph) if who is None else who
     p = proba[who.followers].astype(np.float64)
     n = len(who.followers)
     genuine = classes.index("genuine")

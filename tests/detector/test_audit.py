@@ -56,6 +56,12 @@ def test_shares_interval_and_quality():
     assert report.histogram["counts"] == [0, 20, 0, 0, 0, 0, 0, 0, 12, 0]
 
 
+def test_a_given_audience_gives_the_same_audit():
+    g = parse_graph(star_graph())
+    given = audit(g, proba_for(g), CLASSES, who=audience(g)).to_dict()
+    assert given == audit(g, proba_for(g), CLASSES).to_dict()
+
+
 def test_suspicious_followers_are_ranked_and_limited():
     g = parse_graph(star_graph())
     report = audit(g, proba_for(g), CLASSES, AuditConfig(top=5))
