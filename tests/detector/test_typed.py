@@ -123,10 +123,20 @@ def test_a_plain_valid_document_takes_the_typed_path() -> None:
     b'{"accounts": [{"id": "a", "created_at": "yesterday"}]}',
     b'{"accounts": [{"id": "a"}], "format": "account-graph/9"}',
     b'{"accounts": [{"id": "a"}], "target": "z"}',
+    b'{"accounts": [{"id": "a"}, {"id": "b"}], "edges": [{"source": "a", "target": "b", '
+    b'"type": "retweet"}]}',  # not one of the edge types (a Literal)
+    b'{"accounts": [{"id": "a", "label": "spam"}]}',
     b'[{"accounts": []}]',
 ])
 def test_anything_else_is_left_to_the_general_path(data: bytes) -> None:
     assert typed.graph_from_json(data) is None
+
+
+def test_kinds_are_the_exact_types_each_field_lets_through() -> None:
+    assert typed._KINDS["type"] == {str}  # a Literal of strings
+    assert typed._KINDS["label"] == {str, type(None)}
+    assert typed._KINDS["weight"] == {int, type(None)}
+    assert typed._KINDS["source"] == {str}
 
 
 def test_the_structs_read_every_field_the_validator_reads() -> None:
