@@ -100,7 +100,8 @@ def audience(graph: AccountGraph) -> Audience:
         )
     e, n, t = graph.edges, graph.num_accounts, graph.target
     to_target = e.dst == t
-    follow, unfollow = to_target & (e.type == FOLLOW), to_target & (e.type == UNFOLLOW)
+    follow = np.flatnonzero(to_target & (e.type == FOLLOW))  # rows: cheaper to take than masks
+    unfollow = np.flatnonzero(to_target & (e.type == UNFOLLOW))
     last_follow = _latest(e.src[follow], e.at[follow], n, untimed=-np.inf)
     last_unfollow = _latest(e.src[unfollow], e.at[unfollow], n, untimed=np.inf)
     now = ~np.isnan(last_follow) & (np.isnan(last_unfollow) | (last_follow > last_unfollow))

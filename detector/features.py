@@ -127,8 +127,13 @@ for _i, _f in enumerate(FEATURES):
 def compute_features(graph: AccountGraph) -> np.ndarray:
     """Raw features, shape ``[num_accounts, len(FEATURES)]``, float32, no NaN."""
     values = {**_profile(graph), **_graph(graph), **_time(graph)}
-    out = np.stack([np.asarray(values[name], dtype=np.float64) for name in FEATURE_NAMES], axis=1)
-    return np.nan_to_num(out, nan=0.0, posinf=0.0, neginf=0.0).astype(np.float32)
+    # One float32 row per feature, cleaned in place, then transposed once: half the time
+    # of stacking float64 columns (no value is near float32's range).
+    out = np.empty((len(FEATURE_NAMES), graph.num_accounts), dtype=np.float32)
+    for row, name in zip(out, FEATURE_NAMES, strict=True):
+        row[...] = values[name]
+    np.nan_to_num(out, copy=False, nan=0.0, posinf=0.0, neginf=0.0)
+    return out.T.copy()
 
 
 def _log(values: np.ndarray) -> np.ndarray:
@@ -216,14 +221,16 @@ def _name_shape(names: np.ndarray, given_length: np.ndarray) -> dict[str, np.nda
 
 def _graph(graph: AccountGraph) -> dict[str, np.ndarray]:
     n, e = graph.num_accounts, graph.edges
-    follow = e.type == FOLLOW
-    unfollow = e.type == UNFOLLOW
-    interact = e.interactions()
-    count = lambda mask, ends, w=None: np.bincount(  # noqa: E731
-        ends[mask], weights=None if w is None else w[mask], minlength=n
+    # Row numbers, not masks: a boolean subscript costs 13-29 us at 11k edges, a take of
+    # the same rows 2-8 us, and each kind is taken several times.
+    follow = np.flatnonzero(e.type == FOLLOW)
+    unfollow = np.flatnonzero(e.type == UNFOLLOW)
+    interact = np.flatnonzero(e.interactions())
+    count = lambda rows, ends, w=None: np.bincount(  # noqa: E731
+        ends[rows], weights=None if w is None else w[rows], minlength=n
     ).astype(np.float64)
     f_out, f_in = count(follow, e.src), count(follow, e.dst)
-    mutual = _reciprocated(e.src[follow], e.dst[follow], n)
+    mutual = follow[_reciprocated(e.src[follow], e.dst[follow], n)]
     w = e.weight.astype(np.float64)
     degree = np.bincount(e.src, minlength=n) + np.bincount(e.dst, minlength=n)
     return {
@@ -234,8 +241,8 @@ def _graph(graph: AccountGraph) -> dict[str, np.ndarray]:
         "log_interact_out": np.log1p(count(interact, e.src, w)),
         "log_interact_in": np.log1p(count(interact, e.dst, w)),
         "isolated": degree == 0,
-        "reciprocity_out": np.bincount(e.src[follow][mutual], minlength=n) / np.maximum(f_out, 1),
-        "reciprocity_in": np.bincount(e.dst[follow][mutual], minlength=n) / np.maximum(f_in, 1),
+        "reciprocity_out": np.bincount(e.src[mutual], minlength=n) / np.maximum(f_out, 1),
+        "reciprocity_in": np.bincount(e.dst[mutual], minlength=n) / np.maximum(f_in, 1),
     }
 
 
@@ -264,19 +271,19 @@ def _reciprocated(src: np.ndarray, dst: np.ndarray, n: int) -> np.ndarray:
 
 def _time(graph: AccountGraph) -> dict[str, np.ndarray]:
     n, e = graph.num_accounts, graph.edges
-    follow = e.type == FOLLOW
+    follow_mask, interact_mask = e.type == FOLLOW, e.interactions()
+    follow, interact = np.flatnonzero(follow_mask), np.flatnonzero(interact_mask)
     f_out = np.bincount(e.src[follow], minlength=n).astype(np.float64)
-    unf_out = np.bincount(e.src[e.type == UNFOLLOW], minlength=n)
-    interact = e.interactions()
-    w = e.weight.astype(np.float64)
-    given = np.bincount(e.src[interact], weights=w[interact], minlength=n)
-    received = np.bincount(e.dst[interact], weights=w[interact], minlength=n)
+    unf_out = np.bincount(e.src[np.flatnonzero(e.type == UNFOLLOW)], minlength=n)
+    w = e.weight[interact].astype(np.float64)
+    given = np.bincount(e.src[interact], weights=w, minlength=n)
+    received = np.bincount(e.dst[interact], weights=w, minlength=n)
     audience = np.fmax(
         np.nan_to_num(graph.accounts.counts["followers_count"]),
         np.bincount(e.dst[follow], minlength=n),
     )
-    sync_mean, sync_max = lockstep(e.src, e.dst, e.at, follow, n)
-    like_mean, _ = lockstep(e.src, e.dst, e.at, interact, n)
+    sync_mean, sync_max = lockstep(e.src, e.dst, e.at, follow_mask, n)
+    like_mean, _ = lockstep(e.src, e.dst, e.at, interact_mask, n)
     return {
         "churn": np.minimum(unf_out / np.maximum(f_out, 1.0), 1.0),
         "log_follow_rate": np.log1p(_rate(e.src[follow], e.at[follow], n)),
@@ -291,7 +298,7 @@ def _time(graph: AccountGraph) -> dict[str, np.ndarray]:
 
 def _rate(src: np.ndarray, at: np.ndarray, n: int) -> np.ndarray:
     """Timed follows per day over each account's first-to-last timed follow."""
-    timed = ~np.isnan(at)
+    timed = np.flatnonzero(~np.isnan(at))
     src, at = src[timed], at[timed]
     first = np.full(n, np.inf)
     last = np.full(n, -np.inf)
@@ -318,7 +325,7 @@ def lockstep(
     and both parts stay exact (a float key ``target * span + time`` rounded at large
     target indices and moved edges across a window's end).
     """
-    sel = mask & ~np.isnan(at)
+    sel = np.flatnonzero(mask & ~np.isnan(at))
     s, d, t = src[sel], dst[sel], at[sel]
     if len(t) == 0:
         return np.zeros(n), np.zeros(n)

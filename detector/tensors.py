@@ -32,7 +32,8 @@ def relation_edges(graph: AccountGraph) -> tuple[np.ndarray, np.ndarray]:
     kinds = (e.type == FOLLOW, e.type == UNFOLLOW, e.interactions())
     sources, targets, types = [], [], []
     for k, mask in enumerate(kinds):
-        s, d = e.src[mask], e.dst[mask]
+        rows = np.flatnonzero(mask)  # two takes of the rows beat two boolean subscripts
+        s, d = e.src[rows], e.dst[rows]
         # Incoming: the acted-on account hears from the actor.
         sources += [s, d]
         targets += [d, s]
