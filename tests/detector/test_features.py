@@ -303,3 +303,31 @@ def test_lockstep_is_the_same_whichever_sort_orders_it() -> None:
     large = lockstep(src, dst, at, mask, (1 << 16) + 1)  # the complex-key sort
     for got, expected in zip(small, large, strict=True):
         np.testing.assert_array_equal(got, expected[:n])
+
+
+def _complex_windows(d, t, window):
+    target = d.astype(np.float64)
+    key = target + 1j * t
+    return (np.searchsorted(key, target + 1j * (t - window), "left"),
+            np.searchsorted(key, target + 1j * (t + window), "right"))
+
+
+@pytest.mark.parametrize(("times", "top", "window"), [
+    ("whole", 50, 3600.0),  # the float key
+    ("whole", 2**40, 3600.0),  # targets too large for an exact float key
+    ("fractional", 50, 3600.0),
+    ("whole", 50, 0.5),
+    ("whole", 50, 0.0),
+])
+def test_windows_equal_the_complex_key_search(times, top, window) -> None:
+    rng = np.random.default_rng(3)
+    d = rng.integers(0, 50, 4000) * (top // 50)
+    t = 1.7e9 + rng.integers(0, 20_000, 4000) * 1.0  # many ties and window edges
+    t[::13] = t[1::13][: len(t[::13])] + window  # exactly one window apart
+    if times == "fractional":
+        t += rng.random(4000)
+    order = np.lexsort((t, d))
+    d, t = d[order], t[order]
+    got = features._windows(d, t, window)
+    for g, e in zip(got, _complex_windows(d, t, window), strict=True):
+        np.testing.assert_array_equal(g, e)
