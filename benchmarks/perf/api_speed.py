@@ -56,7 +56,7 @@ class Server:
                 self.__exit__()
                 raise RuntimeError(f"ffd serve did not become ready; see {self.log.name}")
             try:
-                status, _, _ = request(self.port, "GET", "/readyz", None)
+                status, *_ = request(self.port, "GET", "/readyz", None)
                 ready = ready + 1 if status == 200 else 0
             except OSError:
                 time.sleep(0.5)
@@ -74,8 +74,9 @@ class Server:
 
 
 def request(port: int, method: str, path: str, body: bytes | None,
-            timeout: float = 120) -> tuple[int, float, float | None]:
-    """One request: (status, client seconds, server ``total`` ms or None)."""
+            timeout: float = 120) -> tuple[int, float, float | None, float | None]:
+    """One request: (status, client seconds, server ``total`` ms, server ``cpu`` ms); the
+    last two None when the response has no ``Server-Timing``."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     start = time.perf_counter()
     try:
@@ -84,15 +85,17 @@ def request(port: int, method: str, path: str, body: bytes | None,
         response = conn.getresponse()
         response.read()
         elapsed = time.perf_counter() - start
-        return response.status, elapsed, _server_total(response.getheader("Server-Timing"))
+        header = response.getheader("Server-Timing")
+        return (response.status, elapsed, _server_timing(header, "total"),
+                _server_timing(header, "cpu"))
     finally:
         conn.close()
 
 
-def _server_total(header: str | None) -> float | None:
+def _server_timing(header: str | None, metric: str) -> float | None:
     for part in (header or "").split(","):
         name, _, dur = part.strip().partition(";dur=")
-        if name == "total" and dur:
+        if name == metric and dur:
             return float(dur)
     return None
 
@@ -103,7 +106,7 @@ def load(port: int, body: bytes, clients: int, max_requests: int,
     for _ in range(warmup):
         request(port, "POST", "/v1/audit", body)
     lock = threading.Lock()
-    done: list[tuple[int, float, float | None]] = []
+    done: list[tuple[int, float, float | None, float | None]] = []
     stop_at = time.perf_counter() + max_seconds
 
     def client() -> None:
@@ -111,7 +114,7 @@ def load(port: int, body: bytes, clients: int, max_requests: int,
             with lock:
                 if len(done) >= max_requests:
                     return
-                done.append((0, 0.0, None))  # reserve a slot
+                done.append((0, 0.0, None, None))  # reserve a slot
                 slot = len(done) - 1
             done[slot] = request(port, "POST", "/v1/audit", body)
 
@@ -125,6 +128,7 @@ def load(port: int, body: bytes, clients: int, max_requests: int,
     ok = [d for d in done if d[0] == 200]
     client_ms = np.array([d[1] * 1000 for d in ok])
     server_ms = np.array([d[2] for d in ok if d[2] is not None])
+    cpu_ms = np.array([d[3] for d in ok if d[3] is not None])
     pct = lambda a, q: round(float(np.percentile(a, q)), 1) if len(a) else None  # noqa: E731
     return {
         "clients": clients,
@@ -136,23 +140,47 @@ def load(port: int, body: bytes, clients: int, max_requests: int,
         "client_p99_ms": pct(client_ms, 99),
         "server_p50_ms": pct(server_ms, 50),
         "server_p99_ms": pct(server_ms, 99),
+        "server_cpu_p50_ms": pct(cpu_ms, 50),
     }
 
 
+#: Figures of a load run summarised over rounds by their median.
+FIGURES = ("req_per_s", "client_p50_ms", "client_p99_ms", "server_p50_ms", "server_p99_ms",
+           "server_cpu_p50_ms")
+
+
 def measure(model: Path, sizes: list[int], clients: int, max_requests: dict[int, int],
-            max_seconds: float, workers: int = 2) -> list[dict[str, Any]]:
-    """One load run per audit size against one server."""
+            max_seconds: float, workers: int = 2, rounds: int = 3) -> list[dict[str, Any]]:
+    """``rounds`` load runs per audit size against one server, the sizes in turn each
+    round, so that a slow spell of this shared machine falls on every size alike. Each
+    row holds the median over its rounds of every figure, and each round's own figures."""
+    import orjson
+
     from benchmarks.perf.data import audit_document
 
-    documents = {n: audit_document(n) for n in sizes}
-    rows = []
+    bodies = {n: audit_document(n).read_bytes() for n in sizes}
+    runs: dict[int, list[dict[str, Any]]] = {n: [] for n in sizes}
     with Server(model, workers) as server:
-        for n in sizes:
-            body = documents[n].read_bytes()
-            import orjson
-
-            doc = orjson.loads(body)
-            result = load(server.port, body, clients, max_requests[n], max_seconds)
-            rows.append({"accounts": len(doc["accounts"]), "edges": len(doc["edges"]),
-                         "body_mb": round(len(body) / 2**20, 2), "workers": workers, **result})
+        for _ in range(rounds):
+            for n in sizes:
+                runs[n].append(load(server.port, bodies[n], clients, max_requests[n],
+                                    max_seconds))
+    rows = []
+    for n in sizes:
+        doc = orjson.loads(bodies[n])
+        median = {key: _median([run[key] for run in runs[n]]) for key in FIGURES}
+        rows.append({
+            "accounts": len(doc["accounts"]), "edges": len(doc["edges"]),
+            "body_mb": round(len(bodies[n]) / 2**20, 2), "workers": workers,
+            "clients": clients, "requests": sum(run["requests"] for run in runs[n]),
+            "errors": sum(run["errors"] for run in runs[n]),
+            "seconds": round(sum(run["seconds"] for run in runs[n]), 2),
+            **median,
+            "rounds": [{key: run[key] for key in FIGURES} for run in runs[n]],
+        })
     return rows
+
+
+def _median(values: list[float | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return round(float(np.median(known)), 1) if known else None

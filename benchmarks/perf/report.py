@@ -262,19 +262,28 @@ def _training(r: dict) -> list[str]:
 
 
 def _api(rows: list[dict]) -> list[str]:
+    rounds = max((len(r.get("rounds", [])) for r in rows), default=0)
     out = [
         "`ffd serve` (gunicorn, sync workers, one torch thread each) on 127.0.0.1;"
         " `POST /v1/audit?limit=20` with simulated audits (a target and its audience)."
         " Concurrent client threads on the same machine, one request at a time each,"
         " bounded by a request count and a duration. Server-side latency is the app's own"
-        " `Server-Timing` total; client-side adds HTTP, queueing and the JSON transfer.",
+        " `Server-Timing` total, and server CPU the CPU time it reports for the request;"
+        " client-side adds HTTP, queueing and the JSON transfer.",
+        *([f" Each size ran in {rounds} rounds (all sizes in turn, on one server); every"
+           " figure is the median over the rounds, and the last column gives each round's"
+           " server p50. This machine's speed varies by tens of percent from one minute to"
+           " the next, which the CPU column shows."] if rounds > 1 else []),
         "",
         *_table(["accounts", "edges", "body (MB)", "workers", "clients", "requests", "errors",
-                 "req/s", "server p50 (ms)", "server p99 (ms)", "client p50 (ms)",
-                 "client p99 (ms)"],
+                 "req/s", "server p50 (ms)", "server p99 (ms)", "server CPU p50 (ms)",
+                 "client p50 (ms)", "client p99 (ms)", "server p50 by round (ms)"],
                 [[_n(r["accounts"]), _n(r["edges"]), r["body_mb"], r["workers"], r["clients"],
                   r["requests"], r["errors"], r["req_per_s"], r["server_p50_ms"],
-                  r["server_p99_ms"], r["client_p50_ms"], r["client_p99_ms"]] for r in rows]),
+                  r["server_p99_ms"], r.get("server_cpu_p50_ms", "-"), r["client_p50_ms"],
+                  r["client_p99_ms"],
+                  ", ".join(str(x["server_p50_ms"]) for x in r.get("rounds", [])) or "-"]
+                 for r in rows]),
         "",
     ]
     for r in rows:

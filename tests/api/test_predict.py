@@ -84,4 +84,6 @@ def test_server_timing_names_the_stages(client, doc):
     timing = post(client, doc).headers["Server-Timing"]
     stages = [part.split(";")[0] for part in timing.split(", ")]
     assert stages == ["read", "parse", "validate", "features", "model", "reasons", "serialise",
-                      "total"]
+                      "cpu", "total"]
+    ms = {part.split(";dur=")[0]: float(part.split(";dur=")[1]) for part in timing.split(", ")}
+    assert 0 < ms["cpu"] <= ms["total"] * 1.05 + 0.05  # a thread's CPU time fits in its wall time

@@ -22,12 +22,14 @@ def test_goals_are_judged_from_the_numbers():
     api = [{"accounts": 1000, "edges": 10000, "body_mb": 1.0, "workers": 2, "clients": 4,
             "requests": 100, "errors": 0, "seconds": 2.0, "req_per_s": 50.0,
             "client_p50_ms": 40.0, "client_p99_ms": 90.0, "server_p50_ms": 25.0,
-            "server_p99_ms": 120.0}]
+            "server_p99_ms": 120.0, "server_cpu_p50_ms": 24.0,
+            "rounds": [{"server_p50_ms": 25.0}, {"server_p50_ms": 31.5}, {"server_p50_ms": 24.2}]}]
     text = render({"machine": MACHINE, "generated_at": "2026-01-01T00:00:00Z",
                    "sections": {"features": section(features), "api": section(api)}})
     assert "**15.0x**" in text and "goal >= 20x: **missed**" in text
     assert "p50 <= 30 ms (met)" in text and "p99 <= 100 ms (**missed**)" in text
     assert ">= 40 req/s (met)" in text
+    assert "| 24.0 | 40.0 | 90.0 | 25.0, 31.5, 24.2 |" in text and "in 3 rounds" in text
     assert "load average before 0.50 / 0.40 / 0.30" in text
     assert "numpy 2.0" in text and "ray" not in text.split("Python 3.11")[1].split("\n")[0]
 
