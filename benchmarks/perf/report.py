@@ -263,17 +263,19 @@ def _training(r: dict) -> list[str]:
 
 def _api(rows: list[dict]) -> list[str]:
     rounds = max((len(r.get("rounds", [])) for r in rows), default=0)
-    out = [
+    intro = (
         "`ffd serve` (gunicorn, sync workers, one torch thread each) on 127.0.0.1;"
         " `POST /v1/audit?limit=20` with simulated audits (a target and its audience)."
         " Concurrent client threads on the same machine, one request at a time each,"
         " bounded by a request count and a duration. Server-side latency is the app's own"
         " `Server-Timing` total, and server CPU the CPU time it reports for the request;"
-        " client-side adds HTTP, queueing and the JSON transfer.",
-        *([f" Each size ran in {rounds} rounds (all sizes in turn, on one server); every"
-           " figure is the median over the rounds, and the last column gives each round's"
-           " server p50. This machine's speed varies by tens of percent from one minute to"
-           " the next, which the CPU column shows."] if rounds > 1 else []),
+        " client-side adds HTTP, queueing and the JSON transfer.")
+    if rounds > 1:
+        intro += (f" Each size ran in {rounds} rounds (all sizes in turn, on one server);"
+                  " every figure is the median over the rounds, and the last column gives"
+                  " each round's server p50.")
+    out = [
+        intro,
         "",
         *_table(["accounts", "edges", "body (MB)", "workers", "clients", "requests", "errors",
                  "req/s", "server p50 (ms)", "server p99 (ms)", "server CPU p50 (ms)",
