@@ -320,10 +320,10 @@ def lockstep(
     """Per source account: mean and max of log(1 + others acting on the same target
     within ``window`` seconds, both ends included), over its timed edges in ``mask``.
 
-    One sort and two binary searches over the keys ``target + 1j * time``: numpy orders
-    complex numbers by real part, then imaginary part, so a window never crosses targets
-    and both parts stay exact (a float key ``target * span + time`` rounded at large
-    target indices and moved edges across a window's end).
+    One stable sort by ``(target, time)`` and two binary searches (``_windows``) over
+    keys that order edges by target, then time, exactly, so a window never crosses
+    targets: a float key ``target * span + time`` with a non-integer or unbounded span
+    rounded at large target indices and moved edges across a window's end.
     """
     sel = np.flatnonzero(mask & ~np.isnan(at))
     s, d, t = src[sel], dst[sel], at[sel]
@@ -347,8 +347,9 @@ def _windows(d: np.ndarray, t: np.ndarray, window: float) -> tuple[np.ndarray, n
     Whole-second times (every ``...Z`` timestamp) and a whole window take one float key
     per edge, ``d * G + (t - min t)`` with ``G`` a power of two above the time span
     plus twice the window: every value is an integer below 2**53, so exact, and a window
-    cannot reach the next target. That searches twice as fast as the complex key
-    ``d + 1j * t``, which is exact for any times and used otherwise.
+    cannot reach the next target. That searches about a third faster than the complex
+    key ``d + 1j * t`` (numpy orders complex numbers by real, then imaginary part), which
+    is exact for any times and used otherwise.
     """
     if len(t) and float(window).is_integer() and np.array_equal(t, np.floor(t)):
         base = t - t.min()
