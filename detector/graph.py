@@ -103,7 +103,7 @@ class Edges:
 
     def interactions(self) -> np.ndarray:
         """Mask of the interaction edges (``INTERACTIONS``), by a table lookup on the type
-        codes (ten times faster than ``np.isin`` on a 10,000-edge audit)."""
+        codes (20 us against 48 us for ``np.isin`` at 11,415 edges)."""
         return _IS_INTERACTION[self.type]
 
     @classmethod

@@ -64,7 +64,7 @@ def relational_adjacency(edge_index: Tensor, edge_type: Tensor, num_nodes: int,
 def receiver_order(dst: Tensor, num_nodes: int) -> Tensor:
     """The stable order of the edges by receiver, ``torch.sort(dst, stable=True)``'s.
 
-    Below 65,536 nodes numpy's radix sort on 16-bit keys does it: at 23k edges 0.1 ms
+    Up to 65,536 nodes numpy's radix sort on 16-bit keys does it: at 23k edges 0.1 ms
     against 1.0 ms for torch's sort, whose 64-bit radix passes cost about 1 ms even on
     short inputs; at 230k edges 2.1 ms against 6.3 ms. Larger graphs keep torch's radix
     sort (2x ``argsort`` at 22M edges).
