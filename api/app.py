@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import Flask
 
-from api import audit, docs, meta, page, predict, problems, timing
+from api import audit, deferred, docs, meta, page, predict, problems, timing
 from api.admin import init_app as init_admin
 from api.model import ModelStore
 
@@ -44,6 +44,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     problems.init_app(app)
     timing.init_app(app)
+    deferred.init_app(app)
     for module in (predict, audit, meta, docs, page):
         app.register_blueprint(module.bp)
     ModelStore(app)

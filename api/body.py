@@ -4,7 +4,8 @@ Order of checks, cheapest first: content type (415), size (413, enforced by Flas
 ``MAX_CONTENT_LENGTH`` while reading), the memory parsing would take (413, see
 ``api.budget``), strict JSON with orjson (400), the account and edge counts against
 ``MAX_ACCOUNTS`` / ``MAX_EDGES`` and the memory scoring would take (413, before any
-validation), then the full contract validation (422 naming every problem). A well-typed
+validation), then the full contract validation (422 naming every problem). The decoded
+document is freed after the response is sent (``api.deferred``). A well-typed
 ``account-graph/1`` body is decoded and validated by ``detector.typed`` first (about 30%
 faster); anything it does not accept takes the general path, which words the problems.
 """
@@ -16,6 +17,7 @@ from typing import Any
 from flask import current_app, request
 
 from api import budget
+from api.deferred import release_later
 from api.problems import Problem
 from api.timing import stage
 from detector.errors import Issue
@@ -44,6 +46,7 @@ def read_graph() -> AccountGraph:
     with stage("parse"):
         typed = decode(data)  # the common, well-typed document (detector.typed)
     if typed is not None:
+        release_later(typed)  # its ~50,000 objects are freed after the response
         check_limits({"accounts": typed.accounts, "edges": typed.edges})
         budget.check_counts(len(typed.accounts), len(typed.edges))
         with stage("validate"):
@@ -53,6 +56,7 @@ def read_graph() -> AccountGraph:
     # Everything else, and every refusal, takes the general path: it words the problems.
     with stage("parse"):
         doc = parse_json(data)
+    release_later(doc)
     check_limits(doc)
     budget.check_scoring(doc)
     with stage("validate"):

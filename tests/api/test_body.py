@@ -60,3 +60,12 @@ def test_the_edge_limit_holds_on_the_typed_path(app, doc, paths) -> None:
     assert response.status_code == 413
     assert response.get_json()["errors"][0]["path"] == "edges"
     assert paths == []
+
+
+def test_the_decoded_document_is_freed_after_the_response(client, doc, monkeypatch) -> None:
+    kept: list[object] = []
+    monkeypatch.setattr(api.body, "release_later", lambda *objects: kept.extend(objects))
+    response = client.post("/v1/audit", data=orjson.dumps(doc), content_type="application/json")
+    assert response.status_code == 200
+    assert [type(k) for k in kept] == [api.body.decode(orjson.dumps(doc)).__class__]
+    assert len(kept[0].accounts) == len(doc["accounts"])
