@@ -41,7 +41,7 @@ def read_graph() -> AccountGraph:
         raise Problem("unsupported-media-type",
                       f"expected Content-Type: application/json, got {shown}")
     with stage("read"):
-        data = request.get_data(cache=False)
+        data = read_body()
     budget.check_parse(data)
     with stage("parse"):
         typed = decode(data)  # the common, well-typed document (detector.typed)
@@ -61,6 +61,25 @@ def read_graph() -> AccountGraph:
     budget.check_scoring(doc)
     with stage("validate"):
         return parse_graph(doc)
+
+
+def read_body() -> bytes:
+    """The request body, read in one call when its length is known.
+
+    ``request.get_data()`` reads 64 KiB at a time, and gunicorn's reader copies what it
+    holds beyond each read into a new buffer every time, so a 1 MB body was copied about
+    17 times over (about 1 ms of the 1,000-account audit under gunicorn). Asked for the
+    whole length, gunicorn reads until it has it. A server that returns less (allowed
+    for a raw read) gets the rest read the usual way. Limits and disconnects are
+    enforced by werkzeug's stream as before (413, 400).
+    """
+    length = request.content_length
+    if not length:
+        return request.get_data(cache=False)
+    data = request.stream.read(length)
+    if len(data) < length:
+        data += request.stream.read()
+    return data
 
 
 def check_limits(doc: Any) -> None:

@@ -3,6 +3,8 @@ and every refusal, the general path, with the same answers."""
 
 from __future__ import annotations
 
+import io
+
 import orjson
 import pytest
 
@@ -69,3 +71,36 @@ def test_the_decoded_document_is_freed_after_the_response(client, doc, monkeypat
     assert response.status_code == 200
     assert [type(k) for k in kept] == [api.body.decode(orjson.dumps(doc)).__class__]
     assert len(kept[0].accounts) == len(doc["accounts"])
+
+
+class _ShortReads(io.BytesIO):
+    """A WSGI input that hands out at most ``step`` bytes per read, as a raw stream may."""
+
+    def __init__(self, data: bytes, step: int) -> None:
+        super().__init__(data)
+        self.step = step
+
+    def read(self, size: int | None = -1) -> bytes:
+        return super().read(self.step if size is None or size < 0 else min(size, self.step))
+
+    def readinto(self, buffer) -> int:
+        return super().readinto(memoryview(buffer)[:self.step])
+
+
+def test_a_body_arriving_in_short_reads_is_read_whole(client, doc) -> None:
+    data = orjson.dumps(doc)
+    response = client.post("/v1/audit", input_stream=_ShortReads(data, 1000),
+                           content_type="application/json",
+                           headers={"Content-Length": str(len(data))})
+    assert response.status_code == 200, response.get_json()
+    whole = client.post("/v1/audit", data=data, content_type="application/json")
+    assert response.get_json()["followers_analysed"] == whole.get_json()["followers_analysed"]
+    assert response.get_json()["followers_analysed"] > 0
+
+
+def test_a_body_cut_short_is_a_client_error(client, doc) -> None:
+    data = orjson.dumps(doc)
+    response = client.post("/v1/audit", input_stream=_ShortReads(data[:100], 1000),
+                           content_type="application/json",
+                           headers={"Content-Length": str(len(data))})
+    assert response.status_code == 400
