@@ -158,17 +158,17 @@ def _profile(graph: AccountGraph) -> dict[str, np.ndarray]:
         0.0,
         out["log_followers"] - out["log_following"],
     )
-    out["mass_following"] = np.nan_to_num(c["following_count"]) > MASS_FOLLOW_THRESHOLD
+    out["mass_following"] = c["following_count"] > MASS_FOLLOW_THRESHOLD  # NaN: False
     age = account_age_days(graph)
     out["log_age_days"] = _log(age)
     out["age_missing"] = np.isnan(age)
-    out["log_posts_per_day"] = _log(c["posts_count"] / np.maximum(np.nan_to_num(age, nan=1.0), 1.0))
+    out["log_posts_per_day"] = _log(c["posts_count"] / np.fmax(age, 1.0))  # NaN age: 1
     for flag, name in (
         ("has_avatar", "has_avatar"),
         ("verified", "verified"),
         ("private", "private"),
     ):
-        out[flag] = np.nan_to_num(a.flags[name])
+        out[flag] = np.fmax(a.flags[name], 0.0)  # 0/1, NaN as 0
         out[f"{flag.removeprefix('has_')}_missing"] = np.isnan(a.flags[name])
     bio = a.texts["bio"]
     bio_present = bio != None  # noqa: E711 (element-wise on an object array)
@@ -202,7 +202,7 @@ def _name_shape(names: np.ndarray, given_length: np.ndarray) -> dict[str, np.nda
     text = pa.array(names, type=pa.string())
     present = text.is_valid().to_numpy(zero_copy_only=False)
     chars = _arrow_float(pc.utf8_length(text))
-    length = np.where(present, chars, np.nan_to_num(given_length))
+    length = np.where(present, chars, np.fmax(given_length, 0.0))  # NaN as 0
     digits = _arrow_float(pc.count_substring_regex(text, "[0-9]"))
     # str.isdigit also counts non-ASCII digits (Arabic-Indic, superscripts): those few
     # names are counted in Python so the value is exactly sum(ch.isdigit() for ch in name).
@@ -279,7 +279,7 @@ def _time(graph: AccountGraph) -> dict[str, np.ndarray]:
     given = np.bincount(e.src[interact], weights=w, minlength=n)
     received = np.bincount(e.dst[interact], weights=w, minlength=n)
     audience = np.fmax(
-        np.nan_to_num(graph.accounts.counts["followers_count"]),
+        np.fmax(graph.accounts.counts["followers_count"], 0.0),  # NaN as 0
         np.bincount(e.dst[follow], minlength=n),
     )
     sync_mean, sync_max = lockstep(e.src, e.dst, e.at, follow_mask, n)
