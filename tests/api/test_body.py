@@ -104,3 +104,13 @@ def test_a_body_cut_short_is_a_client_error(client, doc) -> None:
                            content_type="application/json",
                            headers={"Content-Length": str(len(data))})
     assert response.status_code == 400
+
+
+def test_a_large_document_is_freed_before_scoring(client, make_doc, monkeypatch) -> None:
+    kept: list[object] = []
+    monkeypatch.setattr(api.body, "release_later", lambda *objects: kept.extend(objects))
+    monkeypatch.setattr(api.body, "RELEASE_LATER_BYTES", 100)
+    response = client.post("/v1/audit", data=orjson.dumps(make_doc()),
+                           content_type="application/json")
+    assert response.status_code == 200
+    assert kept == []
