@@ -26,12 +26,12 @@ from detector.typed import build, decode
 from detector.validate import parse_graph
 
 #: Well-typed bodies up to this size have their decoded document freed after the
-#: response is sent (``api.deferred``): 0.7 to 1.1 ms of a 1 MB audit that the client need not wait for.
-#: The document then stays in memory while the graph is scored: 3 MB for the 1 MB audit
-#: (msgspec structs), so at most about 6 MB here. A larger document is freed before
-#: scoring, as before, so a big request's peak memory stays what ``api.budget`` prices
-#: (parsing, then scoring, not both at once). The general path's dicts take several
-#: times the memory of the structs, and always go before scoring.
+#: response is sent (``api.deferred``): 0.7 to 1.1 ms of a 1 MB audit that the client
+#: need not wait for. The document then stays in memory while the graph is scored: 3 MB
+#: for the 1 MB audit (msgspec structs), so at most about 6 MB here. A larger document
+#: is freed before scoring, as before, so a big request's peak memory stays what
+#: ``api.budget`` prices (parsing, then scoring, not both at once). The general path's
+#: dicts take several times the memory of the structs, and always go before scoring.
 RELEASE_LATER_BYTES = 2 * 1024 * 1024
 
 
