@@ -113,7 +113,10 @@ What was changed, and why (profiles: `docs/profiles/`, pyinstrument text output)
   request: 0.7-1.1 ms moved out of the client's wait, same work per request. Typed edge
   columns are read by list comprehensions (specialised slot reads: 0.13 against 0.26 ms
   per column). In-process, 4 rounds of 40 alternating with commit d18f602: minimum
-  21.4 -> 18.3 ms, median 31.8 -> 26.5 ms. Tried and dropped: skipping the None pass
+  21.4 -> 18.3 ms, median 31.8 -> 26.5 ms. Then the features and reasons replace NaN
+  by `fmax`/`fmin` ufuncs instead of `np.nan_to_num` and `np.clip`, Python-level
+  wrappers called about 18 times per audit (every answer on the benchmark audits and
+  the examples identical; too small to time on its own here). Tried and dropped: skipping the None pass
   of fully given timestamp columns (no change), one sort on the exact lockstep key
   instead of two (no change), comprehension readers for the account fields (0.2 ms,
   but only by generating code per field).
