@@ -146,6 +146,16 @@ def test_the_structs_read_every_field_the_validator_reads() -> None:
                                                           "weight"}
 
 
+def test_each_edge_reader_reads_its_own_field() -> None:
+    assert set(typed._EDGE_READERS) == {name for name, *_ in typed.EDGE_FIELDS}
+    doc = typed.decode(orjson.dumps({"accounts": [{"id": "a"}, {"id": "b"}], "edges": [
+        {"source": "a", "target": "b", "type": "like", "at": "2024-01-01T00:00:00Z",
+         "weight": 3}]}))
+    edge = doc.edges[0]
+    for name, read in typed._EDGE_READERS.items():
+        assert read(doc.edges) == [getattr(edge, name)]
+
+
 def test_load_graph_gives_the_same_graph_through_either_path(tmp_path) -> None:
     doc = {"accounts": [{"id": "a", "followers_count": 2}, {"id": "b", "followers_count": 1.0}],
            "edges": [{"source": "a", "target": "b", "type": "follow"}]}
