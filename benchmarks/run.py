@@ -70,7 +70,7 @@ SCALES = {
                 train_large={100_000: 3, 300_000: 2, 1_000_000: 1}, default_epochs=None,
                 api=[100, 1_000, 10_000],
                 api_requests={100: 600, 1_000: 400, 10_000: 40}, api_seconds=20.0,
-                api_clients=4, api_rounds=3, hotpath_score=1_000_000, audit_requests=30,
+                api_clients=4, api_rounds=5, hotpath_score=1_000_000, audit_requests=30,
                 ray=100_000),
 }
 
