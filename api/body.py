@@ -75,8 +75,9 @@ def read_body() -> bytes:
     """The request body, read in one call when its length is known.
 
     ``request.get_data()`` reads 64 KiB at a time, and gunicorn's reader copies what it
-    holds beyond each read into a new buffer every time, so a 1 MB body was copied about
-    17 times over (about 1 ms of the 1,000-account audit under gunicorn). Asked for the
+    holds beyond each read into a new buffer every time: each of the 17 reads of a 1 MB
+    body copied the rest of it. The ``read`` stage of the 1,000-account audit under
+    gunicorn and load went from a p50 of 1.7 ms to 1.0 ms. Asked for the
     whole length, gunicorn reads until it has it. A server that returns less (allowed
     for a raw read) gets the rest read the usual way. Limits and disconnects are
     enforced by werkzeug's stream as before (413, 400).
