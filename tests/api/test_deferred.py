@@ -9,7 +9,7 @@ import weakref
 import pytest
 from flask import Flask
 
-from api import deferred
+from api import deferred, problems
 from api.deferred import release_later
 from api.problems import Problem
 
@@ -40,7 +40,6 @@ def app():
         raise Problem("bad-request", "refused")
 
     app.refs = refs
-    from api import problems
     problems.init_app(app)
     return app
 
