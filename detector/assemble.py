@@ -1,9 +1,10 @@
 """Typed columns -> ``AccountGraph``: the checks that need the whole table at once.
 
 Both the JSON validator and the columnar (Parquet/CSV) reader end here, so unique ids,
-declared endpoints, the target, self-loops and duplicate edges are checked by one piece
-of vectorised code (pandas' hash index, or Arrow's for endpoints read from a table),
-whatever the input format.
+declared endpoints, the target, self-loops, duplicate edges and follow ranks are checked
+by one piece of vectorised code (pandas' hash index, or Arrow's for endpoints read from a
+table), whatever the input format. Follow times missing but for a ``rank`` are estimated
+here too (``detector.follow_times``), so every reader hands on the same graph.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from detector.errors import GraphValidationError, Issue
+from detector.follow_times import with_estimated_times
 from detector.graph import AccountGraph, Accounts, Edges
+from detector.schema import EDGE_TYPES, FOLLOW
 
 #: How many repaired-edge warnings we list one by one before summarising.
 MAX_WARNINGS = 20
@@ -35,6 +38,7 @@ class EdgeColumns:
     type: np.ndarray  # int8 codes
     at: np.ndarray  # float64 epoch seconds, NaN missing
     weight: np.ndarray  # int64
+    rank: np.ndarray  # int64 place in the target's follower list, -1 missing
 
 
 def assemble(
@@ -95,18 +99,24 @@ def assemble(
             issues.append(Issue(target_path, f"unknown account {target!r}"))
         else:
             target_index = int(found)
-    if issues:
-        raise GraphValidationError(issues[: GraphValidationError.MAX_ISSUES])
-
     table = Edges(
         src=src,
         dst=dst,
         type=edges.type.astype(np.int8, copy=False),
         at=edges.at.astype(np.float64, copy=False),
         weight=edges.weight.astype(np.int64, copy=False),
+        rank=edges.rank.astype(np.int64, copy=False),
+        at_estimated=np.zeros(len(src), dtype=bool),
     )
-    table, warnings = _drop_loops_and_duplicates(table, accounts.ids, edges_path)
-    return AccountGraph(accounts, table, target_index, float(observed_at), warnings)
+    drop, warnings = _loops_and_duplicates(table, accounts.ids, edges_path)
+    if (table.rank >= 0).any():
+        issues += _rank_issues(table, drop, accounts.ids, edges_path)
+    if issues:
+        raise GraphValidationError(issues[: GraphValidationError.MAX_ISSUES])
+    if drop.any():
+        table = table.take(np.flatnonzero(~drop))
+    graph = AccountGraph(accounts, table, target_index, float(observed_at), warnings)
+    return with_estimated_times(graph)
 
 
 def _positions(index: pd.Index, source: Ends, target: Ends) -> tuple[np.ndarray, np.ndarray]:
@@ -165,13 +175,13 @@ def _runs(ends: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray] | N
     return np.cumsum(starts) - 1, starts
 
 
-def _drop_loops_and_duplicates(
+def _loops_and_duplicates(
     edges: Edges, ids: np.ndarray, path: str
-) -> tuple[Edges, list[Issue]]:
+) -> tuple[np.ndarray, list[Issue]]:
     """Self-loops and exact repeats (same endpoints, type and time) carry no signal;
-    they are reported as warnings and dropped, never refused."""
+    they are reported as warnings and dropped, never refused. Returns the rows to drop."""
     warnings: list[Issue] = []
-    loops = edges.src == edges.dst
+    loops = (edges.src == edges.dst) & (edges.src >= 0)  # -1: an unknown id, refused anyway
     for i in np.flatnonzero(loops)[:MAX_WARNINGS].tolist():
         warnings.append(Issue(f"{path}[{i}]", f"self-loop on {ids[edges.src[i]]!r} dropped"))
     if loops.sum() > MAX_WARNINGS:
@@ -181,10 +191,34 @@ def _drop_loops_and_duplicates(
         warnings.append(Issue(f"{path}[{i}]", "duplicate edge dropped"))
     if dup.sum() > MAX_WARNINGS:
         warnings.append(Issue(path, f"{int(dup.sum())} duplicate edges dropped in all"))
-    keep = ~(loops | dup)
-    if keep.all():
-        return edges, warnings
-    return edges.take(np.flatnonzero(keep)), warnings
+    return loops | dup, warnings
+
+
+def _rank_issues(edges: Edges, dropped: np.ndarray, ids: np.ndarray, path: str) -> list[Issue]:
+    """``rank`` is a place in a target's follower list: it belongs to follows only, and no
+    two follows of one target that are kept (not dropped as repeats) share it. Gaps are
+    fine (a list with holes)."""
+    issues: list[Issue] = []
+    ranked = edges.rank >= 0
+    for i in np.flatnonzero(ranked & (edges.type >= 0) & (edges.type != FOLLOW))[
+        : GraphValidationError.MAX_ISSUES
+    ].tolist():
+        issues.append(Issue(f"{path}[{i}].rank", "only follow edges have a rank (a place "
+                            f"in the target's follower list); this is a {EDGE_TYPES[edges.type[i]]}"))
+    known = (edges.src >= 0) & (edges.dst >= 0)  # an unknown endpoint is reported already
+    rows = np.flatnonzero(ranked & (edges.type == FOLLOW) & known & ~dropped)
+    rows = rows[np.lexsort((edges.rank[rows], edges.dst[rows]))]  # stable: input order in ties
+    d, r = edges.dst[rows], edges.rank[rows]
+    same = (d[1:] == d[:-1]) & (r[1:] == r[:-1])
+    if not same.any():
+        return issues
+    run_start = np.maximum.accumulate(np.where(np.r_[True, ~same], np.arange(len(rows)), 0))
+    clashes = sorted((int(rows[k]), int(rows[run_start[k]])) for k in np.flatnonzero(same) + 1)
+    for i, first in clashes[: GraphValidationError.MAX_ISSUES]:
+        issues.append(Issue(f"{path}[{i}].rank",
+                            f"rank {edges.rank[i]} among the followers of {ids[edges.dst[i]]!r} "
+                            f"is already taken by {path}[{first}]"))
+    return issues
 
 
 def _repeats(edges: Edges, n: int) -> np.ndarray:

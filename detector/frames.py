@@ -22,6 +22,7 @@ from detector.schema import (
     ENUM_FIELDS,
     MAX_COUNT,
     MAX_ID_LENGTH,
+    MAX_RANK,
     MAX_WEIGHT,
     TEXT_FIELDS,
 )
@@ -107,6 +108,11 @@ def graph_from_frames(
             edges["weight"], 1, MAX_WEIGHT, issues, edges_path, "weight", "a positive integer"
         )
         weight = np.where(np.isnan(w), 1, w).astype(np.int64)
+    rank = np.full(n, -1, np.int64)
+    if "rank" in edges.columns:
+        r = _numbers(edges["rank"], 0, MAX_RANK, issues, edges_path, "rank",
+                     "a non-negative integer")
+        rank = np.where(np.isnan(r), -1, r).astype(np.int64)
     columns = EdgeColumns(
         # Arrow strings (zero-copy from Parquet): assemble looks them up in Arrow's hash,
         # without turning 20M ids into Python strings.
@@ -115,6 +121,7 @@ def graph_from_frames(
         type=types,
         at=at,
         weight=weight,
+        rank=rank,
     )
     return assemble(
         table,

@@ -88,8 +88,13 @@ class Edges:
     Attributes:
         src, dst: int64 account indices.
         type: edge-type code per ``EDGE_TYPES`` (int8).
-        at: seconds since the Unix epoch (float64), NaN where missing.
+        at: seconds since the Unix epoch (float64), NaN where missing; where
+            ``at_estimated`` is set, a time estimated from ``rank``, not an observed one.
         weight: positive multiplicity (int64), 1 by default.
+        rank: place of a follow in its target's follower list, 0 = the oldest follower
+            (int64), -1 where absent (and on every edge that is not a follow).
+        at_estimated: ``at`` was estimated from the follow order
+            (``detector.follow_times``), not given (bool).
     """
 
     src: np.ndarray
@@ -97,6 +102,8 @@ class Edges:
     type: np.ndarray
     at: np.ndarray
     weight: np.ndarray
+    rank: np.ndarray
+    at_estimated: np.ndarray
 
     def __len__(self) -> int:
         return len(self.src)
@@ -114,6 +121,8 @@ class Edges:
             type=np.zeros(0, np.int8),
             at=np.zeros(0, np.float64),
             weight=np.zeros(0, np.int64),
+            rank=np.zeros(0, np.int64),
+            at_estimated=np.zeros(0, bool),
         )
 
     def take(self, index: np.ndarray) -> Edges:
@@ -123,6 +132,8 @@ class Edges:
             type=self.type[index],
             at=self.at[index],
             weight=self.weight[index],
+            rank=self.rank[index],
+            at_estimated=self.at_estimated[index],
         )
 
 

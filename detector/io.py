@@ -21,7 +21,7 @@ import pandas as pd
 
 from detector.errors import DetectorError, GraphValidationError, Issue
 from detector.frames import graph_from_frames
-from detector.graph import AccountGraph
+from detector.graph import AccountGraph, Edges
 from detector.schema import (
     BOOL_FIELDS,
     COUNT_FIELDS,
@@ -77,7 +77,7 @@ def load_graph(path: str | os.PathLike, edges: str | os.PathLike | None = None) 
 def load_csv(accounts: str | os.PathLike, edges: str | os.PathLike | None,
              target: str | None = None, observed_at: float = float("nan")) -> AccountGraph:
     """The spreadsheet form: an accounts CSV (``id`` plus any contract fields) and an
-    edges CSV (``source,target,type[,at][,weight]``); a CSV pair carries no ``target``
+    edges CSV (``source,target,type[,at][,weight][,rank]``); a CSV pair carries no ``target``
     or ``observed_at``, so callers that know them pass them here."""
     try:
         text = {name: str for name in ("id", *TEXT_FIELDS)}  # user name 007 stays "007"
@@ -127,7 +127,8 @@ def save_graph(graph: AccountGraph, path: str | os.PathLike) -> Path:
 
 
 def graph_to_frames(graph: AccountGraph) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The graph as two tables with the contract's field names (missing -> null)."""
+    """The graph as two tables with the contract's field names (missing -> null).
+    Estimated follow times are left out (their ``rank`` stays), as in ``graph_to_document``."""
     a = graph.accounts
     columns: dict[str, Any] = {"id": a.ids.astype(str)}
     for name in COUNT_FIELDS:
@@ -148,15 +149,18 @@ def graph_to_frames(graph: AccountGraph) -> tuple[pd.DataFrame, pd.DataFrame]:
             "source": a.ids[e.src].astype(str),
             "target": a.ids[e.dst].astype(str),
             "type": pd.Categorical.from_codes(e.type.astype(np.int64), categories=list(EDGE_TYPES)),
-            "at": _to_datetime(e.at),
+            "at": _to_datetime(_observed(e)),
             "weight": e.weight,
+            "rank": pd.arrays.IntegerArray(e.rank.astype(np.int64), e.rank < 0),
         }
     )
     return pd.DataFrame(columns), edges
 
 
 def graph_to_document(graph: AccountGraph) -> dict:
-    """The graph as an ``account-graph/1`` document (missing fields omitted)."""
+    """The graph as an ``account-graph/1`` document (missing fields omitted). A follow
+    time estimated from its rank is not written: the ``rank`` is, and reading the
+    document back estimates the same time again."""
     a, e = graph.accounts, graph.edges
     columns: list[tuple[str, list]] = []
     for name in COUNT_FIELDS:
@@ -177,13 +181,16 @@ def graph_to_document(graph: AccountGraph) -> dict:
         accounts.append(record)
     ids = a.ids
     edges = []
-    for s, d, t, at, w in zip(ids[e.src].tolist(), ids[e.dst].tolist(), e.type.tolist(),
-                              _iso_array(e.at), e.weight.tolist(), strict=True):
+    for s, d, t, at, w, r in zip(ids[e.src].tolist(), ids[e.dst].tolist(), e.type.tolist(),
+                                 _iso_array(_observed(e)), e.weight.tolist(), e.rank.tolist(),
+                                 strict=True):
         record = {"source": s, "target": d, "type": EDGE_TYPES[t]}
         if at is not None:
             record["at"] = at
         if w != 1:
             record["weight"] = w
+        if r >= 0:
+            record["rank"] = r
         edges.append(record)
     doc: dict[str, Any] = {"format": FORMAT}
     if graph.target is not None:
@@ -193,6 +200,14 @@ def graph_to_document(graph: AccountGraph) -> dict:
     doc["accounts"] = accounts
     doc["edges"] = edges
     return doc
+
+
+def _observed(edges: Edges) -> np.ndarray:
+    """Edge times as given: an estimate (``at_estimated``) is written as its ``rank``
+    only, so reading the file back estimates it again, and never passes for observed."""
+    if not edges.at_estimated.any():
+        return edges.at
+    return np.where(edges.at_estimated, np.nan, edges.at)
 
 
 def _nan_to_none_int(values: np.ndarray) -> list:

@@ -46,12 +46,15 @@ ENUM_FIELDS = {"label": LABELS, "split": SPLITS}
 ACCOUNT_FIELDS = ("id",) + COUNT_FIELDS + BOOL_FIELDS + TEXT_FIELDS + TIME_FIELDS + tuple(
     ENUM_FIELDS
 )
-EDGE_FIELDS = ("source", "target", "type", "at", "weight")
+EDGE_FIELDS = ("source", "target", "type", "at", "weight", "rank")
 
 #: Largest count we accept; beyond this a number is not a real platform count.
 MAX_COUNT = 10**12
 #: Largest edge weight (interactions merged into one edge).
 MAX_WEIGHT = 10**9
+#: Largest ``rank`` of a follow (its place in the target's follower list, 0 = oldest):
+#: ten billion, more places than any platform has accounts, and exact in float64.
+MAX_RANK = 10**10
 #: Longest id, username or bio we keep (characters).
 MAX_ID_LENGTH = 256
 MAX_TEXT_LENGTH = 10_000
@@ -61,7 +64,8 @@ def json_schema() -> dict:
     """The contract as JSON Schema (draft 2020-12), used in the OpenAPI description.
 
     The validator is stricter than this schema in what JSON Schema cannot say
-    (unique ids, endpoints that exist, parseable timestamps); both accept the same shapes.
+    (unique ids, endpoints that exist, parseable timestamps, ``rank`` only on follows and
+    unique per target); both accept the same shapes.
     """
     count = {"type": ["integer", "null"], "minimum": 0, "maximum": MAX_COUNT}
     flag = {"type": ["boolean", "null"]}
@@ -88,6 +92,13 @@ def json_schema() -> dict:
             "type": {"enum": list(EDGE_TYPES)},
             "at": stamp,
             "weight": {"type": ["integer", "null"], "minimum": 1, "maximum": MAX_WEIGHT},
+            "rank": {
+                "type": ["integer", "null"], "minimum": 0, "maximum": MAX_RANK,
+                "description": "follow edges only: the follower's place in the target's "
+                               "follower list, 0 = the oldest follower; unique per target, "
+                               "gaps allowed. Follows without `at` get a time estimated "
+                               "from it (docs/follow-times.md).",
+            },
         },
     }
     return {

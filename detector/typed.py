@@ -49,7 +49,8 @@ ACCOUNT_FIELDS = (
 #: and decodes to one shared string (no string per edge to build and free): about 6%
 #: fewer instructions decoding the 1,000-account audit (callgrind).
 EDGE_FIELDS = [("source", str), ("target", str), ("type", Literal[EDGE_TYPES]),
-               ("at", str | None, None), ("weight", int | None, None)]
+               ("at", str | None, None), ("weight", int | None, None),
+               ("rank", int | None, None)]
 
 # gc=False: records hold only strings, numbers and None, so they can form no cycle, and
 # untracked they do not trigger the collector's passes while a request decodes.
@@ -120,6 +121,7 @@ _EDGE_READERS: dict[str, typing.Callable[[list], list]] = {
     "type": lambda records: [r.type for r in records],
     "at": lambda records: [r.at for r in records],
     "weight": lambda records: [r.weight for r in records],
+    "rank": lambda records: [r.rank for r in records],
 }
 
 

@@ -44,6 +44,7 @@ from detector.schema import (
     FORMATS,
     MAX_COUNT,
     MAX_ID_LENGTH,
+    MAX_RANK,
     MAX_TEXT_LENGTH,
     MAX_WEIGHT,
     TEXT_FIELDS,
@@ -209,7 +210,16 @@ def _edges(records: list, path: str, bad: _Collector, read: Reader) -> EdgeColum
     )
     weight = np.where(np.isnan(weight), 1, weight).astype(np.int64)
     at = _timestamps(read(records, "at"), f"{path}[{{}}].at", bad)
-    return EdgeColumns(ends["source"], ends["target"], codes, at, weight)
+    rank = _ranks(read(records, "rank"), f"{path}[{{}}].rank", bad)
+    return EdgeColumns(ends["source"], ends["target"], codes, at, weight, rank)
+
+
+def _ranks(col: list, path: str, bad: _Collector) -> np.ndarray:
+    """Follow ranks as int64, -1 where absent. Most documents carry none: one count."""
+    if col.count(None) == len(col):
+        return np.full(len(col), -1, np.int64)
+    out = _integers(col, path, bad, 0, MAX_RANK, "a non-negative integer")
+    return np.where(np.isnan(out), -1, out).astype(np.int64)
 
 
 def _ids(col: list, path: str, bad: _Collector) -> np.ndarray:

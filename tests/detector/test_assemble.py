@@ -24,6 +24,7 @@ def columns(pairs: list[tuple[str, str]], at: list[float] | None = None) -> Edge
         type=np.full(n, FOLLOW, np.int8),
         at=np.array(at if at is not None else [np.nan] * n, dtype=np.float64),
         weight=np.ones(n, np.int64),
+        rank=np.full(n, -1, np.int64),
     )
 
 
@@ -161,7 +162,8 @@ def test_repeats_match_a_row_by_row_reference(rows: int, n: int) -> None:
         at = rng.choice([np.nan, -1.0, 0.0, -0.0, 2.5], rows)
         copied, onto = rng.integers(0, rows, (2, 10))
         src[onto], dst[onto], kind[onto] = src[copied], dst[copied], kind[copied]
-        edges = Edges(src=src, dst=dst, type=kind, at=at, weight=np.ones(rows, np.int64))
+        edges = Edges(src=src, dst=dst, type=kind, at=at, weight=np.ones(rows, np.int64),
+                      rank=np.full(rows, -1, np.int64), at_estimated=np.zeros(rows, bool))
         expected = reference_repeats(src.tolist(), dst.tolist(), kind.tolist(), at.tolist())
         assert _repeats(edges, n).tolist() == expected
 

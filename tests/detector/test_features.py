@@ -254,7 +254,8 @@ def random_graph(n: int, m: int, seed: int = 0) -> AccountGraph:
     at = rng.uniform(1.69e9, 1.7e9, m)
     edges = Edges(src=src, dst=(src + rng.integers(1, n, m)) % n,
                   type=rng.integers(0, 6, m).astype(np.int8),
-                  at=np.where(rng.random(m) < 0.3, np.nan, at), weight=rng.integers(1, 4, m))
+                  at=np.where(rng.random(m) < 0.3, np.nan, at), weight=rng.integers(1, 4, m),
+                  rank=np.full(m, -1, np.int64), at_estimated=np.zeros(m, bool))
     return AccountGraph(accounts, edges, target=0)
 
 

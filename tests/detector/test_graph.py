@@ -10,8 +10,10 @@ from detector.schema import EDGE_TYPES, INTERACTIONS
 
 def test_interactions_mask_every_interaction_type_and_nothing_else() -> None:
     codes = np.array([*range(len(EDGE_TYPES)), *reversed(range(len(EDGE_TYPES)))], np.int8)
-    edges = Edges(src=np.zeros(len(codes), np.int64), dst=np.ones(len(codes), np.int64),
-                  type=codes, at=np.full(len(codes), np.nan), weight=np.ones(len(codes), np.int64))
+    n = len(codes)
+    edges = Edges(src=np.zeros(n, np.int64), dst=np.ones(n, np.int64), type=codes,
+                  at=np.full(n, np.nan), weight=np.ones(n, np.int64),
+                  rank=np.full(n, -1, np.int64), at_estimated=np.zeros(n, bool))
     mask = edges.interactions()
     assert mask.dtype == bool
     assert mask.tolist() == [int(c) in INTERACTIONS for c in codes]

@@ -98,7 +98,7 @@ def test_columnar_directory_layout(tmp_path: Path) -> None:
     assert accounts["id"].tolist() == ["brand", "u17", "u5", "ghost"]
     assert pd.isna(accounts["followers_count"].iloc[3])
     edges = pd.read_parquet(path / "edges.parquet")
-    assert list(edges.columns) == ["source", "target", "type", "at", "weight"]
+    assert list(edges.columns) == ["source", "target", "type", "at", "weight", "rank"]
 
 
 def test_columnar_directory_without_metadata_or_edges(tmp_path: Path) -> None:

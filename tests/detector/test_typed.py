@@ -143,7 +143,7 @@ def test_the_structs_read_every_field_the_validator_reads() -> None:
     fields = {name for name, *_ in typed.ACCOUNT_FIELDS}
     assert fields == {*COUNT_FIELDS, *BOOL_FIELDS, *TEXT_FIELDS, "created_at", *ENUM_FIELDS}
     assert {name for name, *_ in typed.EDGE_FIELDS} == {"source", "target", "type", "at",
-                                                          "weight"}
+                                                          "weight", "rank"}
 
 
 def test_each_edge_reader_reads_its_own_field() -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 
@@ -168,6 +169,5 @@ def _shuffle(rng: np.random.Generator, accounts: Accounts, edges: Edges, target:
     where[order] = np.arange(n)
     accounts = accounts.take(order)
     accounts.ids = np.char.add("u", np.arange(n).astype(str)).astype(object)
-    edges = Edges(src=where[edges.src], dst=where[edges.dst], type=edges.type, at=edges.at,
-                  weight=edges.weight)
+    edges = replace(edges, src=where[edges.src], dst=where[edges.dst])
     return AccountGraph(accounts, edges, None if target is None else int(where[target]), now)

@@ -112,6 +112,8 @@ class EdgeLog:
             type=kind,
             at=np.where(interact, latest, earliest),
             weight=np.where(interact, merged_weight, 1).astype(np.int64),
+            rank=np.full(len(first), -1, np.int64),  # the simulator knows times, not lists
+            at_estimated=np.zeros(len(first), dtype=bool),
         )
 
 
