@@ -15,6 +15,8 @@ _NUM = {"type": "number"}
 _STR = {"type": "string"}
 _INT = {"type": "integer"}
 _PROB = {"type": "number", "minimum": 0, "maximum": 1}
+_ESTIMATED = ("true when some of these follow times were estimated from the follow order "
+              "(`rank`), not observed (docs/follow-times.md)")
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -48,6 +50,7 @@ def _schemas() -> dict[str, Any]:
         "bin_seconds": {"type": ["number", "null"]},
         "follows": {"type": "array", "items": _INT},
         "expected_suspicious": {"type": "array", "items": _NUM},
+        "estimated": {"type": "boolean", "description": _ESTIMATED},
     }
     return {
         "AccountGraph": {**graph, "description": f"An `{FORMAT}` document (docs/graph-format.md)."},
@@ -76,6 +79,7 @@ def _schemas() -> dict[str, Any]:
             "start": {**_STR, "format": "date-time"}, "end": {**_STR, "format": "date-time"},
             "follows": _INT, "expected": _NUM, "p_value": _NUM, "accounts": _INT,
             "shares": {"type": "object", "additionalProperties": _PROB},
+            "estimated": {"type": "boolean", "description": _ESTIMATED},
         }),
         "SuspiciousFollower": _obj({
             "id": _STR, "label": _STR, "suspicion": _PROB, "scores": scores,

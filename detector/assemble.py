@@ -203,8 +203,8 @@ def _rank_issues(edges: Edges, dropped: np.ndarray, ids: np.ndarray, path: str) 
     for i in np.flatnonzero(ranked & (edges.type >= 0) & (edges.type != FOLLOW))[
         : GraphValidationError.MAX_ISSUES
     ].tolist():
-        issues.append(Issue(f"{path}[{i}].rank", "only follow edges have a rank (a place "
-                            f"in the target's follower list); this is a {EDGE_TYPES[edges.type[i]]}"))
+        issues.append(Issue(f"{path}[{i}].rank", "only follow edges have a rank (a place in "
+                            f"the target's follower list), not {EDGE_TYPES[edges.type[i]]!r} edges"))
     known = (edges.src >= 0) & (edges.dst >= 0)  # an unknown endpoint is reported already
     rows = np.flatnonzero(ranked & (edges.type == FOLLOW) & known & ~dropped)
     rows = rows[np.lexsort((edges.rank[rows], edges.dst[rows]))]  # stable: input order in ties

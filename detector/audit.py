@@ -15,6 +15,9 @@ they arrived.
   with the interval of that share scaled the same way.
 - **Bursts**: ``detector.bursts`` over the times of all follows to the target (former
   followers included: a bought batch that was later dropped is still a burst).
+- **Estimated times**: follow times estimated from the follow order
+  (``detector.follow_times``, flagged in ``edges.at_estimated``) enter bursts and the
+  timeline like observed ones; a burst or timeline that holds any says ``estimated``.
 """
 
 from __future__ import annotations
@@ -59,6 +62,7 @@ class Audience:
     former: np.ndarray  # followed, then unfollowed
     follow_src: np.ndarray  # actor of every follow edge to the target (for arrivals)
     follow_at: np.ndarray  # its time, NaN when unknown
+    follow_estimated: np.ndarray  # the time was estimated from the follow order (rank)
 
 
 @dataclass
@@ -112,7 +116,8 @@ def audience(graph: AccountGraph) -> Audience:
                              "(no follow edge points to it that was not undone)")],
             "cannot audit this graph",
         )
-    return Audience(np.flatnonzero(now), np.flatnonzero(before), e.src[follow], e.at[follow])
+    return Audience(np.flatnonzero(now), np.flatnonzero(before), e.src[follow], e.at[follow],
+                    e.at_estimated[follow])
 
 
 def _latest(src: np.ndarray, at: np.ndarray, n: int, untimed: float) -> np.ndarray:
@@ -206,11 +211,13 @@ def _bursts(who: Audience, proba: np.ndarray, classes: tuple[str, ...],
             config: AuditConfig) -> list[dict[str, object]]:
     timed = ~np.isnan(who.follow_at)
     src, at = who.follow_src[timed], who.follow_at[timed]
+    estimated = who.follow_estimated[timed]
     found: list[Burst] = find_bursts(at, config.burst_bin, config.burst_alpha,
                                      config.burst_min_count, config.burst_baseline_days)
     out = []
     for b in found:
-        accounts = np.unique(src[(at >= b.start) & (at < b.end)])
+        inside = (at >= b.start) & (at < b.end)
+        accounts = np.unique(src[inside])
         mean = proba[accounts].mean(axis=0)
         out.append({
             "start": iso(b.start),
@@ -220,6 +227,7 @@ def _bursts(who: Audience, proba: np.ndarray, classes: tuple[str, ...],
             "p_value": float(f"{b.p_value:.3g}"),
             "accounts": len(accounts),
             "shares": {name: round(float(v), 4) for name, v in zip(classes, mean, strict=True)},
+            "estimated": bool(estimated[inside].any()),
         })
     return out
 
@@ -230,16 +238,20 @@ def _timeline(who: Audience, suspicion: np.ndarray, max_bins: int,
     bins, where a burst of hours still stands out against years of history."""
     timed = ~np.isnan(who.follow_at)
     at, src = who.follow_at[timed], who.follow_src[timed]
+    estimated = who.follow_estimated[timed]
     recent = at >= at.max() - recent_days * 86_400.0 if len(at) else np.zeros(0, dtype=bool)
-    return {**_binned(at, src, suspicion, max_bins),
+    return {**_binned(at, src, estimated, suspicion, max_bins),
             "recent": {"days": recent_days,
-                       **_binned(at[recent], src[recent], suspicion, max_bins)}}
+                       **_binned(at[recent], src[recent], estimated[recent], suspicion,
+                                 max_bins)}}
 
 
-def _binned(at: np.ndarray, src: np.ndarray, suspicion: np.ndarray,
+def _binned(at: np.ndarray, src: np.ndarray, estimated: np.ndarray, suspicion: np.ndarray,
             max_bins: int) -> dict[str, object]:
+    """Follows per bin; ``estimated`` says whether any of their times was estimated."""
     if len(at) == 0:
-        return {"start": None, "bin_seconds": None, "follows": [], "expected_suspicious": []}
+        return {"start": None, "bin_seconds": None, "follows": [], "expected_suspicious": [],
+                "estimated": False}
     start, width, counts = bin_counts(at, timeline_width(at, max_bins))
     index = ((at - start) // width).astype(np.int64)
     expected = np.bincount(index, weights=suspicion[src], minlength=len(counts))
@@ -248,6 +260,7 @@ def _binned(at: np.ndarray, src: np.ndarray, suspicion: np.ndarray,
         "bin_seconds": width,
         "follows": counts.tolist(),
         "expected_suspicious": np.round(expected, 2).tolist(),
+        "estimated": bool(estimated.any()),
     }
 
 

@@ -23,7 +23,9 @@ def from_networkx(graph: nx.Graph, target: str | None = None) -> AccountGraph:
 
 
 def to_networkx(graph: AccountGraph) -> nx.MultiDiGraph:
-    """The graph as a ``MultiDiGraph`` (node and edge attributes as in the contract).
+    """The graph as a ``MultiDiGraph`` (node and edge attributes as in the contract:
+    ``rank`` included, a follow time estimated from it left out, as in the documents
+    ``detector.io`` writes, so ``from_networkx`` estimates it again).
 
     Meant for small graphs and exploration; the hot paths never build one.
     """

@@ -237,7 +237,8 @@ function renderTimeline() {
   const total = t.follows.reduce((p, c) => p + c, 0);
   $("r-timeline-caption").textContent = `${int(total)} timed follows, counted per ` +
     `${binName(width)}, ${dateLabel(start, width)} to ${dateLabel(end, width)}; ${bursts.length} of ` +
-    `${a.bursts.length} suspicious bursts in this range.`;
+    `${a.bursts.length} suspicious bursts in this range.` +
+    (t.estimated ? " Some follow times are estimated from the follow order, not observed." : "");
 }
 
 function binName(s) {
@@ -255,7 +256,8 @@ function burstText(b) {
   const mix = Object.entries(b.shares).filter(([c]) => c !== "genuine")
     .map(([c, v]) => `${pct(v)} ${nameOf(c).toLowerCase()}`).join(", ");
   return `${b.start.replace("T", " ").slice(0, 16)} to ${b.end.replace("T", " ").slice(0, 16)} UTC: ` +
-    `${int(b.follows)} follows where ${b.expected} were expected (${mix})`;
+    `${int(b.follows)} follows where ${b.expected} were expected (${mix})` +
+    (b.estimated ? "; times estimated from the follow order" : "");
 }
 
 function renderBursts(bursts) {
@@ -274,7 +276,8 @@ function renderBursts(bursts) {
     el("td", { class: "num" }, int(b.accounts)),
     ...others.map((c) => el("td", { class: "num" }, pct(b.shares[c])))));
   box.replaceChildren(el("div", { class: "table-wrap" }, el("table", { id: "r-burst-table" },
-    el("caption", {}, `${bursts.length} suspicious follow burst${bursts.length > 1 ? "s" : ""}`),
+    el("caption", {}, `${bursts.length} suspicious follow burst${bursts.length > 1 ? "s" : ""}` +
+      (bursts.some((b) => b.estimated) ? " (times estimated from the follow order)" : "")),
     el("thead", {}, head), el("tbody", {}, ...rows))));
 }
 

@@ -222,3 +222,40 @@ def test_numeric_endpoints_are_compared_as_text() -> None:
     acc = pd.DataFrame({"id": ["1", "2", "3"]})
     edge = pd.DataFrame({"source": [1, 1, 3], "target": [2, 3, 4], "type": ["follow"] * 3})
     assert issues_of(acc, edge) == ["edges[2].target: unknown account '4'"]
+
+
+def ranked(rank: list, types: list[str] | None = None) -> pd.DataFrame:
+    """Follows of ``a`` by b, c, b with the given ranks (and types)."""
+    n = len(rank)
+    return pd.DataFrame({"source": ["b", "c", "b"][:n], "target": ["a"] * n,
+                         "type": types or ["follow"] * n, "rank": rank})
+
+
+@pytest.mark.parametrize("rank", [[0, 5], [0.0, 5.0], ["0", "5"],
+                                  pd.array([0, 5], dtype="Int64")])
+def test_rank_column_of_every_kind(rank: Any) -> None:
+    graph = graph_from_frames(accounts(), ranked(rank))
+    assert graph.edges.rank.dtype == np.int64 and graph.edges.rank.tolist() == [0, 5]
+
+
+def test_rank_cells_may_be_missing_and_the_column_absent() -> None:
+    graph = graph_from_frames(accounts(), ranked(pd.array([None, 2], dtype="Int64")))
+    assert graph.edges.rank.tolist() == [-1, 2]
+    assert graph_from_frames(accounts(), edges()).edges.rank.tolist() == [-1]
+
+
+@pytest.mark.parametrize(
+    ("edge", "expected"),
+    [(ranked([0, -3]), ["edges[1].rank: must be a non-negative integer, got -3"]),
+     (ranked([0, 1.5]), ["edges[1].rank: must be a non-negative integer, got 1.5"]),
+     (ranked(["0", "many"]), ["edges[1].rank: must be a non-negative integer, got 'many'"]),
+     (ranked([0, 10**10 + 1]),
+      ["edges[1].rank: must be at most 10,000,000,000, got 10000000001"]),
+     (ranked([0, 3], ["follow", "like"]),
+      ["edges[1].rank: only follow edges have a rank (a place in the target's follower "
+       "list), not 'like' edges"]),
+     (ranked([4, 4]), ["edges[1].rank: rank 4 among the followers of 'a' is already taken "
+                       "by edges[0]"])],
+)
+def test_rank_errors(edge: pd.DataFrame, expected: list[str]) -> None:
+    assert issues_of(accounts(), edge) == expected

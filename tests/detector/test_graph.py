@@ -18,3 +18,15 @@ def test_interactions_mask_every_interaction_type_and_nothing_else() -> None:
     assert mask.dtype == bool
     assert mask.tolist() == [int(c) in INTERACTIONS for c in codes]
     assert Edges.empty().interactions().tolist() == []
+
+
+def test_take_and_empty_carry_rank_and_the_estimate_flag() -> None:
+    edges = Edges(src=np.array([0, 1, 2]), dst=np.array([3, 3, 3]),
+                  type=np.zeros(3, np.int8), at=np.array([1.0, np.nan, 3.0]),
+                  weight=np.ones(3, np.int64), rank=np.array([0, -1, 2]),
+                  at_estimated=np.array([True, False, False]))
+    taken = edges.take(np.array([2, 0]))
+    assert taken.rank.tolist() == [2, 0] and taken.at_estimated.tolist() == [False, True]
+    empty = Edges.empty()
+    assert empty.rank.dtype == np.int64 and empty.at_estimated.dtype == bool
+    assert len(empty.rank) == len(empty.at_estimated) == 0

@@ -140,3 +140,28 @@ def test_from_networkx_refuses_bad_attributes() -> None:
         "edges[0].type: unknown edge type 'hug'; expected one of follow, unfollow, like, "
         "comment, share, mention",
     ]
+
+
+def test_ranks_survive_networkx_and_estimated_times_stay_out() -> None:
+    g = nx.MultiDiGraph(target="t")
+    g.add_node("t", created_at="2024-01-01T00:00:00Z")
+    g.add_node("u1", created_at="2024-02-01T00:00:00Z")
+    g.add_node("u2")
+    g.add_edge("u1", "t", type="follow", rank=0)
+    g.add_edge("u2", "t", type="follow", rank=1, at="2024-03-01T00:00:00Z")
+    graph = from_networkx(g)
+    assert graph.edges.rank.tolist() == [0, 1]
+    assert graph.edges.at_estimated.tolist() == [True, False]
+    out = to_networkx(graph)
+    assert sorted((u, d["rank"], d.get("at")) for u, _, d in out.edges(data=True)) == [
+        ("u1", 0, None), ("u2", 1, "2024-03-01T00:00:00Z")]
+    np.testing.assert_array_equal(from_networkx(out).edges.at, graph.edges.at)
+
+
+def test_networkx_rank_errors_name_the_edge() -> None:
+    g = small_nx()
+    g.add_edge("u2", "t", type="follow", rank=-2)
+    with pytest.raises(GraphValidationError) as info:
+        from_networkx(g)
+    assert [str(i) for i in info.value.errors] == [
+        "edges[3].rank: must be a non-negative integer, got -2"]

@@ -47,7 +47,8 @@ def _documents(pick) -> st.SearchStrategy:
         {"source": pick(ids), "target": pick(ids),
          "type": pick(st.sampled_from(["follow", "unfollow", "like"]))},
         optional={"at": pick(st.none() | valid_times),
-                  "weight": pick(st.none() | st.integers(1, 5))},
+                  "weight": pick(st.none() | st.integers(1, 5)),
+                  "rank": pick(st.none() | st.integers(0, 3))},
     )
     if pick is _valid:  # endpoints and target among the accounts, so most are accepted
         return st.lists(account, min_size=1, max_size=6, unique_by=lambda a: a["id"]).flatmap(
@@ -163,3 +164,30 @@ def test_load_graph_gives_the_same_graph_through_either_path(tmp_path) -> None:
     path.write_bytes(orjson.dumps(doc))  # 1.0: the general path reads this one
     assert typed.graph_from_json(path.read_bytes()) is None
     assert load_graph(path).accounts.counts["followers_count"].tolist() == [2.0, 1.0]
+
+
+def test_a_ranked_follower_list_takes_the_typed_path() -> None:
+    doc = {"target": "t", "observed_at": "2024-06-01T00:00:00Z",
+           "accounts": [{"id": "t", "created_at": "2020-01-01T00:00:00Z"},
+                        {"id": "a", "created_at": "2021-01-01T00:00:00Z"}, {"id": "b"}],
+           "edges": [{"source": "a", "target": "t", "type": "follow", "rank": 0},
+                     {"source": "b", "target": "t", "type": "follow", "rank": 4}]}
+    fast = typed.graph_from_json(orjson.dumps(doc))
+    assert fast is not None
+    assert_same_graph(fast, parse_graph(doc))
+    assert fast.edges.rank.tolist() == [0, 4]
+    assert fast.edges.at_estimated.tolist() == [True, True]
+
+
+@pytest.mark.parametrize("edge", [
+    {"rank": -1}, {"rank": "2"}, {"rank": True}, {"rank": 10**10 + 1},
+    {"rank": 2.0},  # accepted as 2, by the general path only (as a count 2.0 is)
+    {"rank": 0, "type": "like"},  # a rank on a like
+    {"rank": 1, "source": "b"},  # rank 1 twice among the followers of t
+])
+def test_other_ranks_are_left_to_the_general_path(edge: dict) -> None:
+    doc = {"accounts": [{"id": "t"}, {"id": "a"}, {"id": "b"}],
+           "edges": [{"source": "a", "target": "t", "type": "follow", "rank": 1},
+                     {"source": "b", "target": "t", "type": "follow", "rank": 2}]}
+    doc["edges"][1].update(edge)
+    assert typed.graph_from_json(orjson.dumps(doc)) is None

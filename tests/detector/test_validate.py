@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from detector.errors import GraphValidationError, Issue
-from detector.schema import EDGE_CODE, LABEL_CODE, MAX_COUNT, SPLIT_CODE
+from detector.schema import EDGE_CODE, LABEL_CODE, MAX_COUNT, MAX_RANK, SPLIT_CODE
 from detector.validate import parse_graph, parse_timestamp
 
 #: The example document of issue 2, verbatim (plus u5, which the edges need).
@@ -395,3 +395,80 @@ def test_many_warnings_are_summarised() -> None:
     assert graph.num_edges == 0
     assert len(graph.warnings) == 21
     assert str(graph.warnings[-1]) == "edges: 25 self-loops dropped in all"
+
+
+def follows(*ranks: Any, target: str = "b") -> dict:
+    """Accounts ``a``, ``b`` and followers ``f0, f1, ...`` of ``target``, one per rank."""
+    accounts = [{"id": "a"}, {"id": "b"}] + [{"id": f"f{i}"} for i in range(len(ranks))]
+    edges = [{"source": f"f{i}", "target": target, "type": "follow", "rank": r}
+             for i, r in enumerate(ranks)]
+    return {"accounts": accounts, "edges": edges}
+
+
+@pytest.mark.parametrize(("rank", "stored"), [(None, -1), (0, 0), (3, 3), (3.0, 3),
+                                              (MAX_RANK, MAX_RANK)])
+def test_rank_of_a_follow(rank: Any, stored: int) -> None:
+    graph = parse_graph(follows(rank))
+    assert graph.edges.rank.dtype == np.int64 and graph.edges.rank.tolist() == [stored]
+
+
+def test_edges_without_rank_have_rank_minus_one() -> None:
+    graph = parse_graph(EXAMPLE)
+    assert graph.edges.rank.tolist() == [-1, -1, -1]
+    assert not graph.edges.at_estimated.any()
+
+
+@pytest.mark.parametrize(
+    ("rank", "shown"),
+    [(-1, "must be a non-negative integer, got -1"),
+     (1.5, "must be a non-negative integer, got 1.5"),
+     ("3", "must be a non-negative integer, got '3'"),
+     (True, "must be a non-negative integer, got True"),
+     (math.nan, "must be a non-negative integer, got NaN"),
+     (MAX_RANK + 1, "must be at most 10,000,000,000, got 10000000001")],
+)
+def test_bad_rank_values(rank: Any, shown: str) -> None:
+    assert issues_of(follows(0, rank)) == [f"edges[1].rank: {shown}"]
+
+
+def test_rank_belongs_to_follows_only() -> None:
+    doc = doc_with(edge={"source": "a", "target": "b", "type": "like", "rank": 0})
+    doc["edges"].append({"source": "a", "target": "b", "type": "unfollow", "rank": 1})
+    assert issues_of(doc) == [
+        "edges[0].rank: only follow edges have a rank (a place in the target's follower "
+        "list), not 'like' edges",
+        "edges[1].rank: only follow edges have a rank (a place in the target's follower "
+        "list), not 'unfollow' edges",
+    ]
+
+
+def test_ranks_are_unique_per_target_and_name_the_edge_holding_it() -> None:
+    assert issues_of(follows(0, 5, 2, 5, 5)) == [
+        "edges[3].rank: rank 5 among the followers of 'b' is already taken by edges[1]",
+        "edges[4].rank: rank 5 among the followers of 'b' is already taken by edges[1]",
+    ]
+
+
+def test_the_same_rank_on_two_targets_and_gaps_are_fine() -> None:
+    doc = follows(0, 7, 3)  # gaps: a follower list may have holes
+    doc["edges"] += [{"source": "f0", "target": "a", "type": "follow", "rank": 0},
+                     {"source": "f1", "target": "a", "type": "follow", "rank": 7}]
+    graph = parse_graph(doc)
+    assert graph.edges.rank.tolist() == [0, 7, 3, 0, 7]
+
+
+def test_a_repeated_ranked_follow_is_a_dropped_duplicate_not_a_clash() -> None:
+    doc = follows(0, 1)
+    doc["edges"].append(dict(doc["edges"][1]))
+    doc["edges"].append({**doc["edges"][1], "rank": 9})  # the rank is not compared
+    graph = parse_graph(doc)
+    assert [str(w) for w in graph.warnings if w.path != "edges"] == [
+        "edges[2]: duplicate edge dropped", "edges[3]: duplicate edge dropped"]
+    assert graph.edges.rank.tolist() == [0, 1]
+
+
+def test_node_link_rank_paths_name_the_links() -> None:
+    doc = follows(0, 0)
+    doc = {"nodes": doc["accounts"], "links": doc["edges"]}
+    assert issues_of(doc) == [
+        "links[1].rank: rank 0 among the followers of 'b' is already taken by links[0]"]

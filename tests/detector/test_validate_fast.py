@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from detector import columns, validate
 from detector.errors import GraphValidationError
 from detector.graph import AccountGraph
-from detector.schema import EDGE_TYPES, LABELS, MAX_COUNT, MAX_WEIGHT, SPLITS
+from detector.schema import EDGE_TYPES, LABELS, MAX_COUNT, MAX_RANK, MAX_WEIGHT, SPLITS
 from detector.validate import parse_graph
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -55,7 +55,7 @@ def assert_same_graph(a: AccountGraph, b: AccountGraph) -> None:
     for kind in ("counts", "flags", "texts"):
         for name, column in getattr(a.accounts, kind).items():
             pairs.append((name, column, getattr(b.accounts, kind)[name]))
-    for name in ("src", "dst", "type", "at", "weight"):
+    for name in ("src", "dst", "type", "at", "weight", "rank", "at_estimated"):
         pairs.append((name, getattr(a.edges, name), getattr(b.edges, name)))
     for name, x, y in pairs:
         assert x.dtype == y.dtype, name
@@ -116,7 +116,8 @@ account = st.fixed_dictionaries({"id": mostly(ids)}, optional={
 edge = st.fixed_dictionaries(
     {"source": mostly(ids), "target": mostly(ids), "type": mostly(st.sampled_from(EDGE_TYPES))},
     optional={"at": mostly(st.none() | valid_times),
-              "weight": mostly(st.none() | st.integers(1, MAX_WEIGHT))},
+              "weight": mostly(st.none() | st.integers(1, MAX_WEIGHT)),
+              "rank": mostly(st.none() | st.integers(0, 3) | st.just(MAX_RANK))},
 )
 #: Records: mostly plain objects; sometimes a dict subclass, or not an object at all.
 records = st.one_of(st.just(dict), st.just(dict), st.just(dict), st.just(Record)).flatmap(
