@@ -113,3 +113,35 @@ def test_node_link_target_in_graph_attributes(client, doc):
     assert a["target"] == "star"
     assert a["followers_analysed"] == b["followers_analysed"] == 45
     assert a["shares"] == b["shares"]
+
+
+def as_follower_list(doc: dict) -> dict:
+    """The star's follows ranked by time, without their times: a collected follower list."""
+    follows = sorted((e for e in doc["edges"] if e["target"] == "star" and e["type"] == "follow"),
+                     key=lambda e: e["at"])
+    for rank, edge in enumerate(follows):
+        edge["rank"] = rank
+        del edge["at"]
+    return doc
+
+
+def test_a_follower_list_is_audited_on_estimated_times_and_says_so(client, doc, matches):
+    body = post(client, as_follower_list(doc)).get_json()
+    matches(body, "AuditResponse")
+    assert body["timeline"]["estimated"] is True and sum(body["timeline"]["follows"]) == 45
+    # The bought accounts, created together 15 days before they followed, are each newer
+    # than every follower before them: the estimate puts their follows at their creation.
+    (burst,) = body["bursts"]
+    assert burst["estimated"] is True and burst["follows"] == 15
+    assert burst["start"] <= "2024-05-12T00:00:00Z" < burst["end"]
+    notices = [w for w in body["warnings"] if "estimated from their rank" in w["message"]]
+    assert [w["path"] for w in notices] == ["edges"]
+    assert "45 follows" in notices[0]["message"]
+
+
+def test_observed_times_are_not_marked_estimated(client, doc):
+    body = post(client, doc).get_json()
+    assert body["timeline"]["estimated"] is False
+    assert body["timeline"]["recent"]["estimated"] is False
+    assert [b["estimated"] for b in body["bursts"]] == [False]
+    assert not [w for w in body["warnings"] if "estimated" in w["message"]]

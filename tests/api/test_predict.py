@@ -87,3 +87,14 @@ def test_server_timing_names_the_stages(client, doc):
                       "cpu", "total"]
     ms = {part.split(";dur=")[0]: float(part.split(";dur=")[1]) for part in timing.split(", ")}
     assert 0 < ms["cpu"] <= ms["total"] * 1.05 + 0.05  # a thread's CPU time fits in its wall time
+
+
+def test_scores_built_on_estimated_follow_times_say_so(client, doc, matches):
+    follows = [e for e in doc["edges"] if e["target"] == "star" and e["type"] == "follow"]
+    for rank, edge in enumerate(sorted(follows, key=lambda e: e["at"])):
+        edge["rank"] = rank
+        del edge["at"]
+    body = post(client, doc).get_json()
+    matches(body, "PredictResponse")
+    assert response_warning_paths(body) == ["edges"]
+    assert "times of 45 follows were estimated" in body["warnings"][0]["message"]

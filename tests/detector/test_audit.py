@@ -136,3 +136,34 @@ def test_a_model_without_genuine_cannot_audit():
 def test_iso():
     assert iso(0) == "1970-01-01T00:00:00Z"
     assert iso(1_717_200_000.4) == "2024-06-01T00:00:00Z"
+
+
+def test_observed_times_are_not_marked_estimated():
+    g = parse_graph(star_graph())
+    report = audit(g, proba_for(g), CLASSES).to_dict()
+    assert report["timeline"]["estimated"] is False
+    assert report["timeline"]["recent"]["estimated"] is False
+    assert [b["estimated"] for b in report["bursts"]] == [False]
+
+
+def test_a_burst_found_on_times_estimated_from_the_follower_list_says_so():
+    # What a collector has: the follower list in follow order and creation dates. The
+    # bought accounts were made just before they followed (each newer than all before
+    # it: anchors); the fans are older than the star, whose creation starts the list.
+    doc = star_graph()
+    accounts = {a["id"]: a for a in doc["accounts"]}
+    accounts["star"]["created_at"] = "2023-12-01T00:00:00Z"
+    for rank, edge in enumerate(sorted(doc["edges"], key=lambda e: e["at"])):
+        edge["rank"] = rank
+        followed = edge.pop("at")
+        accounts[edge["source"]]["created_at"] = (
+            followed if edge["source"].startswith("b") else "2015-01-01")
+    g = parse_graph(doc)
+    assert g.edges.at_estimated.all()
+    report = audit(g, proba_for(g), CLASSES).to_dict()
+    (burst,) = report["bursts"]
+    assert burst["start"] == "2024-05-20T08:00:00Z" and burst["follows"] == 12
+    assert burst["estimated"] is True and burst["shares"]["bought"] == pytest.approx(0.8)
+    assert report["timeline"]["estimated"] is True
+    assert sum(report["timeline"]["follows"]) == 32
+    assert [w.path for w in g.warnings] == ["edges"] and "estimated" in g.warnings[0].message
