@@ -172,7 +172,8 @@ def render(rows: list[dict[str, Any]], timing: dict[str, float], command: str,
         cls = lambda name: statistics.median(r["per_class_median_h"][name] for r in runs)  # noqa: E731
         lines.append(
             f"| {mid('follows'):,.0f} | {100 * mid('estimated_share'):.1f}% | "
-            f"{mid('median_h'):,.1f} | {mid('p90_h'):,.1f} | {mid('bound_median_h'):,.1f} | "
+            f"{mid('median_h'):,.1f} | {mid('p90_h'):,.1f} | {mid('signed_median_h'):,.1f} | "
+            f"{100 * mid('early_share'):.0f}% | {mid('bound_median_h'):,.1f} | "
             f"{mid('bound_p90_h'):,.1f} | {cls('genuine'):,.1f} | {cls('bought'):,.1f} | "
             f"{cls('mass_follow'):,.1f} | {mid('seconds'):.3f} |")
     lines += [

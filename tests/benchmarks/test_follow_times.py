@@ -62,6 +62,9 @@ def test_the_section_is_written_between_its_markers(tmp_path: Path) -> None:
                      "python -m benchmarks.follow_times", 1.0)
     assert section.startswith(BEGIN) and section.endswith(END)
     assert "| 499 |" in section
+    rows = [line for line in section.splitlines() if line.startswith("|")]
+    assert len({line.count("|") for line in rows[:3]}) == 1  # header, rule, row agree
+    assert len({line.count("|") for line in rows[3:6]}) == 1
     doc = tmp_path / "follow-times.md"
     doc.write_text(f"# Title\n\nBefore.\n\n{BEGIN}\nold\n{END}\n\nAfter.\n")
     write_section(doc, section)
