@@ -27,6 +27,7 @@ import platform
 import re
 import statistics
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -168,8 +169,8 @@ def render(rows: list[dict[str, Any]], timing: dict[str, float], command: str,
     ]
     for size in sizes:
         runs = [r for r in rows if r["accounts"] == size]
-        mid = lambda key: statistics.median(r[key] for r in runs)  # noqa: E731
-        cls = lambda name: statistics.median(r["per_class_median_h"][name] for r in runs)  # noqa: E731
+        mid = _medians(runs)
+        cls = _medians([r["per_class_median_h"] for r in runs])
         lines.append(
             f"| {mid('follows'):,.0f} | {100 * mid('estimated_share'):.1f}% | "
             f"{mid('median_h'):,.1f} | {mid('p90_h'):,.1f} | {mid('signed_median_h'):,.1f} | "
@@ -187,8 +188,7 @@ def render(rows: list[dict[str, Any]], timing: dict[str, float], command: str,
         "|---|---:|---:|---:|---:|",
     ]
     for size in sizes:
-        runs = [r for r in rows if r["accounts"] == size]
-        mid = lambda key: statistics.median(r[key] for r in runs)  # noqa: E731
+        mid = _medians([r for r in rows if r["accounts"] == size])
         lines.append(f"| {mid('follows'):,.0f} | {mid('bursts_true'):.0f} | "
                      f"{mid('bursts_estimated'):.0f} | {100 * mid('bought_in_burst_true'):.1f}% | "
                      f"{100 * mid('bought_in_burst_estimated'):.1f}% |")
@@ -200,6 +200,11 @@ def render(rows: list[dict[str, Any]], timing: dict[str, float], command: str,
         END,
     ]
     return "\n".join(lines)
+
+
+def _medians(runs: list[dict[str, Any]]) -> Callable[[str], float]:
+    """``key -> median over runs of run[key]``: one seed's figure per run."""
+    return lambda key: statistics.median(r[key] for r in runs)
 
 
 def write_section(doc: Path, section: str) -> None:

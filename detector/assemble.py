@@ -116,7 +116,7 @@ def assemble(
     if drop.any():
         table = table.take(np.flatnonzero(~drop))
     graph = AccountGraph(accounts, table, target_index, float(observed_at), warnings)
-    return with_estimated_times(graph)
+    return with_estimated_times(graph, edges_path)
 
 
 def _positions(index: pd.Index, source: Ends, target: Ends) -> tuple[np.ndarray, np.ndarray]:
@@ -200,11 +200,11 @@ def _rank_issues(edges: Edges, dropped: np.ndarray, ids: np.ndarray, path: str) 
     fine (a list with holes)."""
     issues: list[Issue] = []
     ranked = edges.rank >= 0
-    for i in np.flatnonzero(ranked & (edges.type >= 0) & (edges.type != FOLLOW))[
-        : GraphValidationError.MAX_ISSUES
-    ].tolist():
+    elsewhere = np.flatnonzero(ranked & (edges.type >= 0) & (edges.type != FOLLOW))
+    for i in elsewhere[: GraphValidationError.MAX_ISSUES].tolist():
+        kind = EDGE_TYPES[edges.type[i]]
         issues.append(Issue(f"{path}[{i}].rank", "only follow edges have a rank (a place in "
-                            f"the target's follower list), not {EDGE_TYPES[edges.type[i]]!r} edges"))
+                            f"the target's follower list), not {kind!r} edges"))
     known = (edges.src >= 0) & (edges.dst >= 0)  # an unknown endpoint is reported already
     rows = np.flatnonzero(ranked & (edges.type == FOLLOW) & known & ~dropped)
     rows = rows[np.lexsort((edges.rank[rows], edges.dst[rows]))]  # stable: input order in ties

@@ -31,10 +31,10 @@ turn the two into times. Per target, over its follow edges that carry a ``rank``
    ``at`` before the creation of someone who followed earlier); the reference time wins.
 
 A target none of whose ranked follows is an anchor gets no estimate. Observed ``at``
-values are never changed, and follows without a ``rank`` are left as they are.
-``shapes``: every array is one row per edge except ``created_at``, one per account.
-The work is a few sorts and cumulative maxima over all ranked follows at once, without a
-Python loop per target or per edge (docs/follow-times.md has the figures).
+values are never changed, and follows without a ``rank`` are left as they are. The work
+is one sort and a few cumulative maxima over all ranked follows of all targets at once,
+without a Python loop per target or per edge: a list of 1,000,000 followers takes
+about 0.3 s (docs/follow-times.md has the figures and the measured error).
 """
 
 from __future__ import annotations
@@ -84,6 +84,9 @@ def estimate_follow_times(edges: Edges, created_at: np.ndarray, reference: float
     Returns:
         Epoch seconds per edge, NaN where nothing is estimated: edges that are not
         follows, have no rank, have an ``at`` already, or whose target has no anchor.
+
+    Shapes:
+        ``edges``: E rows; ``created_at``: [N]; returns [E].
     """
     out = np.full(len(edges), np.nan)
     rows = np.flatnonzero((edges.rank >= 0) & (edges.type == FOLLOW))

@@ -264,3 +264,16 @@ def test_a_million_followers_in_well_under_a_few_seconds() -> None:
     seconds = time.perf_counter() - start
     assert not np.isnan(out).any()
     assert seconds < 3.0, f"{seconds:.2f} s"
+
+
+def test_node_link_input_names_its_links_in_the_notice() -> None:
+    doc = follower_list([1, 2])
+    graph = parse_graph({"nodes": doc["accounts"], "links": doc["edges"], "target": "t",
+                         "observed_at": doc["observed_at"]})
+    assert [w.path for w in graph.warnings] == ["links"]
+    assert graph.edges.at_estimated.all()
+
+
+def test_estimating_twice_changes_nothing() -> None:
+    graph = parse_graph(follower_list([1, None, 3, None]))
+    assert with_estimated_times(graph) is graph
