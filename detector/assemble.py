@@ -110,7 +110,7 @@ def assemble(
     )
     drop, warnings = _loops_and_duplicates(table, accounts.ids, edges_path)
     if (table.rank >= 0).any():
-        issues += _rank_issues(table, drop, accounts.ids, edges_path)
+        issues += _rank_issues(table, drop, index.to_numpy(), edges_path)  # ids by position
     if issues:
         raise GraphValidationError(issues[: GraphValidationError.MAX_ISSUES])
     if drop.any():

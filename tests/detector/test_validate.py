@@ -472,3 +472,11 @@ def test_node_link_rank_paths_name_the_links() -> None:
     doc = {"nodes": doc["accounts"], "links": doc["edges"]}
     assert issues_of(doc) == [
         "links[1].rank: rank 0 among the followers of 'b' is already taken by links[0]"]
+
+
+def test_a_rank_clash_names_the_target_even_beside_a_duplicate_id() -> None:
+    doc = follows(1, 1)
+    doc["accounts"].insert(1, {"id": "a"})  # a duplicate id between a and the target b
+    assert issues_of(doc) == [
+        "accounts[1].id: duplicate id 'a' (first at accounts[0])",
+        "edges[1].rank: rank 1 among the followers of 'b' is already taken by edges[0]"]
