@@ -33,12 +33,12 @@ class Origin:
 
     Attributes:
         files: the file names, as given.
-        file: index into ``files`` per row (int16).
+        file: index into ``files`` per row (int32).
         line: line number per row (int64).
     """
 
     files: list[str] = field(default_factory=list)
-    file: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int16))
+    file: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
     line: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
 
     def __len__(self) -> int:
@@ -56,7 +56,7 @@ class Origin:
     @classmethod
     def of(cls, name: str, lines: Sequence[int] | np.ndarray) -> Origin:
         lines = np.asarray(lines, dtype=np.int64)
-        return cls([name], np.zeros(len(lines), np.int16), lines)
+        return cls([name], np.zeros(len(lines), np.int32), lines)
 
     @classmethod
     def concat(cls, parts: Sequence[Origin]) -> Origin:
@@ -64,12 +64,12 @@ class Origin:
         files: list[str] = []
         file_parts, line_parts = [], []
         for part in parts:
-            offsets = np.array([_index(files, name) for name in part.files], dtype=np.int16)
+            offsets = np.array([_index(files, name) for name in part.files], dtype=np.int32)
             file_parts.append(offsets[part.file] if len(part.files) else part.file)
             line_parts.append(part.line)
         if not parts:
             return cls()
-        return cls(files, np.concatenate(file_parts).astype(np.int16),
+        return cls(files, np.concatenate(file_parts).astype(np.int32),
                    np.concatenate(line_parts).astype(np.int64))
 
 
