@@ -105,7 +105,8 @@ def read_profiles(paths: Sequence[str | Path], problems: Problems,
     if skipped:
         problems.warn("--profiles", f"{skipped:,} Instaloader files that are not profiles "
                       "(posts, stories) skipped")
-    origin = Origin(names, np.arange(len(names), dtype=np.int32), np.zeros(len(names), np.int64))
+    origin = Origin(names, np.arange(len(names), dtype=np.int32), np.zeros(len(names), np.int64),
+                    ["line"] * len(names))
     return node_columns(nodes, origin, problems, key)
 
 

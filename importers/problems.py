@@ -29,54 +29,61 @@ class InputError(GraphValidationError):
 
 @dataclass
 class Origin:
-    """Where each row of a column came from: a file and a line (1-based; 0 = unknown).
+    """Where each row of a column came from: a file and a line or entry (1-based; 0 =
+    unknown).
 
     Attributes:
         files: the file names, as given.
         file: index into ``files`` per row (int32).
-        line: line number per row (int64).
+        line: line number (or entry number, see ``units``) per row (int64).
+        units: per file, ``"line"`` (JSON lines, CSV, text) or ``"entry"`` (the n-th
+            entry of a list in one JSON document).
     """
 
     files: list[str] = field(default_factory=list)
     file: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
     line: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    units: list[str] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.line)
 
     def where(self, i: int) -> str:
-        """``name:line`` of row ``i`` (``name`` alone when the line is unknown)."""
-        name = self.files[int(self.file[i])]
-        line = int(self.line[i])
-        return f"{name}:{line}" if line > 0 else name
+        """``name:line`` or ``name: entry n`` of row ``i`` (``name`` when unknown)."""
+        k = int(self.file[i])
+        name, line = self.files[k], int(self.line[i])
+        if line <= 0:
+            return name
+        return f"{name}: entry {line}" if self.units[k] == "entry" else f"{name}:{line}"
 
     def take(self, index: np.ndarray) -> Origin:
-        return Origin(self.files, self.file[index], self.line[index])
+        return Origin(self.files, self.file[index], self.line[index], self.units)
 
     @classmethod
-    def of(cls, name: str, lines: Sequence[int] | np.ndarray) -> Origin:
+    def of(cls, name: str, lines: Sequence[int] | np.ndarray, unit: str = "line") -> Origin:
         lines = np.asarray(lines, dtype=np.int64)
-        return cls([name], np.zeros(len(lines), np.int32), lines)
+        return cls([name], np.zeros(len(lines), np.int32), lines, [unit])
 
     @classmethod
     def concat(cls, parts: Sequence[Origin]) -> Origin:
         """One origin for the rows of ``parts`` in order; file lists are merged."""
-        files: list[str] = []
-        file_parts, line_parts = [], []
-        for part in parts:
-            offsets = np.array([_index(files, name) for name in part.files], dtype=np.int32)
-            file_parts.append(offsets[part.file] if len(part.files) else part.file)
-            line_parts.append(part.line)
         if not parts:
             return cls()
-        return cls(files, np.concatenate(file_parts).astype(np.int32),
-                   np.concatenate(line_parts).astype(np.int64))
+        keys: list[tuple[str, str]] = []
+        file_parts, line_parts = [], []
+        for part in parts:
+            offsets = np.array([_index(keys, key) for key in zip(part.files, part.units,
+                                                                  strict=True)], dtype=np.int32)
+            file_parts.append(offsets[part.file] if len(part.files) else part.file)
+            line_parts.append(part.line)
+        return cls([name for name, _ in keys], np.concatenate(file_parts).astype(np.int32),
+                   np.concatenate(line_parts).astype(np.int64), [unit for _, unit in keys])
 
 
-def _index(files: list[str], name: str) -> int:
-    if name not in files:
-        files.append(name)
-    return files.index(name)
+def _index(keys: list[tuple[str, str]], key: tuple[str, str]) -> int:
+    if key not in keys:
+        keys.append(key)
+    return keys.index(key)
 
 
 class Problems:
