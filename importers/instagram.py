@@ -21,13 +21,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from importers.audience import Followers, Imported, ImportOptions, audience
 from importers.files import read_bytes
 from importers.instaloader import avatar_from_url, read_profiles
 from importers.problems import Origin, Problems
-from importers.profiles import Profiles, profiles
+from importers.profiles import Profiles, merge, profiles
 
 FORMAT_NAME = "instagram"
 #: ``--map`` fields -> the column names recognised by default.
@@ -243,23 +242,3 @@ def _count(text: str) -> int | None:
 def _flag(text: str) -> bool | None:
     low = text.lower()
     return True if low in _TRUE else False if low in _FALSE else None
-
-
-def merge(primary: Profiles, secondary: Profiles) -> Profiles:
-    """One profile per id: ``primary``'s values, with its missing values taken from
-    ``secondary``; ids only ``secondary`` has follow."""
-    if not len(primary):
-        return secondary
-    rows = pd.Index(secondary.ids, dtype=object).get_indexer(pd.Index(primary.ids, dtype=object))
-    both = np.flatnonzero(rows >= 0)
-    a, b = primary.accounts, secondary.accounts
-    for table_a, table_b in ((a.counts, b.counts), (a.flags, b.flags)):
-        for name, col in table_a.items():
-            fill = np.isnan(col[both])
-            col[both[fill]] = table_b[name][rows[both][fill]]
-    for name, col in a.texts.items():
-        for i, j in zip(both.tolist(), rows[both].tolist(), strict=True):
-            if col[i] is None:
-                col[i] = b.texts[name][j]
-    rest = np.setdiff1d(np.arange(len(secondary)), rows[both])
-    return Profiles.concat([primary, secondary.take(rest)])

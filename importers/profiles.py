@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from detector.columns import CONTROL
 from detector.graph import Accounts
@@ -133,3 +134,27 @@ def _texts(col: list, name: str, origin: Origin, problems: Problems) -> np.ndarr
                        f"{{n}} values of {name} too long dropped in all")
     out[bad] = None
     return out
+
+
+def merge(primary: Profiles, secondary: Profiles) -> Profiles:
+    """``primary`` with each missing value filled from ``secondary``'s first profile of the
+    same id, followed by the profiles of ids that only ``secondary`` has."""
+    if not len(primary):
+        return secondary
+    codes, uniques = pd.factorize(secondary.ids)
+    first = np.full(len(uniques), len(codes), dtype=np.int64)
+    np.minimum.at(first, codes, np.arange(len(codes)))
+    found = pd.Index(uniques, dtype=object).get_indexer(pd.Index(primary.ids, dtype=object))
+    both = np.flatnonzero(found >= 0)
+    rows = first[found[both]]
+    a, b = primary.accounts, secondary.accounts
+    pairs = [(a.counts[k], b.counts[k]) for k in a.counts] + [
+        (a.flags[k], b.flags[k]) for k in a.flags] + [(a.created_at, b.created_at)]
+    for mine, theirs in pairs:
+        fill = np.isnan(mine[both])
+        mine[both[fill]] = theirs[rows[fill]]
+    for name, mine in a.texts.items():
+        fill = np.array([v is None for v in mine[both]], dtype=bool)
+        mine[both[fill]] = b.texts[name][rows[fill]]
+    rest = ~pd.Index(secondary.ids, dtype=object).isin(pd.Index(primary.ids, dtype=object))
+    return Profiles.concat([primary, secondary.take(np.flatnonzero(rest))])
