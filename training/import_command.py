@@ -76,3 +76,92 @@ def twitter_v1_command(users: tuple[Path, ...], follower_ids: tuple[Path, ...], 
 
     files = TwitterV1Files(users=users, follower_ids=follower_ids, target=target)
     _run(lambda: import_twitter_v1(files, _options(observed_at)), out)
+
+
+@import_command.command("twitter-v2")
+@click.option("--users", multiple=True, type=_FILE,
+              help="Users lookup responses (JSON, or JSON lines as twarc2 writes). Repeatable.")
+@click.option("--follower-ids", multiple=True, required=True, type=_FILE,
+              help="v2 followers pages, v1.1 followers/ids pages or a text file of ids, in "
+                   "cursor order, newest first. Repeatable.")
+@click.option("--target", required=True, help="The audited account's id (or username).")
+@_common
+def twitter_v2_command(users: tuple[Path, ...], follower_ids: tuple[Path, ...], target: str,
+                       out: Path, observed_at: str | None) -> None:
+    """Twitter/X API v2 users lookups and follower lists."""
+    from importers.twitter_v2 import TwitterV2Files, import_twitter_v2
+
+    files = TwitterV2Files(users=users, follower_ids=follower_ids, target=target)
+    _run(lambda: import_twitter_v2(files, _options(observed_at)), out)
+
+
+def _mapping(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict:
+    out = {}
+    for value in values:
+        field, sep, column = value.partition("=")
+        if not sep or not field.strip() or not column:
+            raise click.BadParameter(f"{value!r}: expected FIELD=COLUMN, e.g. followers=Followers")
+        out[field.strip()] = column
+    return out
+
+
+@import_command.command("instagram")
+@click.option("--followers", required=True, type=_FILE,
+              help="CSV export of the follower list (one row per follower).")
+@click.option("--map", "columns", multiple=True, callback=_mapping, metavar="FIELD=COLUMN",
+              help="Read FIELD from COLUMN, e.g. --map followers=Followers --map "
+                   "username='User Name'. Repeatable.")
+@click.option("--profiles", multiple=True, type=_FILE_OR_DIR,
+              help="Instaloader profile JSON files (.json, .json.xz) or folders. Repeatable.")
+@click.option("--oldest-first", is_flag=True, help="The CSV lists the oldest follower first.")
+@click.option("--target", required=True, help="The audited account's username.")
+@_common
+def instagram_command(followers: Path, columns: dict, profiles: tuple[Path, ...],
+                      oldest_first: bool, target: str, out: Path,
+                      observed_at: str | None) -> None:
+    """Instagram follower CSV exports of scraping tools, with Instaloader profiles."""
+    from importers.instagram import InstagramFiles, import_instagram
+
+    try:
+        files = InstagramFiles(followers=followers, target=target, profiles=profiles,
+                               columns=columns, oldest_first=oldest_first)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--map") from None
+    _run(lambda: import_instagram(files, _options(observed_at)), out)
+
+
+@import_command.command("instagram-export")
+@click.argument("paths", nargs=-1, required=True, type=_FILE_OR_DIR)
+@click.option("--target", required=True, help="The exporting account's username.")
+@_common
+def instagram_export_command(paths: tuple[Path, ...], target: str, out: Path,
+                             observed_at: str | None) -> None:
+    """Instagram's own "Download your information" JSON (the folder, or its
+    followers_N.json and following.json)."""
+    from importers.instagram_export import InstagramExportFiles, import_instagram_export
+
+    files = InstagramExportFiles(paths=paths, target=target)
+    _run(lambda: import_instagram_export(files, _options(observed_at)), out)
+
+
+@import_command.command("bluesky")
+@click.option("--records", multiple=True, type=_FILE,
+              help="Repo records (listRecords pages or {uri, cid, value} lines): follows, "
+                   "profiles, starter packs. Repeatable.")
+@click.option("--followers", multiple=True, type=_FILE,
+              help="app.bsky.graph.getFollowers pages in cursor order. Repeatable.")
+@click.option("--profiles", multiple=True, type=_FILE,
+              help="app.bsky.actor.getProfiles (or getProfile) answers. Repeatable.")
+@click.option("--target", required=True, help="The audited account's DID (or handle).")
+@_common
+def bluesky_command(records: tuple[Path, ...], followers: tuple[Path, ...],
+                    profiles: tuple[Path, ...], target: str, out: Path,
+                    observed_at: str | None) -> None:
+    """Bluesky follow records, profiles and follower pages."""
+    from importers.bluesky import BlueskyFiles, import_bluesky
+
+    if not records and not followers:
+        raise click.UsageError("give the followers: --records (follow records) and/or "
+                               "--followers (getFollowers pages)")
+    files = BlueskyFiles(target=target, records=records, followers=followers, profiles=profiles)
+    _run(lambda: import_bluesky(files, _options(observed_at)), out)
