@@ -10,8 +10,8 @@ import pytest
 from detector.errors import DetectorError
 from detector.io import load_graph
 from detector.validate import parse_graph
-from importers.audience import Followers, ImportOptions, audience
 from importers import output
+from importers.audience import Followers, ImportOptions, audience
 from importers.output import write
 from importers.problems import Origin, Problems
 from importers.profiles import profiles
