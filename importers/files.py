@@ -148,7 +148,8 @@ def message(exc: Exception) -> str:
         where = f"{path.lstrip('.')}: " if path else ""
         return f"{where}expected {expected}, got {got}"
     text = _BYTE.sub(lambda m: f" (column {int(m.group(1)) + 1})", text)
-    return "not valid JSON: " + text.removeprefix("JSON is malformed: ")
+    text = text.removeprefix("JSON is malformed: ")
+    return "not valid JSON: " + text[:1].lower() + text[1:]
 
 
 def text_lines(path: str | Path) -> tuple[list[str], np.ndarray]:
