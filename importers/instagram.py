@@ -152,13 +152,15 @@ def _table(rows: list[tuple[int, list[str]]], header: list[str], columns: dict[s
             problems.error(f"{name}:{line}", f"{len(row)} cells in a row of a {width}-column file")
         else:
             good.append((line, row + [""] * (width - len(row))))
+    key_column = columns[key]
+    for line, row in good:
+        if not row[key_column].strip():
+            problems.error(f"{name}:{line}", f"no {key}: the row names no account")
+    good = [(line, row) for line, row in good if row[key_column].strip()]
     cells = {fld: [row[i].strip() or None for _, row in good] for fld, i in columns.items()}
     lines = np.array([line for line, _ in good], dtype=np.int64)
-    keys = cells[key]
     if key == "username":
-        keys = cells[key] = [None if k is None else k.removeprefix("@").lower() for k in keys]
-    for i in [i for i, k in enumerate(keys) if k is None]:
-        problems.error(f"{name}:{lines[i]}", f"no {key}: the row names no account")
+        cells[key] = [k.removeprefix("@").lower() for k in cells[key]]
     return {"cells": cells, "origin": Origin.of(name, lines), "key": key}
 
 
