@@ -119,11 +119,12 @@ def _chunk(chunk: bytes, first: int, name: str, decoder: msgspec.json.Decoder,
         values = decoder.decode_lines(chunk)
     except msgspec.DecodeError:
         values = None
-    lines = chunk.split(b"\n")
-    if chunk.endswith(b"\n"):
+    count = chunk.count(NEWLINE) + (0 if chunk.endswith(NEWLINE) else 1)
+    if values is not None and len(values) == count:  # no blank line: the common case
+        return Values(values, np.arange(first, first + count, dtype=np.int64))
+    lines = chunk.split(NEWLINE)
+    if chunk.endswith(NEWLINE):
         lines.pop()
-    if values is not None and len(values) == len(lines):  # no blank line: the common case
-        return Values(values, np.arange(first, first + len(lines), dtype=np.int64))
     good, numbers = [], []
     for i, text in enumerate(lines):
         if not text.strip():
