@@ -98,9 +98,13 @@ def import_instagram(files: InstagramFiles, options: ImportOptions | None = None
 
 
 def _read_csv(path: Path, problems: Problems) -> tuple[list[tuple[int, list[str]]], list[str]]:
-    """Rows with the line each starts on (quoted cells may span lines), and the header."""
+    """Rows with the line each starts on (quoted cells may span lines), and the header.
+    The delimiter is the one of ``,``, ``;`` and tab that the header line has most of."""
     text = read_bytes(path).decode("utf-8-sig", errors="replace")
-    reader = csv.reader(io.StringIO(text, newline=""))
+    header_line = text.split("\n", 1)[0]
+    # Spreadsheets in many locales write ';' (or tabs) between cells.
+    delimiter = max(",;\t", key=header_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[tuple[int, list[str]]] = []
     header: list[str] = []
     start = 1

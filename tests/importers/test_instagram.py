@@ -49,6 +49,13 @@ def test_map_names_columns(tmp_path, written):
     assert accounts(doc)["ann"]["has_avatar"] is True and "has_avatar" not in accounts(doc)["bob"]
 
 
+def test_semicolons_between_cells(tmp_path, written):
+    csv = tmp_path / "export.csv"
+    csv.write_text("Username;Followers;Bio\nann;1.204;hi, there\n")
+    got = accounts(written(run(csv)))["ann"]
+    assert got["bio"] == "hi, there" and "followers_count" not in got  # 1.204: ambiguous
+
+
 def test_an_unknown_map_column_names_the_file_and_its_columns():
     with pytest.raises(InputError) as raised:
         run(columns={"followers": "Follwers"})
