@@ -76,19 +76,22 @@ def json_values(path: str | Path, decoder: msgspec.json.Decoder,
         if not _complete(first_line):
             yield from _document(head + fh.read(), name, decoder, problems)
             return
-        pending, line = head, 1
-        while True:
-            more = fh.read(CHUNK)
-            if not more:
-                if pending:
-                    yield _chunk(pending, line, name, decoder, problems)
-                return
-            pending += more
-            cut = pending.rfind(b"\n") + 1
+        # Whole lines go to the decoder; the partial line at a block's end waits for the
+        # next block. One copy per block (into the bytearray).
+        pending, line, block = bytearray(), 1, head
+        while block:
+            cut = block.rfind(NEWLINE) + 1
             if cut:
-                chunk, pending = pending[:cut], pending[cut:]
-                yield _chunk(chunk, line, name, decoder, problems)
-                line += chunk.count(b"\n")
+                pending += memoryview(block)[:cut]
+                values, count = _chunk(pending, line, name, decoder, problems)
+                yield values
+                line += count
+                pending = bytearray(memoryview(block)[cut:])
+            else:
+                pending += block
+            block = fh.read(CHUNK)
+        if pending.strip():
+            yield _chunk(pending, line, name, decoder, problems)[0]
 
 
 def _complete(line: bytes) -> bool:
@@ -113,15 +116,16 @@ def _document(data: bytes, name: str, decoder: msgspec.json.Decoder,
     yield Values([value], np.array([data.count(NEWLINE, 0, start) + 1], dtype=np.int64))
 
 
-def _chunk(chunk: bytes, first: int, name: str, decoder: msgspec.json.Decoder,
-           problems: Problems) -> Values:
+def _chunk(chunk: bytes | bytearray, first: int, name: str, decoder: msgspec.json.Decoder,
+           problems: Problems) -> tuple[Values, int]:
+    """The values of whole lines starting at line ``first``, and how many lines."""
     try:
         values = decoder.decode_lines(chunk)
     except msgspec.DecodeError:
         values = None
     count = chunk.count(NEWLINE) + (0 if chunk.endswith(NEWLINE) else 1)
     if values is not None and len(values) == count:  # no blank line: the common case
-        return Values(values, np.arange(first, first + count, dtype=np.int64))
+        return Values(values, np.arange(first, first + count, dtype=np.int64)), count
     lines = chunk.split(NEWLINE)
     if chunk.endswith(NEWLINE):
         lines.pop()
@@ -136,7 +140,8 @@ def _chunk(chunk: bytes, first: int, name: str, decoder: msgspec.json.Decoder,
                 problems.error(f"{name}:{first + i}", message(exc))
                 continue
         numbers.append(first + i)
-    return Values(values if values is not None else good, np.array(numbers, dtype=np.int64))
+    return Values(values if values is not None else good,
+                  np.array(numbers, dtype=np.int64)), count
 
 
 def message(exc: Exception) -> str:

@@ -92,9 +92,9 @@ def profiles(ids: list, origin: Origin, problems: Problems, *,
 def check_ids(ids: list, origin: Origin, problems: Problems) -> np.ndarray:
     """Ids as an object array; an id the contract refuses is an error at its row."""
     out = np.asarray(ids, dtype=object) if ids else np.zeros(0, dtype=object)
-    if all(type(v) is str and 0 < len(v) <= MAX_ID_LENGTH for v in ids) and not any(
-        CONTROL.search(v) for v in ids
-    ):
+    # The common case in C-level passes: all strings, lengths in range, no control byte.
+    if not ids or (set(map(type, ids)) == {str} and min(map(len, ids)) > 0
+                   and max(map(len, ids)) <= MAX_ID_LENGTH and not CONTROL.search("".join(ids))):
         return out
     for i, v in enumerate(ids):
         if type(v) is not str or not v:
@@ -127,6 +127,8 @@ def _flags(col: list) -> np.ndarray:
 
 def _texts(col: list, name: str, origin: Origin, problems: Problems) -> np.ndarray:
     out = np.asarray(col, dtype=object) if col else np.zeros(0, dtype=object)
+    if max(map(len, filter(None, col)), default=0) <= MAX_TEXT_LENGTH:
+        return out
     lengths = np.fromiter((0 if v is None else len(v) for v in col), np.int64, len(col))
     bad = np.flatnonzero(lengths > MAX_TEXT_LENGTH)
     problems.warn_rows(origin, bad,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 
 import msgspec
@@ -94,21 +95,24 @@ def read_users(paths: Sequence[str | Path], problems: Problems) -> Profiles:
 
 def user_columns(users: list[UserV1], origin: Origin, problems: Problems) -> Profiles:
     """Profile columns of decoded user objects."""
-    ids = [u.id_str if u.id_str is not None else (str(u.id) if type(u.id) is int else u.id)
-           for u in users]
-    stamps = [u.created_at for u in users]
+    def column(name: str) -> list:
+        return list(map(attrgetter(name), users))
+
+    ids = column("id_str")
+    if None in ids:
+        ids = [u.id_str if u.id_str is not None else (str(u.id) if type(u.id) is int else u.id)
+               for u in users]
+    stamps = column("created_at")
     created, bad = times.twitter_v1(stamps)
     problems.warn_rows(origin, bad, lambda i: f"created_at {stamps[i]!r} is not a time; dropped",
                        "{n} unreadable created_at values dropped in all")
-    no_avatar = [u.default_profile_image for u in users]
+    no_avatar = column("default_profile_image")
     return profiles(
         ids, origin, problems,
-        counts={ours: [getattr(u, theirs) for u in users] for theirs, ours in _COUNTS.items()},
-        flags={"verified": [u.verified for u in users],
-               "private": [u.protected for u in users],
+        counts={ours: column(theirs) for theirs, ours in _COUNTS.items()},
+        flags={"verified": column("verified"), "private": column("protected"),
                "has_avatar": [None if v is None else not v for v in no_avatar]},
-        texts={"username": [u.screen_name for u in users],
-               "bio": [u.description for u in users]},
+        texts={"username": column("screen_name"), "bio": column("description")},
         created_at=created,
     )
 
