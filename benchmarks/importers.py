@@ -10,7 +10,8 @@ follower (plus the target's) as JSON lines. Each object carries the fields a
 fields the importer reads), so the decoder skips as much as it would on real data. Ids
 are 19-digit numbers, above 2^53 like every recent Twitter id.
 
-Each output form is imported in a fresh child process running the command line itself,
+``--gzip-users`` compresses the user objects (gzip level 6), as collectors often store
+them. Each output form is imported in a fresh child process running the command line itself,
 so its peak resident memory (``ru_maxrss``) is that of one import, interpreter and
 imports included; the child also reports the time of each stage.
 """
@@ -18,6 +19,7 @@ imports included; the child also reports the time of each stage.
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import os
 import platform
@@ -37,7 +39,8 @@ _MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 _DAYS = "Mon Tue Wed Thu Fri Sat Sun".split()
 
 
-def write_inputs(directory: Path, followers: int, seed: int, lean: bool) -> dict[str, Any]:
+def write_inputs(directory: Path, followers: int, seed: int, lean: bool,
+                 gzip_users: bool = False) -> dict[str, Any]:
     """The synthetic twitter-v1 files; returns their paths and sizes."""
     rng = np.random.default_rng(seed)
     ids = np.unique(rng.integers(10**18, 2 * 10**18, size=followers + 1, dtype=np.int64))
@@ -49,8 +52,8 @@ def write_inputs(directory: Path, followers: int, seed: int, lean: bool) -> dict
     created = rng.integers(1_170_000_000, 1_730_000_000, size=len(ids))
     counts = rng.lognormal(4, 2, size=(len(ids), 5)).astype(np.int64)
     flags = rng.random((len(ids), 4))
-    users = directory / "users.jsonl"
-    with open(users, "wb") as fh:
+    users = directory / ("users.jsonl.gz" if gzip_users else "users.jsonl")
+    with (gzip.open(users, "wb", compresslevel=6) if gzip_users else open(users, "wb")) as fh:
         for i, uid in enumerate(ids.tolist()):
             fh.write(orjson.dumps(_user(uid, i, created[i], counts[i], flags[i], lean)))
             fh.write(b"\n")
@@ -129,11 +132,11 @@ def run_child(inputs: dict[str, Any], out: str) -> dict[str, Any]:
 
 
 def measure(followers: int, seed: int, lean: bool, forms: list[str],
-            keep: Path | None) -> dict[str, Any]:
+            keep: Path | None, gzip_users: bool = False) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(dir=keep) as tmp:
         directory = Path(tmp)
         start = time.perf_counter()
-        inputs = write_inputs(directory, followers, seed, lean)
+        inputs = write_inputs(directory, followers, seed, lean, gzip_users)
         made = round(time.perf_counter() - start, 1)
         print(f"inputs: users {inputs['users_mb']:,} MB, {len(inputs['pages'])} id pages "
               f"{inputs['pages_mb']:,} MB (written in {made} s)", flush=True)
@@ -154,6 +157,7 @@ def measure(followers: int, seed: int, lean: bool, forms: list[str],
                 print(f"          {line}", flush=True)
     return {"benchmark": "importers", "command": "python -m benchmarks.importers "
             + " ".join(sys.argv[1:]), "followers": followers, "lean": lean,
+            "gzip_users": gzip_users,
             "inputs_mb": {"users": inputs["users_mb"], "pages": inputs["pages_mb"]},
             "cpus": os.cpu_count(), "python": platform.python_version(), "rows": rows}
 
@@ -163,6 +167,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--followers", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--lean", action="store_true", help="only the fields the importer reads")
+    parser.add_argument("--gzip-users", action="store_true", help="gzip the user objects")
     parser.add_argument("--forms", nargs="+", default=["parquet", "json"],
                         choices=["parquet", "json", "json.gz"])
     parser.add_argument("--tmp", type=Path, help="where to write the inputs (default: /tmp)")
@@ -173,7 +178,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.child is not None:
         print(json.dumps(run_child(json.loads(args.child), args.out)))
         return
-    report = measure(args.followers, args.seed, args.lean, args.forms, args.tmp)
+    report = measure(args.followers, args.seed, args.lean, args.forms, args.tmp, args.gzip_users)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(report, indent=2) + "\n")
