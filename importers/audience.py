@@ -250,6 +250,8 @@ def _clean_links(links: Links | None, limit: float, limit_name: str,
                  problems: Problems) -> Links | None:
     if links is None or not len(links.source):
         return links
+    check_ids(links.source.tolist(), links.origin, problems)
+    check_ids(links.target.tolist(), links.origin, problems)
     keep = links.source != links.target
     keep &= ~pd.DataFrame({"s": links.source, "t": links.target}).duplicated().to_numpy()
     links = links.take(np.flatnonzero(keep))
