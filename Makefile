@@ -41,7 +41,7 @@ browser-deps:
 	else echo "browser-deps: no /usr/bin/chromium and not root: browser tests will skip"; fi
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check detector models api training tests benchmarks
+	$(VENV)/bin/ruff check detector models api training importers tests benchmarks
 
 clean:
 	rm -rf $(VENV) var

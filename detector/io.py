@@ -132,11 +132,13 @@ def graph_to_frames(graph: AccountGraph) -> tuple[pd.DataFrame, pd.DataFrame]:
     a = graph.accounts
     columns: dict[str, Any] = {"id": a.ids.astype(str)}
     for name in COUNT_FIELDS:
-        columns[name] = pd.array(_nan_to_none_int(a.counts[name]), dtype="Int64")
+        values = a.counts[name]
+        missing = np.isnan(values)
+        columns[name] = pd.arrays.IntegerArray(
+            np.where(missing, 0, values).astype(np.int64), missing)
     for name in BOOL_FIELDS:
-        columns[name] = pd.array(
-            [None if np.isnan(v) else bool(v) for v in a.flags[name]], dtype="boolean"
-        )
+        values = a.flags[name]
+        columns[name] = pd.arrays.BooleanArray(values != 0, np.isnan(values))
     for name in TEXT_FIELDS:
         columns[name] = a.texts[name]
     columns["created_at"] = _to_datetime(a.created_at)
@@ -166,19 +168,17 @@ def graph_to_document(graph: AccountGraph) -> dict:
     for name in COUNT_FIELDS:
         columns.append((name, _nan_to_none_int(a.counts[name])))
     for name in BOOL_FIELDS:
-        columns.append((name, [None if np.isnan(v) else bool(v) for v in a.flags[name]]))
+        columns.append((name, _nan_to_none_bool(a.flags[name])))
     for name in TEXT_FIELDS:
         columns.append((name, a.texts[name].tolist()))
     columns.append(("created_at", _iso_array(a.created_at)))
     for name, values in ENUM_FIELDS.items():
         columns.append((name, [values[c] if c >= 0 else None for c in getattr(a, name).tolist()]))
-    accounts = []
-    for i, account_id in enumerate(a.ids.tolist()):
-        record = {"id": account_id}
-        for name, col in columns:
-            if col[i] is not None:
-                record[name] = col[i]
-        accounts.append(record)
+    # One row at a time, keeping the fields that are not missing (1.4 s for a million
+    # accounts; indexing each column per field took 2.4 s).
+    names = ["id", *(name for name, _ in columns)]
+    accounts = [{k: v for k, v in zip(names, row, strict=True) if v is not None}
+                for row in zip(a.ids.tolist(), *(col for _, col in columns), strict=True)]
     ids = a.ids
     edges = []
     for s, d, t, at, w, r in zip(ids[e.src].tolist(), ids[e.dst].tolist(), e.type.tolist(),
@@ -211,7 +211,21 @@ def _observed(edges: Edges) -> np.ndarray:
 
 
 def _nan_to_none_int(values: np.ndarray) -> list:
-    return [None if v != v else int(v) for v in values.tolist()]
+    return _fill_none(np.where(np.isnan(values), 0, values).astype(np.int64), values)
+
+
+def _nan_to_none_bool(values: np.ndarray) -> list:
+    return _fill_none(values != 0, values)
+
+
+def _fill_none(converted: np.ndarray, values: np.ndarray) -> list:
+    """``converted`` as a list with ``None`` where ``values`` is NaN: one C-level
+    ``tolist`` and a loop over the missing values only (a Python test per value took
+    0.55 s per million flags)."""
+    out = converted.tolist()
+    for i in np.flatnonzero(np.isnan(values)).tolist():
+        out[i] = None
+    return out
 
 
 def _iso(seconds: float) -> str | None:
@@ -224,7 +238,7 @@ def _iso_array(seconds: np.ndarray) -> list[str | None]:
     """Vectorised ``_iso``: a million timestamps in well under a second."""
     missing = np.isnan(seconds)
     stamps = np.where(missing, 0, np.round(seconds)).astype("int64").astype("datetime64[s]")
-    text = np.char.add(np.datetime_as_string(stamps, unit="s"), "Z").astype(object)
+    text = np.datetime_as_string(stamps, unit="s", timezone="UTC").astype(object)  # ...Z
     text[missing] = None
     return text.tolist()
 

@@ -64,3 +64,6 @@ main.add_command(generate_command)
 from training.benchmark import benchmark_command  # noqa: E402
 
 main.add_command(benchmark_command)
+from training.import_command import import_command  # noqa: E402
+
+main.add_command(import_command)
