@@ -287,12 +287,13 @@ def _edges(ids: np.ndarray, f: Followers, ranks: np.ndarray, order: np.ndarray,
         at.append(links.at)
         rank.append(np.full(len(links.source), -1, dtype=np.int64))
         via.append(np.full(len(links.source), None, dtype=object))
-    src, dst = np.concatenate(src), np.concatenate(dst)
+    src, dst, rank = np.concatenate(src), np.concatenate(dst), np.concatenate(rank)
     edges = Edges(src=src, dst=dst, type=np.full(len(src), FOLLOW, dtype=np.int8),
-                  at=np.concatenate(at), weight=np.ones(len(src), dtype=np.int64))
+                  at=np.concatenate(at), weight=np.ones(len(src), dtype=np.int64),
+                  rank=rank, at_estimated=np.zeros(len(src), dtype=bool))
     via_all = np.concatenate(via)
     has_via = f.via is not None and any(v is not None for v in via_all)
-    return edges, np.concatenate(rank), via_all if has_via else None
+    return edges, rank, via_all if has_via else None
 
 
 def _newest(columns: Sequence[np.ndarray], now: float) -> float:
