@@ -34,7 +34,8 @@ def audit_response(graph: AccountGraph, model: LoadedModel, limit: int) -> Respo
     scored = score(graph, model)
     with stage("audit"):
         report = audit(graph, scored.proba, model.classes, AuditConfig(top=limit),
-                       features=scored.features, who=who)
+                       features=scored.features, who=who, attribute=scored.attribute,
+                       uncertain=scored.uncertain)
     return json_response({
         "model": model.info,
         **report.to_dict(),

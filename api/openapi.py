@@ -65,6 +65,8 @@ def _schemas() -> dict[str, Any]:
         "ModelRef": _obj({"id": _STR, "version": _STR}),
         "AccountScore": _obj({
             "id": _STR, "label": _STR, "scores": scores,
+            "uncertain": {"type": "boolean",
+                          "description": "too little data, or odds too even, to trust the label"},
             "reasons": {"type": "array", "items": _STR},
         }),
         "PredictResponse": _obj({
@@ -83,6 +85,7 @@ def _schemas() -> dict[str, Any]:
         }),
         "SuspiciousFollower": _obj({
             "id": _STR, "label": _STR, "suspicion": _PROB, "scores": scores,
+            "uncertain": {"type": "boolean"},
             "reasons": {"type": "array", "items": _STR},
         }),
         "AuditResponse": _obj({
@@ -90,6 +93,8 @@ def _schemas() -> dict[str, Any]:
             "target": _STR,
             "followers_analysed": _INT,
             "former_followers": _INT,
+            "uncertain_followers": {**_INT, "description": "followers whose verdict is "
+                                    "flagged uncertain (too little data or even odds)"},
             "shares": {"type": "object", "additionalProperties": _ref("Share")},
             "quality": _obj({
                 "score": {"type": "number", "minimum": 0, "maximum": 100},

@@ -16,6 +16,7 @@ from flask import Response
 from api.model import LoadedModel
 from api.timing import stage
 from detector.features import compute_features
+from detector.drivers import Attributor
 from detector.graph import AccountGraph
 from detector.reasons import explain
 
@@ -28,6 +29,8 @@ class Scored:
     model: LoadedModel
     features: np.ndarray  # [N, F] raw features
     proba: np.ndarray  # [N, C] probabilities, columns in model.classes order
+    uncertain: np.ndarray  # [N] bool: the model does not trust this verdict
+    attribute: Attributor | None  # what moved each account's score (for the reasons)
 
     def labels(self, rows: np.ndarray | None = None) -> list[str]:
         proba = self.proba if rows is None else self.proba[rows]
@@ -40,21 +43,27 @@ def score(graph: AccountGraph, model: LoadedModel) -> Scored:
     with stage("features"):
         features = compute_features(graph)
     with stage("model"):
-        proba = model.classifier.predict_proba(graph, features=features)
-    return Scored(graph, model, features, np.asarray(proba, dtype=np.float64))
+        proba = np.asarray(model.classifier.predict_proba(graph, features=features),
+                           dtype=np.float64)
+        uncertain = model.classifier.uncertain(features, proba)
+        attribute = model.classifier.attributor(graph, features)
+    return Scored(graph, model, features, proba, uncertain, attribute)
 
 
 def account_records(scored: Scored, with_reasons: bool = True) -> list[dict[str, object]]:
-    """``[{id, label, scores, reasons}]`` for every account, in input order."""
+    """``[{id, label, scores, uncertain, reasons}]`` for every account, in input order."""
     labels = scored.labels()
     with stage("reasons"):
-        reasons = (explain(scored.graph, labels, features=scored.features)
+        reasons = (explain(scored.graph, labels, features=scored.features,
+                           attribute=scored.attribute)
                    if with_reasons else [[] for _ in labels])
     classes = scored.model.classes
     rows = np.round(scored.proba, 4).tolist()
     return [
-        {"id": i, "label": label, "scores": dict(zip(classes, p, strict=True)), "reasons": why}
-        for i, label, p, why in zip(scored.graph.ids.tolist(), labels, rows, reasons, strict=True)
+        {"id": i, "label": label, "scores": dict(zip(classes, p, strict=True)),
+         "uncertain": u, "reasons": why}
+        for i, label, p, u, why in zip(scored.graph.ids.tolist(), labels, rows,
+                                       scored.uncertain.tolist(), reasons, strict=True)
     ]
 
 

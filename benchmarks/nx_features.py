@@ -23,7 +23,9 @@ from detector.features import (
     FEATURE_NAMES,
     MASS_FOLLOW_THRESHOLD,
     SYNC_WINDOW,
+    YEAR_DAYS,
 )
+from detector.lockstep import BATCH_BASELINE, SYNC_BASELINE
 from detector.graph import AccountGraph
 from detector.schema import FOLLOW, INTERACTIONS, UNFOLLOW
 
@@ -57,13 +59,19 @@ def nx_features(g: nx.MultiDiGraph) -> np.ndarray:
     now = _reference_time(g)
     sync = _lockstep(g, lambda t: t == FOLLOW)
     like_sync = _lockstep(g, lambda t: t in INTERACTIONS)
+    excess = _lockstep(g, lambda t: t == FOLLOW, excess=True)
     batch = _creation_batches(g)
+    batch_excess = _creation_excess(g)
+    interactions = any(d["type"] in INTERACTIONS for _, _, d in g.edges(data=True))
     rows = []
     for u in range(g.number_of_nodes()):
-        values = {**_profile(g.nodes[u], now), **_graph(g, u), **_time(g, u, g.nodes[u])}
+        values = {**_profile(g.nodes[u], now), **_graph(g, u),
+                  **_time(g, u, g.nodes[u], interactions)}
         values["sync_mean"], values["sync_max"] = sync.get(u, (0.0, 0.0))
         values["like_sync_mean"] = like_sync.get(u, (0.0, 0.0))[0]
+        values["lockstep_excess_mean"], values["lockstep_excess"] = excess.get(u, (0.0, 0.0))
         values["log_creation_batch"] = math.log1p(batch.get(u, 0))
+        values["creation_excess"] = batch_excess.get(u, 0.0)
         rows.append([_finite(values[name]) for name in FEATURE_NAMES])
     return np.array(rows, dtype=np.float64).reshape(-1, len(FEATURE_NAMES)).astype(np.float32)
 
@@ -98,6 +106,7 @@ def _profile(node: dict, now: float | None) -> dict[str, float]:
     if node["created_at"] is not None and now is not None:
         age = max((now - node["created_at"]) / DAY, 0.0)
     out["log_age_days"] = _log(age)
+    out["log_age_capped"] = _log(None if age is None else min(age, YEAR_DAYS))
     out["age_missing"] = age is None
     posts = node["posts_count"]
     out["log_posts_per_day"] = 0.0 if posts is None else _log(posts / max(age or 1.0, 1.0))
@@ -115,6 +124,7 @@ def _profile(node: dict, now: float | None) -> dict[str, float]:
     out["name_trailing_digits"] = len(name) - len(name.rstrip("0123456789")) if name else 0
     out["name_digit_share"] = digits / max(length, 1.0)
     out["name_missing"] = name is None and node["username_length"] is None
+    out["name_digits_missing"] = name is None
     return out
 
 
@@ -155,7 +165,7 @@ def _follows(g: nx.MultiDiGraph, u: int, v: int) -> bool:
     return any(d["type"] == FOLLOW for d in g.get_edge_data(u, v, default={}).values())
 
 
-def _time(g: nx.MultiDiGraph, u: int, node: dict) -> dict[str, float]:
+def _time(g: nx.MultiDiGraph, u: int, node: dict, interactions: bool) -> dict[str, float]:
     follows = [d for _, _, d in g.out_edges(u, data=True) if d["type"] == FOLLOW]
     unfollows = sum(1 for _, _, d in g.out_edges(u, data=True) if d["type"] == UNFOLLOW)
     given = sum(d["weight"] for _, _, d in g.out_edges(u, data=True) if d["type"] in INTERACTIONS)
@@ -171,23 +181,48 @@ def _time(g: nx.MultiDiGraph, u: int, node: dict) -> dict[str, float]:
         "churn": min(unfollows / max(len(follows), 1), 1.0),
         "log_follow_rate": math.log1p(rate),
         "interactions_per_follow": math.log1p(given / max(len(follows), 1)),
-        "engagement_rate": math.log1p(received) - math.log1p(audience),
+        "engagement_rate": math.log1p(received) - math.log1p(audience) if interactions
+        else 0.0,
+        "time_missing": bool(follows) and not times,
     }
 
 
-def _lockstep(g: nx.MultiDiGraph, selected) -> dict[int, tuple[float, float]]:
+def _lockstep(g: nx.MultiDiGraph, selected,
+              excess: bool = False) -> dict[int, tuple[float, float]]:
     """Per source: mean and max of log(1 + others acting on the same target within the
-    window, ends included), over its timed edges of the selected types."""
+    window, ends included), over its timed edges of the selected types; with ``excess``,
+    that minus log(1 + others within the baseline x window / baseline), floored at 0."""
     values: dict[int, list[float]] = defaultdict(list)
     for v in g.nodes:
         timed = sorted((d["at"], u) for u, _, d in g.in_edges(v, data=True)
                        if selected(d["type"]) and d["at"] is not None)
         times = [t for t, _ in timed]
         for t, u in timed:
-            others = (bisect.bisect_right(times, t + SYNC_WINDOW)
-                      - bisect.bisect_left(times, t - SYNC_WINDOW) - 1)
-            values[u].append(math.log1p(others))
-    return {u: (sum(v) / len(v), max(v)) for u, v in values.items()}
+            others = _within(times, t, SYNC_WINDOW)
+            value = math.log1p(others)
+            if excess:
+                around = _within(times, t, SYNC_BASELINE)
+                value = max(value - math.log1p(around * SYNC_WINDOW / SYNC_BASELINE), 0.0)
+            values[u].append(value)
+    return {u: (sum(v) / len(v), max(max(v), 0.0)) for u, v in values.items()}
+
+
+def _within(times: list[float], t: float, window: float) -> int:
+    """Others in sorted ``times`` within ``window`` of ``t`` (ends included)."""
+    return bisect.bisect_right(times, t + window) - bisect.bisect_left(times, t - window) - 1
+
+
+def _creation_excess(g: nx.MultiDiGraph) -> dict[int, float]:
+    """Per account: log(1 + others created within the batch window, or the same day when
+    no date has a time of day) minus log(1 + the month around's count scaled to it)."""
+    created = {u: t for u, t in g.nodes(data="created_at") if t is not None}
+    times = sorted(created.values())
+    by_day = all(t % DAY == 0 for t in times)
+    window = 0.0 if by_day else BATCH_WINDOW
+    share = DAY / (2 * BATCH_BASELINE + DAY) if by_day else window / BATCH_BASELINE
+    return {u: max(math.log1p(_within(times, t, window))
+                   - math.log1p(_within(times, t, BATCH_BASELINE) * share), 0.0)
+            for u, t in created.items()}
 
 
 def _creation_batches(g: nx.MultiDiGraph) -> dict[int, int]:

@@ -29,6 +29,7 @@ from statistics import NormalDist
 import numpy as np
 
 from detector.bursts import Burst, bin_counts, find_bursts, timeline_width
+from detector.drivers import Attributor
 from detector.errors import GraphValidationError, Issue
 from detector.features import SYNC_WINDOW
 from detector.graph import AccountGraph
@@ -80,12 +81,14 @@ class Audit:
     histogram: dict[str, object]
     suspicious: list[dict[str, object]]
     warnings: list[Issue] = field(default_factory=list)
+    uncertain: int = 0  # followers whose verdict the model flags as uncertain
 
     def to_dict(self) -> dict[str, object]:
         return {
             "target": self.target,
             "followers_analysed": self.followers,
             "former_followers": self.former_followers,
+            "uncertain_followers": self.uncertain,
             "shares": self.shares,
             "quality": self.quality,
             "bursts": self.bursts,
@@ -148,6 +151,9 @@ def audit(
     config: AuditConfig | None = None,
     features: np.ndarray | None = None,
     who: Audience | None = None,
+    *,
+    attribute: Attributor | None = None,
+    uncertain: np.ndarray | None = None,
 ) -> Audit:
     """Audit the audience of ``graph.target`` from per-account class probabilities.
 
@@ -158,6 +164,9 @@ def audit(
         config: audit knobs (defaults if omitted).
         features: ``compute_features(graph)``, reused for the reasons if given.
         who: ``audience(graph)``, when the caller has it already.
+        attribute: how much each input moved the model's score, for the reasons
+            (``detector.drivers``; the model gives it).
+        uncertain: per account, whether the model flags its verdict as uncertain.
 
     Raises:
         GraphValidationError: no target, or a target nobody follows.
@@ -202,8 +211,10 @@ def audit(
         bursts=_bursts(who, proba, classes, config),
         timeline=_timeline(who, suspicion, config.timeline_bins, config.timeline_recent_days),
         histogram=_histogram(suspicion[who.followers], config.histogram_bins),
-        suspicious=_suspicious(graph, who, proba, classes, suspicion, config.top, features),
+        suspicious=_suspicious(graph, who, proba, classes, suspicion, config.top, features,
+                               attribute, uncertain),
         warnings=warnings,
+        uncertain=0 if uncertain is None else int(uncertain[who.followers].sum()),
     )
 
 
@@ -270,19 +281,22 @@ def _histogram(values: np.ndarray, bins: int) -> dict[str, object]:
 
 
 def _suspicious(graph: AccountGraph, who: Audience, proba: np.ndarray, classes: tuple[str, ...],
-                suspicion: np.ndarray, top: int,
-                features: np.ndarray | None) -> list[dict[str, object]]:
+                suspicion: np.ndarray, top: int, features: np.ndarray | None,
+                attribute: Attributor | None,
+                uncertain: np.ndarray | None) -> list[dict[str, object]]:
     followers = who.followers
     order = np.argsort(-suspicion[followers], kind="stable")[:top]
     rows = followers[order]
     labels = [classes[k] for k in proba[rows].argmax(axis=1).tolist()]
-    reasons = explain(graph, labels, rows, features=features)
+    reasons = explain(graph, labels, rows, features=features, attribute=attribute)
     scores = np.round(proba[rows].astype(np.float64), 4).tolist()
     ids = graph.ids[rows].tolist()
+    unsure = (np.zeros(len(rows), bool) if uncertain is None else uncertain[rows]).tolist()
     return [
         {"id": i, "label": label, "suspicion": round(float(suspicion[r]), 4),
-         "scores": dict(zip(classes, s, strict=True)), "reasons": why}
-        for i, r, label, s, why in zip(ids, rows.tolist(), labels, scores, reasons, strict=True)
+         "scores": dict(zip(classes, s, strict=True)), "uncertain": u, "reasons": why}
+        for i, r, label, s, u, why in zip(ids, rows.tolist(), labels, scores, unsure, reasons,
+                                          strict=True)
     ]
 
 

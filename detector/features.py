@@ -16,54 +16,92 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from detector.graph import AccountGraph, Edges
+from detector.lockstep import (  # noqa: F401 (re-exported: part of this module's surface)
+    BATCH_WINDOW,
+    DAY,
+    SYNC_WINDOW,
+    creation_batch_sizes,
+    creation_excess,
+    lockstep,
+    lockstep_excess,
+)
 from detector.schema import FOLLOW, UNFOLLOW
 
 #: Bumped whenever a feature is added, removed, reordered or changes meaning; a saved
 #: model records it and refuses to load under a different version.
-FEATURE_SCHEMA_VERSION = 1
+FEATURE_SCHEMA_VERSION = 2
 
-DAY = 86_400.0
-#: Follows of one target within this many seconds of each other count as "in lockstep".
-SYNC_WINDOW = 3_600.0
-#: Accounts created within this many seconds of each other count as "one batch".
-BATCH_WINDOW = 3_600.0
+#: Account ages beyond this many days count as this old in ``log_age_capped``.
+YEAR_DAYS = 365.0
 #: Following count from which HypeAuditor calls an account a mass follower.
 MASS_FOLLOW_THRESHOLD = 1_500
 
 
 @dataclass(frozen=True)
 class Feature:
+    """One column of the feature matrix.
+
+    ``sign`` is domain knowledge a model may build in: ``+1`` a larger value never makes
+    the account look more genuine, ``-1`` never less genuine, ``0`` no stated direction.
+    ``unknown_when`` names the ``*_missing`` flags under which the value is not known (the
+    raw value is then 0; a model should not read it as a real 0).
+    """
+
     name: str
     group: str  # "profile", "flags", "graph" or "time": one encoder per group in the RGCN
     why: str
+    sign: int = 0
+    unknown_when: tuple[str, ...] = ()
 
 
 FEATURES: tuple[Feature, ...] = (
-    Feature("log_followers", "profile", "Bought accounts have almost no followers."),
-    Feature("log_following", "profile", "Bought follow hundreds; mass followers thousands."),
-    Feature("log_posts", "profile", "Bought accounts rarely post; genuine ones post steadily."),
-    Feature("log_likes", "profile", "Likes given: automation leaves little real activity."),
-    Feature("log_listed", "profile", "Being listed by others is hard to fake."),
+    Feature("log_followers", "profile", "Bought accounts have almost no followers.", -1,
+            ("followers_missing",)),
+    Feature("log_following", "profile", "Bought follow hundreds; mass followers thousands.", 1,
+            ("following_missing",)),
+    Feature("log_posts", "profile", "Bought accounts rarely post; genuine ones post steadily.",
+            -1, ("posts_missing",)),
+    Feature("log_likes", "profile", "Likes given: automation leaves little real activity.", 0,
+            ("likes_missing",)),
+    Feature("log_listed", "profile", "Being listed by others is hard to fake.", -1,
+            ("listed_missing",)),
     Feature(
         "follow_ratio",
         "profile",
         "log(followers+1) - log(following+1): fakes follow far more than they are followed.",
+        -1, ("followers_missing", "following_missing"),
     ),
     Feature(
-        "log_age_days", "profile", "Fakes are young; account age at the graph's reference time."
+        "log_age_days", "profile", "Fakes are young; account age at the graph's reference time.",
+        -1, ("age_missing",),
     ),
-    Feature("log_posts_per_day", "profile", "Posting rate over the account's life."),
-    Feature("log_bio_length", "profile", "Vendors leave bios empty or template them."),
-    Feature("name_length", "profile", "Generated user names have typical lengths."),
-    Feature("name_digits", "profile", "Generated names carry digit runs (name + 4821)."),
-    Feature("name_trailing_digits", "profile", "Length of the digit run at the end of the name."),
-    Feature("name_digit_share", "profile", "Share of digits in the name."),
+    Feature("log_age_capped", "profile",
+            "Account age up to one year (log days): young accounts are suspect, but beyond a "
+            "year age tells more about the platform's and the collection's epoch than about "
+            "the account (aged stock is sold exactly for that).", -1, ("age_missing",)),
+    Feature("log_posts_per_day", "profile", "Posting rate over the account's life.", -1,
+            ("posts_missing", "age_missing")),
+    Feature("log_bio_length", "profile", "Vendors leave bios empty or template them.", -1,
+            ("bio_missing",)),
+    Feature("name_length", "profile", "Generated user names have typical lengths.", 0,
+            ("name_missing",)),
+    Feature("name_digits", "profile", "Generated names carry digit runs (name + 4821).", 1,
+            ("name_digits_missing",)),
+    Feature("name_trailing_digits", "profile", "Length of the digit run at the end of the name.",
+            1, ("name_digits_missing",)),
+    Feature("name_digit_share", "profile", "Share of digits in the name.", 1,
+            ("name_digits_missing",)),
     Feature(
-        "mass_following", "profile", "Following more than 1,500 (HypeAuditor's mass-follower line)."
+        "mass_following", "profile",
+        "Following more than 1,500 (HypeAuditor's mass-follower line).", 1,
+        ("following_missing",),
     ),
-    Feature("has_avatar", "flags", "Bought accounts often keep the default avatar."),
-    Feature("verified", "flags", "Verified accounts are not for sale in bulk."),
-    Feature("private", "flags", "Private accounts hide activity; common among real people."),
+    Feature("has_avatar", "flags", "Bought accounts often keep the default avatar.", -1,
+            ("avatar_missing",)),
+    Feature("verified", "flags", "Verified accounts are not for sale in bulk.", -1,
+            ("verified_missing",)),
+    Feature("private", "flags", "Private accounts hide activity; common among real people.", 0,
+            ("private_missing",)),
     Feature("followers_missing", "flags", "Platform hid the follower count."),
     Feature("following_missing", "flags", "Platform hid the following count."),
     Feature("posts_missing", "flags", "Platform hid the posts count."),
@@ -73,27 +111,30 @@ FEATURES: tuple[Feature, ...] = (
     Feature("avatar_missing", "flags", "Avatar status unknown."),
     Feature("bio_missing", "flags", "Bio not collected (an empty bio is not missing)."),
     Feature("name_missing", "flags", "User name not collected."),
+    Feature("name_digits_missing", "flags",
+            "No user name text (at most its length): the digit signals are unknown."),
     Feature("verified_missing", "flags", "Verification status unknown."),
     Feature("private_missing", "flags", "Privacy status unknown."),
     Feature("log_follow_out", "graph", "Follows made inside this graph."),
-    Feature("log_follow_in", "graph", "Followers inside this graph."),
-    Feature("log_unfollow_out", "graph", "Unfollows made inside this graph."),
+    Feature("log_follow_in", "graph", "Followers inside this graph.", -1),
+    Feature("log_unfollow_out", "graph", "Unfollows made inside this graph.", 1),
     Feature("log_unfollow_in", "graph", "Times this account was unfollowed."),
     Feature("log_interact_out", "graph", "Likes/comments/shares/mentions given (weighted)."),
-    Feature("log_interact_in", "graph", "Interactions received (weighted)."),
+    Feature("log_interact_in", "graph", "Interactions received (weighted).", -1),
     Feature("isolated", "graph", "No edge at all in this graph: judge it on its profile alone."),
     Feature(
         "reciprocity_out",
         "graph",
-        "Share of followees that follow back; genuine ties are often mutual.",
+        "Share of followees that follow back; genuine ties are often mutual.", -1,
     ),
-    Feature("reciprocity_in", "graph", "Share of followers this account follows back."),
+    Feature("reciprocity_in", "graph", "Share of followers this account follows back.", -1),
     Feature(
         "churn",
         "time",
-        "Unfollows per follow: mass followers unfollow those who do not follow back.",
+        "Unfollows per follow: mass followers unfollow those who do not follow back.", 1,
     ),
-    Feature("log_follow_rate", "time", "Follows per day over the span of its timed follows."),
+    Feature("log_follow_rate", "time", "Follows per day over the span of its timed follows.",
+            1),
     Feature(
         "sync_mean",
         "time",
@@ -115,8 +156,19 @@ FEATURES: tuple[Feature, ...] = (
     Feature(
         "engagement_rate",
         "time",
-        "log interactions received minus log audience: engagement relative to audience.",
+        "log interactions received minus log audience: engagement relative to audience.", -1,
     ),
+    Feature("time_missing", "time",
+            "Follows seen but none timed: the timing signals are unknown, not zero."),
+    Feature("lockstep_excess", "time",
+            "Most others following the same account within an hour, against that account's "
+            "rate over the surrounding days (scale-free lockstep; delivered orders stand out "
+            "at any audience size).", 1),
+    Feature("lockstep_excess_mean", "time", "The same, averaged over its timed follows.", 1),
+    Feature("creation_excess", "profile",
+            "Accounts created within the same hour (day, for dates without a time) against "
+            "the surrounding month's rate: a vendor batch at any graph size.", 1,
+            ("age_missing",)),
 )
 FEATURE_NAMES: tuple[str, ...] = tuple(f.name for f in FEATURES)
 FEATURE_INDEX = {name: i for i, name in enumerate(FEATURE_NAMES)}
@@ -163,6 +215,7 @@ def _profile(graph: AccountGraph) -> dict[str, np.ndarray]:
     out["mass_following"] = c["following_count"] > MASS_FOLLOW_THRESHOLD  # NaN: False
     age = account_age_days(graph)
     out["log_age_days"] = _log(age)
+    out["log_age_capped"] = _log(np.minimum(age, YEAR_DAYS))  # minimum keeps NaN
     out["age_missing"] = np.isnan(age)
     out["log_posts_per_day"] = _log(c["posts_count"] / np.fmax(age, 1.0))  # NaN age: 1
     for flag, name in (
@@ -177,6 +230,7 @@ def _profile(graph: AccountGraph) -> dict[str, np.ndarray]:
     out["bio_missing"] = ~bio_present
     out["log_bio_length"] = np.log1p(_lengths(bio))
     out.update(_name_shape(a.texts["username"], c["username_length"]))
+    out["creation_excess"] = creation_excess(a.created_at)
     return out
 
 
@@ -218,6 +272,7 @@ def _name_shape(names: np.ndarray, given_length: np.ndarray) -> dict[str, np.nda
         "name_trailing_digits": trailing,
         "name_digit_share": digits / np.maximum(length, 1.0),
         "name_missing": ~present & np.isnan(given_length),
+        "name_digits_missing": ~present,
     }
 
 
@@ -295,7 +350,12 @@ def _time(graph: AccountGraph, kinds: _Kinds) -> dict[str, np.ndarray]:
                        np.bincount(e.dst[follow], minlength=n))
     sync_mean, sync_max = lockstep(e.src, e.dst, e.at, kinds.follow_mask, n)
     like_mean, _ = lockstep(e.src, e.dst, e.at, kinds.interact_mask, n)
+    excess_mean, excess_max = lockstep_excess(e.src, e.dst, e.at, kinds.follow_mask, n)
+    timed_out = np.bincount(e.src[follow], weights=~np.isnan(e.at[follow]), minlength=n)
     return {
+        "time_missing": (f_out > 0) & (timed_out == 0),
+        "lockstep_excess": excess_max,
+        "lockstep_excess_mean": excess_mean,
         "churn": np.minimum(unf_out / np.maximum(f_out, 1.0), 1.0),
         "log_follow_rate": np.log1p(_rate(e.src[follow], e.at[follow], n)),
         "sync_mean": sync_mean,
@@ -303,7 +363,10 @@ def _time(graph: AccountGraph, kinds: _Kinds) -> dict[str, np.ndarray]:
         "like_sync_mean": like_mean,
         "log_creation_batch": np.log1p(creation_batch_sizes(graph.accounts.created_at)),
         "interactions_per_follow": np.log1p(given / np.maximum(f_out, 1.0)),
-        "engagement_rate": np.log1p(received) - np.log1p(audience),
+        # Without a single interaction edge the graph says nothing about engagement (a
+        # follower list, a crawl of follows): unknown, not zero engagement.
+        "engagement_rate": (np.log1p(received) - np.log1p(audience)) if len(interact)
+        else np.zeros(n),
     }
 
 
@@ -318,82 +381,3 @@ def _rate(src: np.ndarray, at: np.ndarray, n: int) -> np.ndarray:
     k = np.bincount(src, minlength=n).astype(np.float64)
     span_days = np.maximum((last - first) / DAY, 1.0)
     return np.where(k >= 2, k / span_days, 0.0)
-
-
-def lockstep(
-    src: np.ndarray,
-    dst: np.ndarray,
-    at: np.ndarray,
-    mask: np.ndarray,
-    n: int,
-    window: float = SYNC_WINDOW,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Per source account: mean and max of log(1 + others acting on the same target
-    within ``window`` seconds, both ends included), over its timed edges in ``mask``.
-
-    One stable sort by ``(target, time)`` and two binary searches (``_windows``) over
-    keys that order edges by target, then time, exactly, so a window never crosses
-    targets: a float key ``target * span + time`` with a non-integer or unbounded span
-    rounded at large target indices and moved edges across a window's end.
-    """
-    sel = np.flatnonzero(mask & ~np.isnan(at))
-    s, d, t = src[sel], dst[sel], at[sel]
-    if len(t) == 0:
-        return np.zeros(n), np.zeros(n)
-    order = _by_target_then_time(d, t, n)
-    low, high = _windows(d[order], t[order], window)
-    value = np.log1p((high - low - 1).astype(np.float64))
-    owner = s[order]
-    total = np.bincount(owner, weights=value, minlength=n)
-    k = np.bincount(owner, minlength=n)
-    peak = np.zeros(n)
-    np.maximum.at(peak, owner, value)
-    return total / np.maximum(k, 1), peak
-
-
-def _windows(d: np.ndarray, t: np.ndarray, window: float) -> tuple[np.ndarray, np.ndarray]:
-    """For edges sorted by ``(d, t)``: the first and one past the last edge on the same
-    target within ``window`` of each.
-
-    Whole-second times (every ``...Z`` timestamp) and a whole window take one float key
-    per edge, ``d * G + (t - min t)`` with ``G`` a power of two above the time span
-    plus twice the window: every value is an integer below 2**53, so exact, and a window
-    cannot reach the next target. That searches about a third faster than the complex
-    key ``d + 1j * t`` (numpy orders complex numbers by real, then imaginary part), which
-    is exact for any times and used otherwise.
-    """
-    if len(t) and float(window).is_integer() and np.array_equal(t, np.floor(t)):
-        base = t - t.min()
-        span = float(base.max())
-        gap = 2.0 ** np.ceil(np.log2(span + 2 * window + 2))
-        if float(d.max()) * gap + span + window < 2.0**53:
-            key = d * gap + base
-            return (np.searchsorted(key, key - window, "left"),
-                    np.searchsorted(key, key + window, "right"))
-    target = d.astype(np.float64)
-    key = target + 1j * t
-    return (np.searchsorted(key, target + 1j * (t - window), "left"),
-            np.searchsorted(key, target + 1j * (t + window), "right"))
-
-
-def _by_target_then_time(d: np.ndarray, t: np.ndarray, n: int) -> np.ndarray:
-    """The stable order by ``(d, t)``. Below 65,537 accounts: a stable sort by time, then
-    numpy's radix sort on 16-bit targets (0.2 ms against 0.6 ms for the complex key at
-    7,700 edges); larger graphs sort the complex key ``d + 1j * t`` once."""
-    if n <= 1 << 16:
-        by_time = np.argsort(t, kind="stable")
-        return by_time[np.argsort(d[by_time].astype(np.uint16), kind="stable")]
-    return np.argsort(d.astype(np.float64) + 1j * t, kind="stable")
-
-
-def creation_batch_sizes(created_at: np.ndarray, window: float = BATCH_WINDOW) -> np.ndarray:
-    """How many other accounts of the graph were created within ``window`` seconds."""
-    out = np.zeros(len(created_at))
-    known = ~np.isnan(created_at)
-    t = created_at[known]
-    if len(t):
-        ts = np.sort(t)
-        out[known] = (
-            np.searchsorted(ts, t + window, "right") - np.searchsorted(ts, t - window, "left") - 1
-        )
-    return out

@@ -21,8 +21,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from detector.drivers import (
+    NEIGHBOURS_FAKE,
+    NEIGHBOURS_GENUINE,
+    RAW_FIELD,
+    Attribution,
+    Attributor,
+    describe,
+    rule_columns,
+    select,
+)
 from detector.features import (
     FEATURE_INDEX,
+    FEATURE_NAMES,
     MASS_FOLLOW_THRESHOLD,
     account_age_days,
     compute_features,
@@ -206,6 +217,7 @@ def explain(
     *,
     features: np.ndarray | None = None,
     top: int = 3,
+    attribute: Attributor | None = None,
 ) -> list[list[str]]:
     """Reasons for the predicted ``labels`` of the accounts at ``rows``.
 
@@ -215,6 +227,9 @@ def explain(
         rows: account indices to explain (default: all, in order).
         features: ``compute_features(graph)``, reused if given.
         top: at most this many reasons per account.
+        attribute: how much each input moved the model's score for given rows
+            (``detector.drivers``); with it, only reasons the score rests on are shown,
+            ordered by how much they moved it. Without it, the strongest rules.
 
     Returns:
         One list of sentences per row, strongest first; never empty.
@@ -229,6 +244,9 @@ def explain(
         raise ValueError(f"unknown class {sorted(unknown)[0]!r}; expected one of {LABELS}")
     signals = Signals.from_graph(graph, features, rows)
     codes = np.array([LABELS.index(name) for name in labels])
+    if attribute is not None:
+        x = compute_features(graph) if features is None else features
+        return _attributed(graph, x, rows, signals, codes, attribute(rows), top)
     score = rule_strengths(signals) * _SUPPORT[codes]
     order = np.argsort(-score, axis=1, kind="stable")[:, :top]
     out = []
@@ -236,3 +254,36 @@ def explain(
         texts = [RULES[k].text(signals, r) for k in picks if score[r, k] >= MIN_STRENGTH]
         out.append(texts or [NO_SINGLE_SIGNAL])
     return out
+
+
+_RULE_COLUMNS = rule_columns(RULE_NAMES)
+
+
+def _attributed(graph: AccountGraph, x: np.ndarray, rows: np.ndarray, signals: Signals,
+                codes: np.ndarray, attribution: Attribution, top: int) -> list[list[str]]:
+    """``explain`` with an attribution: the reasons ``drivers.select`` keeps, in words."""
+    direction = np.where(codes == LABELS.index("genuine"), -1.0, 1.0)
+    strength = rule_strengths(signals)
+    picks = select(attribution, direction, strength, _SUPPORT[codes], _RULE_COLUMNS, top)
+    out = []
+    for r, chosen in enumerate(picks):
+        texts = []
+        for kind, k in chosen:
+            if kind == "rule":
+                texts.append(RULES[k].text(signals, r))
+            elif kind == "neighbours":
+                texts.append(NEIGHBOURS_FAKE if direction[r] > 0 else NEIGHBOURS_GENUINE)
+            else:
+                texts.append(_plain(graph, x, int(rows[r]), FEATURE_NAMES[k]))
+        out.append(list(dict.fromkeys(texts)) or [NO_SINGLE_SIGNAL])
+    return out
+
+
+def _plain(graph: AccountGraph, x: np.ndarray, row: int, name: str) -> str:
+    """One input column of one account, described with its raw value where it has one."""
+    field = RAW_FIELD.get(name)
+    if field is None:
+        return describe(name, float(x[row, FEATURE_INDEX[name]]))
+    a = graph.accounts
+    source = a.counts if field in a.counts else a.flags
+    return describe(field, float(source[field][row]))

@@ -13,7 +13,7 @@ from typing import Any
 from detector.features import FEATURE_NAMES, FEATURES
 
 #: Architectures ``models.registry`` can build.
-MODEL_NAMES = ("rgcn", "sage", "mlp")
+MODEL_NAMES = ("evidence", "rgcn", "sage", "mlp")
 #: Feature groups of ``detector.features.FEATURES``.
 FEATURE_GROUP_NAMES = ("profile", "flags", "graph", "time")
 
@@ -22,7 +22,9 @@ FEATURE_GROUP_NAMES = ("profile", "flags", "graph", "time")
 class ModelConfig:
     """What to build and how to train it."""
 
-    model: str = "rgcn"  # "rgcn" (relational GNN), "sage" (homogeneous GNN) or "mlp" (graph-blind)
+    # "evidence" (monotone profile + context evidence over follows, models/evidence.py),
+    # "rgcn" (relational GNN), "sage" (homogeneous GNN) or "mlp" (graph-blind)
+    model: str = "rgcn"
     hidden: int = 64  # width of every hidden layer
     layers: int = 2  # graph convolutions (or hidden linear blocks for the MLP)
     dropout: float = 0.2  # dropout after the input encoder and each block
@@ -33,7 +35,10 @@ class ModelConfig:
     seed: int = 0  # seeds the split (when the data carries none) and the initial weights
     val_fraction: float = 0.15  # share of labelled accounts for validation (no split given)
     test_fraction: float = 0.15  # share of labelled accounts held out for testing
-    class_weights: bool = True  # weight the loss by inverse class frequency on train
+    # Weight the loss by inverse class frequency on train: True (each class alike),
+    # "binary" (genuine against all non-genuine alike: P(genuine) = 0.5 is then the
+    # balanced-accuracy decision, however rare the mass followers) or False (none).
+    class_weights: bool | str = True
     calibrate: bool = True  # fit a temperature on validation so probabilities are honest
     clip: float = 8.0  # clip standardised features to +-clip: unseen graphs have outliers
     # Feature groups fed to the model; ("profile", "flags") makes a strictly graph-blind MLP.
@@ -41,6 +46,10 @@ class ModelConfig:
     # Feature names left out of those groups, e.g. one that extrapolates badly when the
     # data drifts (see docs/benchmarks.md); () keeps every feature of the groups.
     drop_features: tuple[str, ...] = ()
+    steps: int = 2  # propagation rounds over follows (the evidence model only)
+    # Evidence models averaged, each trained on its own share of the training graphs
+    # (models/ensemble.py); 1: a single model.
+    members: int = 1
 
     def __post_init__(self) -> None:
         self.feature_groups = tuple(self.feature_groups)  # a JSON list comes back as a list
@@ -58,6 +67,14 @@ class ModelConfig:
                              f"{', '.join(FEATURE_GROUP_NAMES)}, got {self.feature_groups}")
         if self.model not in MODEL_NAMES:
             raise ValueError(f"model must be one of {', '.join(MODEL_NAMES)}, got {self.model!r}")
+        if self.class_weights not in (True, False, "binary"):
+            raise ValueError(f"class_weights must be true, false or 'binary', "
+                             f"got {self.class_weights!r}")
+        if self.members < 1 or (self.members > 1 and self.model != "evidence"):
+            raise ValueError(f"members must be 1, or more for the evidence model, got "
+                             f"{self.members} for {self.model!r}")
+        if self.steps < 0:
+            raise ValueError(f"steps must be at least 0, got {self.steps}")
         for name in ("hidden", "layers", "epochs", "patience"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")

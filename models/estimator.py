@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -18,18 +19,52 @@ import torch
 from sklearn.exceptions import NotFittedError
 from sklearn.metrics import precision_recall_fscore_support
 
+from detector.drivers import Attribution, Attributor
 from detector.errors import DetectorError, ModelFileError
-from detector.features import FEATURE_NAMES, FEATURE_SCHEMA_VERSION, compute_features
-from detector.graph import AccountGraph
+from detector.features import (
+    FEATURE_INDEX,
+    FEATURE_NAMES,
+    FEATURE_SCHEMA_VERSION,
+    compute_features,
+)
+from detector.graph import AccountGraph, union
 from detector.schema import LABELS
 from detector.tensors import to_data
 from models.artifact import read_model_dir, write_model_dir
+from models.attribution import fake_logit_attributions
 from models.base import NodeClassifier
 from models.calibration import expected_calibration_error, fit_temperature, softmax
 from models.config import ModelConfig
-from models.fitting import fit_model, macro_f1
-from models.prep import Normaliser, data_fingerprint, library_versions, split_indices
-from models.registry import build_model, feature_columns, model_arguments
+from models.ensemble import EvidenceEnsemble
+from models.evidence import EvidenceGNN
+from models.fitting import FitResult, fit_members, macro_f1
+from models.prep import (
+    Normaliser,
+    data_fingerprint,
+    library_versions,
+    member_shares,
+    split_indices,
+)
+from models.registry import (
+    build_model,
+    feature_columns,
+    model_arguments,
+    null_context,
+    unknown_columns,
+)
+
+#: A verdict whose probability of "not genuine" lies within this of 0.5 is uncertain.
+UNCERTAIN_BAND = 0.15
+#: Profile signals whose presence counts as evidence (``thin_evidence``).
+_EVIDENCE_FLAGS = ("followers_missing", "following_missing", "posts_missing", "age_missing",
+                   "avatar_missing")
+
+
+def thin_evidence(features: np.ndarray) -> np.ndarray:
+    """Accounts the data say too little about: at most one of followers, following,
+    posts, creation date and avatar known, and no edge in the graph."""
+    known = sum(features[:, FEATURE_INDEX[name]] < 0.5 for name in _EVIDENCE_FLAGS)
+    return (known <= 1) & (features[:, FEATURE_INDEX["isolated"]] > 0.5)
 
 
 class FollowerClassifier:
@@ -50,13 +85,23 @@ class FollowerClassifier:
         self.config = config
 
     # ------------------------------------------------------------------ training
-    def fit(self, graph: AccountGraph, *, progress: bool = True, log=print) -> FollowerClassifier:
+    def fit(self, graph: AccountGraph | Sequence[AccountGraph], *, progress: bool = True,
+            log=print, source: dict | None = None) -> FollowerClassifier:
         """Train on the labelled accounts of ``graph``; returns ``self``.
 
+        ``graph`` may be a list of graphs (the default model's many simulated worlds):
+        features are computed per graph (creation batches and lockstep never mix two
+        graphs) and the graphs are trained on as one disjoint union.
+
         Uses the split the data carries (``accounts.split``), else a stratified split.
+        ``source`` (JSON-safe) is recorded in the metadata's ``data`` entry.
         """
         config = self.config or ModelConfig()
-        label = graph.accounts.label.astype(np.int64)
+        graphs = [graph] if isinstance(graph, AccountGraph) else list(graph)
+        if not graphs:
+            raise DetectorError("training needs at least one graph")
+        whole = union(graphs) if len(graphs) > 1 else graphs[0]
+        label = whole.accounts.label.astype(np.int64)
         present = sorted(set(label[label >= 0].tolist()))
         if len(present) < 2:
             raise DetectorError(f"training needs at least two classes, the data has {len(present)}")
@@ -64,21 +109,34 @@ class FollowerClassifier:
         local = np.full(len(LABELS) + 1, -1, np.int64)
         local[present] = np.arange(len(present))
         y = local[label]  # -1 (unlabelled) maps through the last slot to -1
-        split = split_indices(graph, config.val_fraction, config.test_fraction, config.seed)
+        split = split_indices(whole, config.val_fraction, config.test_fraction, config.seed)
         self.columns_ = feature_columns(config)
-        features = compute_features(graph)[:, self.columns_]
-        self.normaliser_ = Normaliser.fit(features[split.train], config.clip)
-        data = to_data(graph, self.normaliser_.transform(features))
-        log(f"{graph.summary()}; classes {', '.join(self.classes_)}; "
+        features = np.concatenate([compute_features(g) for g in graphs])[:, self.columns_]
+        self.normaliser_ = Normaliser.fit(features[split.train], config.clip,
+                                          unknown_columns(self.columns_))
+        data = to_data(whole, self.normaliser_.transform(features))
+        log(f"{whole.summary()} in {len(graphs)} graph(s); classes {', '.join(self.classes_)}; "
             f"split ({split.source}) {split.sizes()}; {torch.get_num_threads()} threads")
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(config.seed)
-            self.model_ = build_model(config.model, model_arguments(config, len(present)))
-            result = fit_model(
-                self.model_, data.x, data.edge_index, data.edge_type, torch.from_numpy(y),
-                torch.from_numpy(split.train), torch.from_numpy(split.val), config,
-                progress=progress, log=log,
-            )
+        arguments = model_arguments(config, len(present))
+
+        one = {key: value for key, value in arguments.items() if key != "members"}
+
+        def build(k: int):
+            member = build_model(config.model, one)
+            self._set_null(member)
+            return member
+
+        fitted = fit_members(build, data.x, data.edge_index, data.edge_type,
+                             torch.from_numpy(y),
+                             member_shares(graphs, split.train, config.members, config.seed),
+                             split.val, config, progress=progress, log=log)
+        members, results = [m for m, _ in fitted], [r for _, r in fitted]
+        self.model_ = members[0] if len(members) == 1 else EvidenceEnsemble.of(members)
+        self.model_.eval()
+        result = FitResult(state={}, best_epoch=max(r.best_epoch for r in results),
+                           best_val_f1=max(r.best_val_f1 for r in results),
+                           epochs_run=sum(r.epochs_run for r in results),
+                           seconds=sum(r.seconds for r in results))
         logits = self._logits(data)
         self.temperature_ = (fit_temperature(logits[split.val], y[split.val])
                              if config.calibrate else 1.0)
@@ -87,8 +145,15 @@ class FollowerClassifier:
                        train_seconds=round(result.seconds, 2))
         log(f"done: best epoch {result.best_epoch}, val macro-F1 {metrics['val']['macro_f1']:.4f}, "
             f"temperature {self.temperature_:.3f}, {result.seconds:.1f}s")
-        self.metadata_ = self._describe(config, graph, split, metrics)
+        self.metadata_ = self._describe(config, whole, split, metrics)
+        self.metadata_["data"].update(graphs=len(graphs), **({"source": source} if source else {}))
         return self
+
+    def _set_null(self, model) -> None:
+        """Give an evidence model its "nothing observed" context row (normalised)."""
+        if isinstance(model, EvidenceGNN):
+            null = self.normaliser_.transform(null_context(self.columns_)[None, :])[0]
+            model.context_null.copy_(torch.from_numpy(null[model.context_index.numpy()]))
 
     def _metrics(self, logits: np.ndarray, y: np.ndarray, split) -> dict[str, Any]:
         out: dict[str, Any] = {"split": split.sizes(), "split_source": split.source,
@@ -159,6 +224,40 @@ class FollowerClassifier:
             return np.zeros((0, len(self.classes_)))
         data = to_data(graph, self.normaliser_.transform(features[:, self.columns_]))
         return softmax(self._logits(data), self.temperature_)
+
+    def attributor(self, graph: AccountGraph, features: np.ndarray | None = None
+                   ) -> Attributor | None:
+        """How much each input moved each account's "not genuine" score
+        (``detector.drivers``), for the reasons; ``None`` for models that cannot say
+        (only the evidence model can: ``models.attribution``)."""
+        self._check_fitted()
+        if not isinstance(self.model_, EvidenceGNN | EvidenceEnsemble) or graph.num_accounts == 0:
+            return None
+        if features is None:
+            features = compute_features(graph)
+        data = to_data(graph, self.normaliser_.transform(features[:, self.columns_]))
+        model = self.model_
+        with torch.inference_mode():
+            p, c = model.evidence(data.x)
+            added = (model.fake_logit(data.x, data.edge_index, data.edge_type) - p - c).numpy()
+        columns = self.columns_
+
+        def attribute(rows: np.ndarray) -> Attribution:
+            inputs = np.zeros((len(rows), len(FEATURE_NAMES)))
+            inputs[:, columns] = fake_logit_attributions(model, data.x, rows)
+            return Attribution(inputs, added[np.asarray(rows, dtype=np.int64)].astype(np.float64))
+
+        return attribute
+
+    def uncertain(self, features: np.ndarray, proba: np.ndarray) -> np.ndarray:
+        """Per account, whether the verdict should not be trusted: too little was
+        observed (``thin_evidence``) or the probability of "not genuine" lies within
+        ``UNCERTAIN_BAND`` of even odds."""
+        self._check_fitted()
+        if "genuine" not in self.classes_:
+            return thin_evidence(features)
+        fake = 1.0 - proba[:, self.classes_.index("genuine")]
+        return thin_evidence(features) | (np.abs(fake - 0.5) < UNCERTAIN_BAND)
 
     def predict(self, graph: AccountGraph, features: np.ndarray | None = None) -> np.ndarray:
         """The most probable class name of every account (object array of ``str``)."""

@@ -16,6 +16,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import Tensor
+from torch_geometric.utils import subgraph
 from tqdm.auto import tqdm
 
 from models.base import NodeClassifier
@@ -34,10 +35,20 @@ class FitResult:
     history: list[dict[str, float]] = field(default_factory=list)
 
 
-def class_weights(y_train: np.ndarray, num_classes: int) -> Tensor:
-    """Inverse-frequency weights ``n / (K n_c)``, so each class weighs the same in the loss."""
+def class_weights(y_train: np.ndarray, num_classes: int, binary: bool = False) -> Tensor:
+    """Inverse-frequency weights ``n / (K n_c)``, so each class weighs the same in the loss.
+
+    With ``binary``, class 0 (genuine) weighs as much as all other classes together,
+    which share their half by their own frequencies: the genuine-or-not decision then
+    sees equal priors, without inflating a rare kind of fake.
+    """
     counts = np.bincount(y_train, minlength=num_classes).astype(np.float64)
-    weights = len(y_train) / (num_classes * np.maximum(counts, 1.0))
+    if binary:
+        fake = counts[1:].sum()
+        weights = np.full(num_classes, len(y_train) / (2 * max(fake, 1.0)))
+        weights[0] = len(y_train) / (2 * max(counts[0], 1.0))
+    else:
+        weights = len(y_train) / (num_classes * np.maximum(counts, 1.0))
     return torch.tensor(weights, dtype=torch.float32)
 
 
@@ -65,7 +76,8 @@ def fit_model(model: NodeClassifier, x: Tensor, edge_index: Tensor, edge_type: T
         train, val: node indices.
     """
     num_classes = model.out_channels
-    weight = class_weights(y[train].numpy(), num_classes) if config.class_weights else None
+    weight = (class_weights(y[train].numpy(), num_classes, config.class_weights == "binary")
+              if config.class_weights else None)
     optimiser = torch.optim.AdamW(model.parameters(), lr=config.lr,
                                   weight_decay=config.weight_decay)
     y_val = y[val].numpy()
@@ -110,3 +122,37 @@ def fit_model(model: NodeClassifier, x: Tensor, edge_index: Tensor, edge_type: T
     model.load_state_dict(result.state)
     model.eval()
     return result
+
+
+def fit_members(build: Callable[[int], NodeClassifier], x: Tensor, edge_index: Tensor,
+                edge_type: Tensor, y: Tensor, parts: list[np.ndarray], val: np.ndarray,
+                config: ModelConfig, *, progress: bool = True,
+                log: Callable[[str], object] = print) -> list[tuple[NodeClassifier, FitResult]]:
+    """Train one model per share of the training rows (``build(k)`` makes member ``k``).
+
+    With several shares, each member trains on the subgraph of its own rows and the
+    validation rows only (edges inside it kept, nodes renumbered): the training graphs
+    are disjoint components, so nothing a member needs is lost, and an epoch costs its
+    share of the graph instead of all of it.
+    """
+    out = []
+    for k, train in enumerate(parts):
+        nodes = torch.from_numpy(np.union1d(train, val)) if len(parts) > 1 else None
+        if nodes is None:
+            sub_x, sub_edges, sub_types, sub_y = x, edge_index, edge_type, y
+            sub_train, sub_val = torch.from_numpy(train), torch.from_numpy(val)
+        else:
+            sub_edges, sub_types = subgraph(nodes, edge_index, edge_type, relabel_nodes=True,
+                                            num_nodes=x.size(0))
+            sub_x, sub_y = x[nodes], y[nodes]
+            position = torch.full((x.size(0),), -1, dtype=torch.long)
+            position[nodes] = torch.arange(len(nodes))
+            sub_train = position[torch.from_numpy(train)]
+            sub_val = position[torch.from_numpy(val)]
+            log(f"member {k + 1}/{len(parts)}: {len(train):,} training accounts")
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(config.seed + 1_000 * k)
+            model = build(k)
+            out.append((model, fit_model(model, sub_x, sub_edges, sub_types, sub_y, sub_train,
+                                         sub_val, config, progress=progress, log=log)))
+    return out

@@ -4,13 +4,9 @@ then a degree-gated propagation of its scores over the follow graph.
 Two ideas, each answering a measured weakness of the residual GNNs on Cresci-2015
 (docs/benchmarks.md):
 
-- **Monotone by construction.** Some signals have a direction domain knowledge fixes:
-  more followers, more followers per followee or more lists never make an account look
-  more bought. The profile network guarantees that direction for the columns given a
-  sign, whatever the other inputs (Sill 1998; Daniels & Velikova 2010): those columns
-  enter the first layer through non-negative weights, every later weight is
-  non-negative, every activation is increasing. Unsigned columns (age, name length,
-  avatar) enter the first layer freely.
+- **Monotone by construction** (``models.monotone``): more followers, more followers
+  per followee or more lists never make an account look more bought, whatever the
+  other inputs. Unsigned columns (age, name length, avatar) enter freely.
 - **Isolated accounts handled explicitly.** The graph speaks through one gate per
   account, a learned function of its degree that is exactly 0 without edges: an
   isolated account (64% of Cresci-2015) keeps its profile score, a connected one moves
@@ -24,12 +20,12 @@ from collections.abc import Sequence
 from typing import Any
 
 import torch
-import torch.nn.functional as F
 from torch import Tensor
-from torch.nn import Dropout, Linear, Module, Parameter
+from torch.nn import Linear, Module
 from torch_geometric.utils import scatter, to_undirected
 
 from models.base import NodeClassifier
+from models.monotone import MonotoneMLP
 
 
 class GatedMonotoneGNN(Module):
@@ -77,46 +73,18 @@ class GatedMonotoneGNN(Module):
         self.in_channels, self.hidden_channels = in_channels, hidden_channels
         self.out_channels, self.num_layers = out_channels, num_layers
         self.dropout, self.monotone, self.steps = dropout, signs, steps
-        signed = [k for k, s in enumerate(signs) if s]
-        free = [k for k, s in enumerate(signs) if not s]
-        self.register_buffer("signed", torch.tensor(signed, dtype=torch.long))
-        self.register_buffer("free", torch.tensor(free, dtype=torch.long))
-        self.register_buffer("signs", torch.tensor([signs[k] for k in signed],
-                                                   dtype=torch.float32))
-        # Raw weights pass through softplus, so the effective weights are positive.
-        self.signed_weight = Parameter(torch.empty(hidden_channels, len(signed)))
-        self.free_input = Linear(len(free), hidden_channels)  # bias of the first layer
-        self.hidden_weights = torch.nn.ParameterList(
-            Parameter(torch.empty(hidden_channels, hidden_channels))
-            for _ in range(num_layers - 1))
-        self.hidden_biases = torch.nn.ParameterList(
-            Parameter(torch.empty(hidden_channels)) for _ in range(num_layers - 1))
-        self.out_weight = Parameter(torch.empty(1, hidden_channels))
-        self.out_bias = Parameter(torch.empty(1))
+        self.profile = MonotoneMLP(in_channels, hidden_channels, num_layers, signs, dropout)
         self.gate = Linear(1, 1)  # log(1 + degree) -> gate logit
-        self.drop = Dropout(dropout)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
-        # softplus(-2 + noise) ~ 0.13: small positive weights, as a tanh network wants.
-        for weight in (self.signed_weight, *self.hidden_weights, self.out_weight):
-            torch.nn.init.normal_(weight, mean=-2.0, std=0.5)
-        for bias in self.hidden_biases:
-            torch.nn.init.zeros_(bias)
-        torch.nn.init.zeros_(self.out_bias)
-        self.free_input.reset_parameters()
+        self.profile.reset_parameters()
         torch.nn.init.constant_(self.gate.weight, 1.0)
         torch.nn.init.constant_(self.gate.bias, -1.0)
 
     def profile_score(self, x: Tensor) -> Tensor:
         """``s``: the graph-blind, partially monotone score of every account, ``[N]``."""
-        h = self.free_input(x[:, self.free])
-        if len(self.signed):
-            h = h + (x[:, self.signed] * self.signs) @ F.softplus(self.signed_weight).T
-        h = self.drop(torch.tanh(h))
-        for weight, bias in zip(self.hidden_weights, self.hidden_biases, strict=True):
-            h = self.drop(torch.tanh(h @ F.softplus(weight).T + bias))
-        return (h @ F.softplus(self.out_weight).T + self.out_bias).squeeze(-1)
+        return self.profile(x)
 
     def forward(self, x: Tensor, edge_index: Tensor, edge_type: Tensor | None = None) -> Tensor:
         NodeClassifier.check_edges(edge_index, edge_type, x.size(0))

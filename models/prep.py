@@ -50,6 +50,26 @@ def split_indices(graph: AccountGraph, val_fraction: float, test_fraction: float
     return Split(np.sort(train), np.sort(val), np.sort(test), "stratified")
 
 
+def member_shares(graphs: list[AccountGraph], train: np.ndarray, members: int,
+                  seed: int) -> list[np.ndarray]:
+    """The training rows of each ensemble member (one member: all of ``train``).
+
+    With several graphs (rows stacked in order, as ``detector.graph.union`` stacks them)
+    each member gets whole graphs, a disjoint share of those with training rows: it
+    learns from its own worlds. With one graph, the training rows are shared out.
+    """
+    if members == 1:
+        return [train]
+    owner = np.repeat(np.arange(len(graphs)), [g.num_accounts for g in graphs])[train]
+    units = np.unique(owner) if len(graphs) > 1 else np.arange(len(train))
+    if len(units) < members:
+        raise DetectorError(f"{members} ensemble members need at least {members} training "
+                            f"graphs (or accounts), got {len(units)}")
+    shares = np.array_split(np.random.default_rng(seed).permutation(units), members)
+    key = owner if len(graphs) > 1 else np.arange(len(train))
+    return [np.sort(train[np.isin(key, share)]) for share in shares]
+
+
 def _cut(index: np.ndarray, y: np.ndarray, fraction: float, seed: int):
     if fraction <= 0:
         return index, index[:0]
@@ -67,30 +87,47 @@ class Normaliser:
 
     Clipping at ``±clip`` standard deviations keeps an account from an unseen graph with
     an extreme count from driving the network far outside what it was trained on.
+
+    ``unknown`` pairs a column with the flag columns that mark its value as not
+    observed (``detector.features.Feature.unknown_when``): its statistics come from the
+    rows where it is known, and an unknown value becomes the mean (0 after
+    standardisation) instead of the raw 0, which for a count would read as "none".
     """
 
     mean: np.ndarray
     std: np.ndarray
     clip: float
+    unknown: tuple[tuple[int, tuple[int, ...]], ...] = ()
 
     @classmethod
-    def fit(cls, x: np.ndarray, clip: float) -> Normaliser:
+    def fit(cls, x: np.ndarray, clip: float,
+            unknown: tuple[tuple[int, tuple[int, ...]], ...] = ()) -> Normaliser:
         mean = x.mean(axis=0, dtype=np.float64)
         std = x.std(axis=0, dtype=np.float64)
+        for column, flags in unknown:
+            known = ~(x[:, list(flags)] > 0.5).any(axis=1)
+            if known.any():
+                mean[column] = x[known, column].mean(dtype=np.float64)
+                std[column] = x[known, column].std(dtype=np.float64)
         # A feature constant on train (e.g. a field this data set never has) passes as 0.
-        return cls(mean, np.where(std > 1e-8, std, 1.0), clip)
+        return cls(mean, np.where(std > 1e-8, std, 1.0), clip, tuple(unknown))
 
     def transform(self, x: np.ndarray) -> np.ndarray:
         z = (x.astype(np.float64) - self.mean) / self.std
+        for column, flags in self.unknown:
+            z[(x[:, list(flags)] > 0.5).any(axis=1), column] = 0.0
         return np.clip(z, -self.clip, self.clip).astype(np.float32)
 
     def to_dict(self) -> dict:
-        return {"mean": self.mean.tolist(), "std": self.std.tolist(), "clip": self.clip}
+        return {"mean": self.mean.tolist(), "std": self.std.tolist(), "clip": self.clip,
+                "unknown": [[column, list(flags)] for column, flags in self.unknown]}
 
     @classmethod
     def from_dict(cls, values: dict) -> Normaliser:
+        unknown = tuple((int(c), tuple(int(f) for f in flags))
+                        for c, flags in values.get("unknown", []))
         return cls(np.asarray(values["mean"], np.float64), np.asarray(values["std"], np.float64),
-                   float(values["clip"]))
+                   float(values["clip"]), unknown)
 
 
 def data_fingerprint(graph: AccountGraph) -> dict:

@@ -10,21 +10,31 @@ from typing import Any
 
 import numpy as np
 
-from detector.features import FEATURE_GROUPS, FEATURE_INDEX
+from detector.features import FEATURE_GROUPS, FEATURE_INDEX, FEATURE_NAMES, FEATURES
 from detector.tensors import NUM_RELATIONS
 from models.base import NodeClassifier
 from models.config import ModelConfig
+from models.ensemble import EvidenceEnsemble
+from models.evidence import EvidenceGNN
 from models.mlp import MLP
 from models.rgcn import RGCN
 from models.sage import SAGE
 
-MODELS: dict[str, type[NodeClassifier]] = {"rgcn": RGCN, "sage": SAGE, "mlp": MLP}
+MODELS: dict[str, type[NodeClassifier] | type[EvidenceGNN]] = {
+    "evidence": EvidenceGNN, "rgcn": RGCN, "sage": SAGE, "mlp": MLP}
+#: Any model the registry builds.
+Model = NodeClassifier | EvidenceGNN | EvidenceEnsemble
+#: Feature groups the evidence model reads as profile (the rest is context).
+PROFILE_GROUPS = ("profile", "flags")
 
 
-def build_model(name: str, arguments: dict[str, Any]) -> NodeClassifier:
-    """Build the model called ``name`` with its constructor ``arguments``."""
+def build_model(name: str, arguments: dict[str, Any]) -> Model:
+    """Build the model called ``name`` with its constructor ``arguments`` (an evidence
+    model with ``members`` is an ``EvidenceEnsemble``)."""
     if name not in MODELS:
         raise ValueError(f"unknown model {name!r}; known: {', '.join(MODELS)}")
+    if name == "evidence" and "members" in arguments:
+        return EvidenceEnsemble(**arguments)
     return MODELS[name](**arguments)
 
 
@@ -46,6 +56,14 @@ def model_arguments(config: ModelConfig, num_classes: int) -> dict[str, Any]:
         "num_layers": config.layers,
         "dropout": config.dropout,
     }
+    if config.model == "evidence":
+        profile = [k for k, column in enumerate(columns)
+                   if FEATURES[column].group in PROFILE_GROUPS]
+        args["profile"] = profile
+        args["monotone"] = [FEATURES[column].sign for column in columns]
+        args["steps"] = config.steps
+        if config.members > 1:
+            args["members"] = config.members
     if config.model == "rgcn":
         position = {column: k for k, column in enumerate(columns)}
         groups = [[position[i] for i in FEATURE_GROUPS[g] if i in position]
@@ -53,3 +71,23 @@ def model_arguments(config: ModelConfig, num_classes: int) -> dict[str, Any]:
         args["groups"] = [g for g in groups if g]  # a group whose features were all dropped
         args["num_relations"] = NUM_RELATIONS
     return args
+
+
+def unknown_columns(columns: np.ndarray) -> tuple[tuple[int, tuple[int, ...]], ...]:
+    """``Normaliser`` pairs, in positions of ``columns``: each selected feature whose
+    ``unknown_when`` flags are all selected too, with those flags' positions."""
+    position = {int(c): k for k, c in enumerate(columns)}
+    out = []
+    for k, column in enumerate(columns):
+        flags = [position.get(FEATURE_INDEX[f]) for f in FEATURES[column].unknown_when]
+        if flags and None not in flags:
+            out.append((k, tuple(flags)))
+    return tuple(out)
+
+
+def null_context(columns: np.ndarray) -> np.ndarray:
+    """The raw selected features of an account seen without any edge: all 0 but
+    ``isolated`` (the evidence model's "nothing observed" context row)."""
+    row = np.zeros(len(FEATURE_NAMES), np.float32)
+    row[FEATURE_INDEX["isolated"]] = 1.0
+    return row[columns]

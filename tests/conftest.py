@@ -1,5 +1,5 @@
-"""Fixtures shared by every test folder: one torch thread, and one tiny trained model
-per session (the API, page and browser tests all score with it)."""
+"""Fixtures shared by every test folder: one torch thread, and one tiny trained model of
+the default kind per session (the API, page and browser tests all score with it)."""
 
 from __future__ import annotations
 
@@ -22,12 +22,15 @@ def one_thread():
 
 @pytest.fixture(scope="session")
 def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A small RGCN trained for a few epochs on a small simulated graph."""
+    """A tiny model of the default kind (an ensemble of two evidence models, the default
+    model's features) trained for a few epochs on four small simulated worlds."""
     from models.config import ModelConfig
     from models.estimator import FollowerClassifier
-    from training.simulator import SimConfig, simulate
+    from training.default_model import DEFAULT_MODEL
+    from training.simulator.mixture import TrainingMix, training_graphs
 
-    graph = simulate(SimConfig(accounts=400, seed=3))
-    config = ModelConfig(hidden=16, epochs=8, patience=8, seed=0)
-    classifier = FollowerClassifier(config).fit(graph, progress=False, log=lambda _: None)
+    graphs = training_graphs(TrainingMix(graphs=4, accounts=200, val_graphs=1, seed=3))
+    config = ModelConfig(**{**DEFAULT_MODEL, "hidden": 16, "epochs": 8, "patience": 8,
+                            "members": 2})
+    classifier = FollowerClassifier(config).fit(graphs, progress=False, log=lambda _: None)
     return classifier.save(tmp_path_factory.mktemp("model") / "tiny")

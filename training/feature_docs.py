@@ -62,7 +62,15 @@ metadata and reused unchanged when scoring.
 **Windows.** "Lockstep" means within {sync} of another account acting on the same
 target (after CopyCatch, Beutel et al., WWW 2013); a "creation batch" is the accounts
 created within {batch} of each other; "mass following" starts above
-{mass:,} followings (HypeAuditor's line).
+{mass:,} followings (HypeAuditor's line). The raw counts grow with the graph; their
+*excess* forms (`lockstep_excess`, `creation_excess`, `detector.lockstep`) compare each
+count with what the surrounding days' rate predicts, so they mean the same at any size.
+
+**Direction** is domain knowledge a model may build in (the default model does,
+[models.md](models.md)): `+` a larger value never makes an account look more genuine,
+`−` never less genuine, blank no stated direction. **Unknown when** names the flags
+under which the value was not observed; the model then reads the training mean instead
+of the raw 0.
 """
 
 
@@ -79,11 +87,14 @@ def render_features_doc() -> str:
     groups = list(dict.fromkeys(f.group for f in FEATURES))
     for group in groups:
         lines += [f"## {group}", "", _GROUPS.get(group, ""), "",
-                  "| # | feature | why it helps |", "|---|---|---|"]
+                  "| # | feature | why it helps | direction | unknown when |",
+                  "|---|---|---|---|---|"]
         for index, feature in enumerate(FEATURES):
             if feature.group == group:
                 why = feature.why.replace("|", "\\|")
-                lines.append(f"| {index} | `{feature.name}` | {why} |")
+                sign = {1: "+", -1: "−", 0: ""}[feature.sign]
+                unknown = ", ".join(f"`{f}`" for f in feature.unknown_when)
+                lines.append(f"| {index} | `{feature.name}` | {why} | {sign} | {unknown} |")
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
 

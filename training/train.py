@@ -27,19 +27,27 @@ def load_data(data: str | os.PathLike, edges: str | os.PathLike | None = None) -
     return load_any(data, edges)
 
 
-def train_model(data: str | os.PathLike | AccountGraph, config: ModelConfig,
-                out: str | os.PathLike, *, progress: bool = True,
-                log=click.echo) -> FollowerClassifier:
-    """Train on ``data`` (a path/name, or a graph already in memory) and save to ``out``."""
+def train_model(data: str | os.PathLike | AccountGraph | list[AccountGraph],
+                config: ModelConfig, out: str | os.PathLike, *, progress: bool = True,
+                log=click.echo, source: dict | None = None) -> FollowerClassifier:
+    """Train on ``data`` (a path/name, a graph already in memory, or a list of graphs
+    trained on as one) and save to ``out``; ``source`` says in the model's metadata where
+    the data came from."""
     from detector.errors import DetectorError
     from detector.graph import AccountGraph
     from models.estimator import FollowerClassifier
 
-    graph = data if isinstance(data, AccountGraph) else load_data(data)
-    if not graph.has_labels():
-        name = "the graph" if isinstance(data, AccountGraph) else str(data)
+    if isinstance(data, list):
+        graph = data
+        labelled = any(g.has_labels() for g in data)
+    else:
+        graph = data if isinstance(data, AccountGraph) else load_data(data)
+        labelled = graph.has_labels()
+    if not labelled:
+        name = str(data) if isinstance(data, (str, os.PathLike)) else "the graph"
         raise DetectorError(f"{name}: no account carries a label; training needs labels")
-    classifier = FollowerClassifier(config).fit(graph, progress=progress, log=log)
+    classifier = FollowerClassifier(config).fit(graph, progress=progress, log=log,
+                                                source=source)
     path = classifier.save(out)
     log(f"saved {classifier.metadata_['version']} to {path}")
     log(summary(classifier.metadata_["metrics"]))

@@ -22,9 +22,10 @@ def test_a_usable_model_is_kept(graph_file, tmp_path):
 def test_an_unusable_model_is_replaced_by_the_default_one(tmp_path, monkeypatch):
     # A small default (the real one takes a few minutes) through the same code path.
     monkeypatch.setattr(default_model, "DEFAULT_DATA",
-                        {"accounts": 400, "seed": 1, "difficulty": "realistic"})
+                        {"graphs": 4, "accounts": 200, "val_graphs": 1, "seed": 1})
     monkeypatch.setattr(default_model, "DEFAULT_MODEL",
-                        {"model": "rgcn", "hidden": 8, "epochs": 3, "patience": 3})
+                        {**default_model.DEFAULT_MODEL, "hidden": 8, "epochs": 3, "patience": 3,
+                         "members": 3})
     out = tmp_path / "model"
     out.mkdir()
     (out / "model.json").write_text("{not json")
@@ -35,4 +36,6 @@ def test_an_unusable_model_is_replaced_by_the_default_one(tmp_path, monkeypatch)
     from models.estimator import FollowerClassifier
 
     clf = FollowerClassifier.load(out)
-    assert clf.metadata_["data"]["accounts"] == 400
+    assert clf.metadata_["data"]["accounts"] == 800
+    assert clf.metadata_["data"]["source"]["simulator_mix"]["graphs"] == 4
+    assert clf.metadata_["model"]["arguments"]["members"] == 3

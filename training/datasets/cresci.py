@@ -7,8 +7,13 @@ follow edges between them. Conversion:
 - ``label`` 0/1 -> ``genuine``/``bought``; ``split`` train/val/test kept as is.
 - ``screen_name_length`` -> ``username_length`` (the names themselves were not
   published); ``default_profile_image`` -> ``has_avatar`` (negated).
-- ``created_date`` -> ``created_at`` (midnight UTC); ``observed_at`` is 2020-09-01, the
-  processing's reference date, so account age equals the published ``active_days``.
+- ``created_date`` -> ``created_at`` (midnight UTC). ``observed_at`` is 2013-05-01, when
+  the data were collected, not 2020-09-01, the date TwiBot-22's processing measured
+  ``active_days`` to: the newest account was created on 2013-04-30 and the fake
+  followers were bought in April 2013 (Cresci et al. 2015, section 3), so an age to 2020
+  would add seven years no collector ever saw. (This was decided after looking at
+  Cresci-2015: a model that reads age took the seven-year-old fakes for old, genuine
+  accounts; docs/transfer.md.)
 - ``edge_type`` 0 comes from ``src``'s friend list (``src`` follows ``dst``); 1 from
   ``src``'s follower list (``dst`` follows ``src``), so type-1 edges are reversed. Both
   become untimed ``follow`` edges; the 710 self-loops (a label leak: 705 sit on genuine
@@ -29,8 +34,10 @@ from detector.graph import AccountGraph
 from training.datasets.shared import DATA_ENV, data_root
 
 NAME = "cresci-2015"
-#: The TwiBot-22 processing measured account age up to this day.
+#: The TwiBot-22 processing measured ``active_days`` up to this day.
 REFERENCE_DATE = "2020-09-01T00:00:00Z"
+#: When the accounts were observed: the day after the newest creation date (2013-04-30).
+COLLECTED_AT = "2013-05-01T00:00:00Z"
 
 _FRIEND_LIST, _FOLLOWER_LIST = 0, 1
 
@@ -71,7 +78,7 @@ def load_cresci(path: str | os.PathLike | None = None) -> AccountGraph:
     graph = graph_from_frames(
         cresci_accounts(raw),
         cresci_edges(edges),
-        observed_at=pd.Timestamp(REFERENCE_DATE).timestamp(),
+        observed_at=pd.Timestamp(COLLECTED_AT).timestamp(),
         accounts_path=str(folder / "accounts.csv"),
         edges_path=str(folder / "edges.csv"),
     )

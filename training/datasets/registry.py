@@ -1,7 +1,7 @@
 """One entry for every graph source: a named data set, a TwiBot directory, or a file.
 
 ``load_any`` is what ``ffd train --data`` calls, so a user can point it at whatever they
-have: ``cresci-2015`` (found under the shared data directory), a TwiBot-22-format
+have: ``cresci-2015`` or ``instafake`` (found under the shared data directory), a TwiBot-22-format
 directory, or any form ``detector.io.load_graph`` reads (JSON, columnar, CSV pair).
 """
 
@@ -15,11 +15,13 @@ from detector.graph import AccountGraph
 from detector.io import load_graph
 from training.datasets.cresci import NAME as CRESCI
 from training.datasets.cresci import is_cresci_dir, load_cresci
+from training.datasets.instafake import NAME as INSTAFAKE
+from training.datasets.instafake import is_instafake_dir, load_instafake
 from training.datasets.shared import data_root
 from training.datasets.twibot import is_twibot_dir, load_twibot
 
 #: Data sets known by name -> loader of their default location.
-NAMED: dict[str, Callable[[], AccountGraph]] = {CRESCI: load_cresci}
+NAMED: dict[str, Callable[[], AccountGraph]] = {CRESCI: load_cresci, INSTAFAKE: load_instafake}
 
 
 def load_any(path_or_name: str | os.PathLike,
@@ -50,4 +52,6 @@ def load_any(path_or_name: str | os.PathLike,
         return load_twibot(path)
     if path.is_dir() and is_cresci_dir(path):
         return load_cresci(path)
+    if path.is_dir() and is_instafake_dir(path):
+        return load_instafake(path)
     return load_graph(path, edges)

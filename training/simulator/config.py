@@ -11,6 +11,8 @@ from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 
+from training.simulator.world import World
+
 DAY = 86_400.0
 HOUR = 3_600.0
 
@@ -100,6 +102,7 @@ class SimConfig:
     mass_degree: float = 20.0  # mean in-graph follows made by a mass follower
     followback: float = 0.3  # chance an ordinary genuine account follows a mass follower back
     behaviour: dict[str, object] = field(default_factory=dict)  # overrides of Behaviour fields
+    world: World = field(default_factory=World)  # platform and vendor styles (world.py)
 
     def __post_init__(self) -> None:
         if self.difficulty not in BEHAVIOURS:

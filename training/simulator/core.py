@@ -25,6 +25,10 @@ STREAMS = ("genuine", "bought", "mass", "names", "follows", "interactions", "pur
 Progress = Callable[[str], None]
 
 
+#: What each account is in the simulated world, finer than its label (``simulate_roles``).
+ROLES = ("person", "lurker", "influencer", "standard", "premium", "mass")
+
+
 def simulate(config: SimConfig, progress: Progress | None = None) -> AccountGraph:
     """Simulate one labelled account graph (deterministic for ``config``).
 
@@ -36,6 +40,14 @@ def simulate(config: SimConfig, progress: Progress | None = None) -> AccountGrap
         The graph with ``label`` (0 genuine, 1 bought, 2 mass_follow), ``observed_at``
         and, in audit mode, ``target`` set.
     """
+    return simulate_roles(config, progress)[0]
+
+
+def simulate_roles(config: SimConfig,
+                   progress: Progress | None = None) -> tuple[AccountGraph, np.ndarray]:
+    """``simulate``, plus each account's role (one of ``ROLES``, object array in row
+    order): lurkers and premium fakes are what benchmarks of the model's failure modes
+    need to find."""
     say = _timed(progress)
     rng = _streams(config.seed)
     beh, now = config.resolved_behaviour(), config.observed_seconds()
@@ -86,10 +98,14 @@ def simulate(config: SimConfig, progress: Progress | None = None) -> AccountGrap
     say(f"merged edges: {len(edges):,}")
 
     accounts = _accounts(profiles, label)
-    _hide(rng["noise"], accounts, edges, beh)
-    graph = _shuffle(rng["shuffle"], accounts, edges, target, now)
+    _hide(rng["noise"], accounts, edges, beh, config.world.platform.hidden)
+    roles = np.concatenate([
+        np.where(gen.lurker, "lurker", np.where(gen.influencer, "influencer", "person")),
+        np.where(bought.premium, "premium", "standard"), np.full(n_mass, "mass"),
+    ]).astype(object)
+    graph, order = _shuffle(rng["shuffle"], accounts, edges, target, now)
     say("done")
-    return graph
+    return graph, roles[order]
 
 
 def _timed(progress: Progress | None) -> Progress:
@@ -140,9 +156,13 @@ def _accounts(p: Profiles, label: np.ndarray) -> Accounts:
     return accounts
 
 
-def _hide(rng: np.random.Generator, accounts: Accounts, edges: Edges, beh: Behaviour) -> None:
-    """Collection gaps (fields, edge times) and, at ``hard``, a few wrong labels."""
+def _hide(rng: np.random.Generator, accounts: Accounts, edges: Edges, beh: Behaviour,
+          hidden: tuple[str, ...] = ()) -> None:
+    """Collection gaps (fields, edge times), fields the platform never shows (``hidden``)
+    and, at ``hard``, a few wrong labels."""
     n = len(accounts)
+    for field in hidden:
+        accounts.counts[field][:] = np.nan
     for field, share in beh.missing.items():
         gone = rng.random(n) < share
         if field in accounts.counts:
@@ -162,7 +182,7 @@ def _hide(rng: np.random.Generator, accounts: Accounts, edges: Edges, beh: Behav
 
 
 def _shuffle(rng: np.random.Generator, accounts: Accounts, edges: Edges, target: int | None,
-             now: float) -> AccountGraph:
+             now: float) -> tuple[AccountGraph, np.ndarray]:
     n = len(accounts)
     order = rng.permutation(n)  # new row i holds old row order[i]
     where = np.empty(n, np.int64)
@@ -170,4 +190,5 @@ def _shuffle(rng: np.random.Generator, accounts: Accounts, edges: Edges, target:
     accounts = accounts.take(order)
     accounts.ids = np.char.add("u", np.arange(n).astype(str)).astype(object)
     edges = replace(edges, src=where[edges.src], dst=where[edges.dst])
-    return AccountGraph(accounts, edges, None if target is None else int(where[target]), now)
+    graph = AccountGraph(accounts, edges, None if target is None else int(where[target]), now)
+    return graph, order

@@ -16,8 +16,6 @@ from training.simulator import names
 from training.simulator.config import DAY, HOUR, Behaviour, SimConfig
 from training.simulator.tables import EdgeLog, Picker, Profiles, coin, counts, uniform_between
 
-#: Share of ordinary genuine accounts with an avatar, private, verified (platform norms).
-AVATAR, PRIVATE, VERIFIED = 0.96, 0.12, 0.002
 #: Viral moments per account: the instants a popular account's follows may pile up at.
 MOMENTS = 3
 
@@ -34,32 +32,46 @@ class Genuine:
 
 def make_genuine(rng: np.random.Generator, n: int, config: SimConfig, beh: Behaviour,
                  now: float) -> Genuine:
-    """Profiles of ``n`` genuine accounts observed at ``now``."""
+    """Profiles of ``n`` genuine accounts observed at ``now``, shaped like the people of
+    ``config.world.platform``."""
+    platform = config.world.platform
     lurker = rng.random(n) < beh.lurker_share
     influencer = ~lurker & (rng.random(n) < config.influencer_share)
     heavy = ~lurker & ~influencer & (rng.random(n) < beh.heavy_follower_share)
     z1, z2, z3 = rng.standard_normal((3, n))
-    age = np.clip(1_400 * np.exp(0.6 * rng.standard_normal(n)), 20, 6_000)
-    followers = counts(rng, 110, 1.5, n, z1)
-    following = counts(rng, 230, 1.05, n, 0.5 * z1 + 0.87 * z2, high=7_500)
-    # Posting rate per day, so older accounts have posted more (median about 1,000).
-    posts = np.round(age * (1_150 / 1_400) * np.exp(1.1 * (0.4 * z1 + 0.92 * z3)))
-    likes = counts(rng, 450, 1.5, n, 0.6 * z3 + 0.8 * rng.standard_normal(n))
-    avatar, private, verified = (np.full(n, p) for p in (AVATAR, PRIVATE, VERIFIED))
-    bio_share = np.full(n, 0.75)
+    # Broad: a growing platform has many new people (a tenth under half a year here).
+    age = np.clip(platform.age_days * np.exp(1.0 * rng.standard_normal(n)), 3,
+                  platform.max_age_days)
+    cap = platform.following_cap
+    followers, following, posts = (np.zeros(n) for _ in range(3))
+    avatar, private, bio_share = (np.zeros(n) for _ in range(3))
+    for crowd, rows in ((platform.people, ~lurker), (platform.lurkers, lurker)):
+        k = int(rows.sum())
+        a, b, c = z1[rows], z2[rows], z3[rows]
+        followers[rows] = counts(rng, crowd.followers, crowd.followers_sigma, k, a)
+        # Followers and following go together (follow-backs): log-correlation 0.8, as
+        # among Cresci-2015's genuine accounts (log ratio sd 0.9).
+        following[rows] = counts(rng, crowd.following, crowd.following_sigma, k,
+                                 0.8 * a + 0.6 * b, high=cap)
+        # Posting rate per day, so older accounts have posted more.
+        rate = crowd.posts_per_day * np.exp(crowd.posts_sigma * (0.4 * a + 0.92 * c))
+        posts[rows] = np.round(age[rows] * rate) * (rng.random(k) >= crowd.zero_posts)
+        avatar[rows], private[rows], bio_share[rows] = crowd.avatar, crowd.private, crowd.bio
+    likes = counts(rng, platform.likes, 1.5, n, 0.6 * z3 + 0.8 * rng.standard_normal(n))
+    likes[lurker] = np.round(likes[lurker] * 0.05)
+    verified = np.full(n, platform.verified)
 
-    following[heavy] = counts(rng, 2_500, 0.45, int(heavy.sum()), high=7_500)
-    k = int(lurker.sum())
-    followers[lurker] = counts(rng, 12, 1.0, k)
-    following[lurker] = counts(rng, 80, 0.9, k)
-    posts[lurker] = counts(rng, 8, 1.2, k) * (rng.random(k) > 0.3)
-    likes[lurker] = counts(rng, 20, 1.5, k)
-    avatar[lurker], private[lurker], bio_share[lurker] = 0.5, 0.25, 0.3
+    before = following[heavy]
+    following[heavy] = counts(rng, config.world.heavy_following, 0.45, int(heavy.sum()),
+                              high=cap)
+    # Following more brings follow-backs: their audience grows with it, less than 1:1.
+    followers[heavy] = np.round(followers[heavy] * (following[heavy] / (before + 1)) ** 0.7)
     k = int(influencer.sum())
     followers[influencer] = np.minimum(np.round(10_000 * (1 + rng.pareto(1.1, k))), 5e7)
-    following[influencer] = counts(rng, 400, 1.2, k)
+    following[influencer] = counts(rng, 400, 1.2, k, high=cap)
     posts[influencer] = counts(rng, 5_000, 1.0, k)
     verified[influencer], private[influencer] = 0.4, 0.0
+    avatar[influencer] = 1.0
 
     listed = rng.poisson(followers * 0.012 * np.exp(0.5 * rng.standard_normal(n)))
     bio_present = rng.random(n) < bio_share

@@ -34,37 +34,52 @@ class Bought:
     start: np.ndarray  # first row of each vendor in the block
     size: np.ndarray  # accounts per vendor
     sells_likes: np.ndarray  # bool per vendor
+    premium: np.ndarray  # bool per account: a genuine-looking ("premium") account
 
 
 def make_bought(rng: np.random.Generator, n: int, config: SimConfig, beh: Behaviour,
                 now: float) -> Bought:
-    """Profiles of ``n`` bought accounts in vendor batches."""
+    """Profiles of ``n`` bought accounts in vendor batches; each vendor's stock has one
+    of the world's vendor styles (``training.simulator.world``)."""
     if n == 0:
         nothing = np.zeros(0, np.int64)
-        return Bought(Profiles.empty(), nothing, nothing, nothing, np.zeros(0, bool))
+        return Bought(Profiles.empty(), nothing, nothing, nothing, np.zeros(0, bool),
+                      np.zeros(0, bool))
     n_vendors = max(1, min(n // 50, max(3, round(n / config.vendor_size))))
     share = np.exp(0.6 * rng.standard_normal(n_vendors))
     vendor = np.sort(rng.choice(n_vendors, n, p=share / share.sum()))
+    styles, weights = zip(*config.world.vendor_styles(beh), strict=True)
+    weights = np.asarray(weights, np.float64)
+    style_of = rng.choice(len(styles), n_vendors, p=weights / weights.sum())
+    pick = lambda attr: np.array([getattr(styles[k], attr) for k in style_of])  # noqa: E731
     new_batch = np.r_[True, vendor[1:] != vendor[:-1]] | (rng.random(n) < 1 / BATCH_SIZE)
     batch = np.cumsum(new_batch) - 1
-    batch_age = rng.uniform(14, beh.bot_max_age_d, int(batch[-1]) + 1 if n else 0) * DAY
+    batch_vendor = vendor[np.flatnonzero(new_batch)]
+    batch_age = rng.uniform(pick("min_age_days")[batch_vendor],
+                            pick("max_age_days")[batch_vendor]) * DAY
     created = np.round(now - batch_age[batch] + rng.exponential(beh.batch_spread_h * HOUR, n))
     created = np.minimum(created, now - DAY)
     order = np.lexsort((created, vendor))
     vendor, created = vendor[order], created[order]
     size = np.bincount(vendor, minlength=n_vendors)
 
+    per = lambda attr: pick(attr)[vendor]  # noqa: E731
     premium = rng.random(n) < beh.premium_share
-    followers = counts(rng, beh.bot_followers, 0.6, n)
-    following = counts(rng, 340, 0.5, n, low=20, high=5_000)
-    posts = counts(rng, beh.bot_posts, 1.0, n) * (rng.random(n) > 0.35)
+    followers = np.round(per("followers") * np.exp(0.6 * rng.standard_normal(n)))
+    following = np.clip(np.round(per("following") * np.exp(
+        per("following_sigma") * rng.standard_normal(n))), 20,
+        config.world.platform.following_cap)
+    posts = (np.round(per("posts") * np.exp(rng.standard_normal(n)))
+             * (rng.random(n) >= per("zero_posts")))
     likes = counts(rng, 10, 1.2, n) * (rng.random(n) > 0.5)
     listed = rng.poisson(0.03, n).astype(np.float64)
-    avatar, bio_share = np.full(n, beh.bot_avatar), np.full(n, beh.bot_bio)
-    k = int(premium.sum())
-    followers[premium] = counts(rng, 90, 0.9, k)
-    following[premium] = counts(rng, 280, 0.7, k, low=20, high=5_000)
-    posts[premium] = counts(rng, 300, 1.0, k)
+    avatar, bio_share = per("avatar"), per("bio")
+    # Premium accounts copy the platform's people, somewhat smaller and less active.
+    k, people = int(premium.sum()), config.world.platform.people
+    followers[premium] = counts(rng, 0.6 * people.followers, 0.9, k)
+    following[premium] = counts(rng, 1.2 * people.following, 0.7, k, low=20, high=5_000)
+    posts[premium] = counts(rng, max(5.0, 0.3 * people.posts_per_day
+                                     * config.world.platform.age_days), 1.0, k)
     likes[premium] = counts(rng, 200, 1.3, k)
     listed[premium] = rng.poisson(0.3, k)
     avatar[premium], bio_share[premium] = 0.93, 0.7
@@ -80,7 +95,7 @@ def make_bought(rng: np.random.Generator, n: int, config: SimConfig, beh: Behavi
     )
     start = np.cumsum(size) - size
     sells_likes = rng.random(n_vendors) < beh.like_vendor_share
-    return Bought(profiles, vendor, start, size, sells_likes)
+    return Bought(profiles, vendor, start, size, sells_likes, premium)
 
 
 def _stock_before(bought: Bought, vendor: np.ndarray, when: np.ndarray) -> np.ndarray:

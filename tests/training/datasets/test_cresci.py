@@ -9,6 +9,7 @@ import pytest
 from detector.features import FEATURE_INDEX, compute_features
 from detector.schema import FOLLOW, LABEL_CODE, SPLIT_CODE
 from training.datasets.cresci import (
+    COLLECTED_AT,
     REFERENCE_DATE,
     cresci_accounts,
     cresci_dir,
@@ -70,9 +71,12 @@ def test_field_mapping(cresci, raw_accounts):
     assert np.isnan(a.counts["posts_count"]).all()
     np.testing.assert_array_equal(a.flags["has_avatar"],
                                   1 - raw_accounts["default_profile_image"].to_numpy())
-    assert cresci.observed_at == pd.Timestamp(REFERENCE_DATE).timestamp()
-    # created_date is the calendar day; active_days counts whole days to the reference.
-    age = (cresci.observed_at - a.created_at) / DAY
+    # Observed when collected (the day after the newest account), not at the processing's
+    # reference date; created_date is the calendar day, active_days counts whole days to
+    # that reference.
+    assert cresci.observed_at == pd.Timestamp(COLLECTED_AT).timestamp()
+    assert cresci.observed_at > np.nanmax(a.created_at)
+    age = (pd.Timestamp(REFERENCE_DATE).timestamp() - a.created_at) / DAY
     assert (np.abs(age - raw_accounts["active_days"].to_numpy()) <= 1).all()
 
 

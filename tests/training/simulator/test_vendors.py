@@ -67,12 +67,18 @@ def test_bought_accounts_are_rarely_followed_or_engaged_with(realistic):
 
 
 def test_hard_vendors_hide_better_but_still_burst():
-    hard = simulate(SimConfig(accounts=4_000, seed=8, difficulty="hard"))
-    label = hard.accounts.label
-    avatar = hard.accounts.flags["has_avatar"]
-    assert np.nanmean(avatar[label == BOUGHT]) > 0.7
-    src, dst, at = follows(hard)
-    _, peak = lockstep(src, dst, at, np.ones(len(src), bool), hard.num_accounts,
-                       window=HOURS_6)
-    assert np.median(peak[label == BOUGHT]) > np.log1p(15)
-    assert np.median(peak[label == GENUINE]) < np.log1p(5)
+    # Three small worlds pooled: with 800 bought accounts one world has only a few
+    # orders, so its median alone swings with the seed (6 to 136 others at seeds 8-10).
+    bought_peaks, genuine_peaks = [], []
+    for seed in (8, 9, 10):
+        hard = simulate(SimConfig(accounts=4_000, seed=seed, difficulty="hard"))
+        label = hard.accounts.label
+        avatar = hard.accounts.flags["has_avatar"]
+        assert np.nanmean(avatar[label == BOUGHT]) > 0.7
+        src, dst, at = follows(hard)
+        _, peak = lockstep(src, dst, at, np.ones(len(src), bool), hard.num_accounts,
+                           window=HOURS_6)
+        bought_peaks.append(peak[label == BOUGHT])
+        genuine_peaks.append(peak[label == GENUINE])
+    assert np.median(np.concatenate(bought_peaks)) > np.log1p(15)
+    assert np.median(np.concatenate(genuine_peaks)) < np.log1p(5)

@@ -1,0 +1,170 @@
+"""Lockstep and creation batches: how many others acted at about the same moment.
+
+Two kinds of count, both vectorised over the whole graph:
+
+- **Raw counts** (``lockstep``, ``creation_batch_sizes``): others following the same
+  target within an hour, accounts created within an hour. They grow with the graph: in
+  a million-account graph an ordinary account has dozens of "batch mates" by chance.
+- **Excess over the local rate** (``lockstep_excess``, ``creation_excess``): the same
+  count against what the surrounding days' rate predicts,
+  ``log(1 + count) - log(1 + rate x window)``. An organic stream scores about 0 at any
+  size; a delivered order or a vendor batch scores far above. These are what a model
+  trained on small simulated graphs can carry over to real graphs of any size.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+DAY = 86_400.0
+#: Follows of one target within this many seconds of each other count as "in lockstep".
+SYNC_WINDOW = 3_600.0
+#: Accounts created within this many seconds of each other count as "one batch".
+BATCH_WINDOW = 3_600.0
+#: Half-width of the window whose rate is the baseline of ``lockstep_excess``.
+SYNC_BASELINE = 3 * DAY
+#: Half-width of the window whose rate is the baseline of ``creation_excess``.
+BATCH_BASELINE = 30 * DAY
+
+
+def lockstep(
+    src: np.ndarray,
+    dst: np.ndarray,
+    at: np.ndarray,
+    mask: np.ndarray,
+    n: int,
+    window: float = SYNC_WINDOW,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per source account: mean and max of log(1 + others acting on the same target
+    within ``window`` seconds, both ends included), over its timed edges in ``mask``.
+
+    One stable sort by ``(target, time)`` and two binary searches (``_windows``) over
+    keys that order edges by target, then time, exactly, so a window never crosses
+    targets: a float key ``target * span + time`` with a non-integer or unbounded span
+    rounded at large target indices and moved edges across a window's end.
+    """
+    owner, d, t = _by_target(src, dst, at, mask, n)
+    return _per_owner(owner, np.log1p(_others(d, t, window).astype(np.float64)), n)
+
+
+def lockstep_excess(
+    src: np.ndarray,
+    dst: np.ndarray,
+    at: np.ndarray,
+    mask: np.ndarray,
+    n: int,
+    window: float = SYNC_WINDOW,
+    baseline: float = SYNC_BASELINE,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per source account: mean and max, over its timed edges in ``mask``, of
+    ``log(1 + others on the same target within window) - log(1 + others within
+    baseline x window / baseline)``, floored at 0: lockstep beyond the target's own rate
+    at the time. A follow in a quiet hour next to busy ones is no evidence either way, so
+    a deficit counts as 0; accounts without a timed edge get 0 for both."""
+    owner, d, t = _by_target(src, dst, at, mask, n)
+    near = _others(d, t, window).astype(np.float64)
+    around = _others(d, t, baseline).astype(np.float64)
+    excess = np.log1p(near) - np.log1p(around * (window / baseline))
+    return _per_owner(owner, np.maximum(excess, 0.0), n)
+
+
+def _by_target(src: np.ndarray, dst: np.ndarray, at: np.ndarray, mask: np.ndarray,
+               n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(owner, target, time)`` of the timed edges in ``mask``, ordered by (target, time)."""
+    sel = np.flatnonzero(mask & ~np.isnan(at))
+    s, d, t = src[sel], dst[sel], at[sel]
+    order = _by_target_then_time(d, t, n)
+    return s[order], d[order], t[order]
+
+
+def _others(d: np.ndarray, t: np.ndarray, window: float) -> np.ndarray:
+    """Per edge (sorted by target, time): other edges on its target within ``window``."""
+    if len(t) == 0:
+        return np.zeros(0, np.int64)
+    low, high = _windows(d, t, window)
+    return high - low - 1
+
+
+def _per_owner(owner: np.ndarray, value: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and max of ``value`` per owning account (0 for accounts without one)."""
+    total = np.bincount(owner, weights=value, minlength=n)
+    k = np.bincount(owner, minlength=n)
+    peak = np.zeros(n)
+    np.maximum.at(peak, owner, value)
+    return total / np.maximum(k, 1), peak
+
+
+def _windows(d: np.ndarray, t: np.ndarray, window: float) -> tuple[np.ndarray, np.ndarray]:
+    """For edges sorted by ``(d, t)``: the first and one past the last edge on the same
+    target within ``window`` of each.
+
+    Whole-second times (every ``...Z`` timestamp) and a whole window take one float key
+    per edge, ``d * G + (t - min t)`` with ``G`` a power of two above the time span
+    plus twice the window: every value is an integer below 2**53, so exact, and a window
+    cannot reach the next target. That searches about a third faster than the complex
+    key ``d + 1j * t`` (numpy orders complex numbers by real, then imaginary part), which
+    is exact for any times and used otherwise.
+    """
+    if len(t) and float(window).is_integer() and np.array_equal(t, np.floor(t)):
+        base = t - t.min()
+        span = float(base.max())
+        gap = 2.0 ** np.ceil(np.log2(span + 2 * window + 2))
+        if float(d.max()) * gap + span + window < 2.0**53:
+            key = d * gap + base
+            return (np.searchsorted(key, key - window, "left"),
+                    np.searchsorted(key, key + window, "right"))
+    target = d.astype(np.float64)
+    key = target + 1j * t
+    return (np.searchsorted(key, target + 1j * (t - window), "left"),
+            np.searchsorted(key, target + 1j * (t + window), "right"))
+
+
+def _by_target_then_time(d: np.ndarray, t: np.ndarray, n: int) -> np.ndarray:
+    """The stable order by ``(d, t)``. Below 65,537 accounts: a stable sort by time, then
+    numpy's radix sort on 16-bit targets (0.2 ms against 0.6 ms for the complex key at
+    7,700 edges); larger graphs sort the complex key ``d + 1j * t`` once."""
+    if n <= 1 << 16:
+        by_time = np.argsort(t, kind="stable")
+        return by_time[np.argsort(d[by_time].astype(np.uint16), kind="stable")]
+    return np.argsort(d.astype(np.float64) + 1j * t, kind="stable")
+
+
+def creation_batch_sizes(created_at: np.ndarray, window: float = BATCH_WINDOW) -> np.ndarray:
+    """How many other accounts of the graph were created within ``window`` seconds."""
+    out = np.zeros(len(created_at))
+    known = ~np.isnan(created_at)
+    t = created_at[known]
+    if len(t):
+        ts = np.sort(t)
+        out[known] = (
+            np.searchsorted(ts, t + window, "right") - np.searchsorted(ts, t - window, "left") - 1
+        )
+    return out
+
+
+def creation_excess(created_at: np.ndarray) -> np.ndarray:
+    """Per account: ``log(1 + others created within BATCH_WINDOW) - log(1 + the count
+    the surrounding BATCH_BASELINE days predict for such a window)``, floored at 0 (an
+    account created on a quiet day beside a vendor's busy ones is no evidence of being
+    genuine); 0 where the creation time is unknown.
+
+    Creation dates that carry no time of day (every known one at midnight UTC, as in
+    Cresci-2015 or a "joined in" month) count the same day as the window instead.
+    """
+    out = np.zeros(len(created_at))
+    known = ~np.isnan(created_at)
+    t = created_at[known]
+    if len(t) == 0:
+        return out
+    ts = np.sort(t)
+    by_day = bool(np.all(np.mod(t, DAY) == 0))
+    window = 0.0 if by_day else BATCH_WINDOW
+    share = DAY / (2 * BATCH_BASELINE + DAY) if by_day else window / BATCH_BASELINE
+
+    def within(width: float) -> np.ndarray:
+        return (np.searchsorted(ts, t + width, "right")
+                - np.searchsorted(ts, t - width, "left") - 1).astype(np.float64)
+
+    excess = np.log1p(within(window)) - np.log1p(within(BATCH_BASELINE) * share)
+    out[known] = np.maximum(excess, 0.0)
+    return out

@@ -1,0 +1,160 @@
+"""Lockstep and creation batches: raw counts, their scale-free excess, and the sorts and
+window searches they rest on, against obvious implementations."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from detector import lockstep as module
+from detector.lockstep import (
+    BATCH_WINDOW,
+    DAY,
+    SYNC_WINDOW,
+    creation_batch_sizes,
+    creation_excess,
+    lockstep,
+    lockstep_excess,
+)
+
+L1 = np.log1p(1.0)
+
+
+@pytest.mark.parametrize(
+    ("dst", "at", "mean", "peak"),
+    [
+        # three follows of one target within the hour: each sees two others
+        ([0, 0, 0], [0, 600, 1200], [np.log1p(2)] * 3, [np.log1p(2)] * 3),
+        # exactly one window apart still counts; one second more does not
+        ([0, 0], [0, SYNC_WINDOW], [L1, L1], [L1, L1]),
+        ([0, 0], [0, SYNC_WINDOW + 1], [0, 0], [0, 0]),
+        # the same instant on different targets is not lockstep
+        ([0, 1], [0, 0], [0, 0], [0, 0]),
+        # untimed edges are ignored
+        ([0, 0], [0, np.nan], [0, 0], [0, 0]),
+    ],
+)
+def test_lockstep(dst: list, at: list, mean: list, peak: list) -> None:
+    n = len(dst)
+    src = np.arange(n) + 2  # accounts 2.. act on targets 0/1
+    got_mean, got_peak = lockstep(src, np.array(dst), np.array(at, float), np.ones(n, bool), n + 2)
+    np.testing.assert_allclose(got_mean[2:], mean)
+    np.testing.assert_allclose(got_peak[2:], peak)
+    assert (got_mean[:2] == 0).all()
+
+
+def test_lockstep_mask_selects_edges() -> None:
+    src, dst, at = np.array([1, 2]), np.array([0, 0]), np.array([0.0, 10.0])
+    mean, _ = lockstep(src, dst, at, np.array([True, False]), 3)
+    assert mean.tolist() == [0, 0, 0]
+
+
+@pytest.mark.parametrize(
+    ("created", "sizes"),
+    [
+        ([0, 60, 7200], [1, 1, 0]),
+        ([0, BATCH_WINDOW, 2 * BATCH_WINDOW], [1, 2, 1]),
+        ([5, 5, 5, np.nan], [2, 2, 2, 0]),
+        ([], []),
+    ],
+)
+def test_creation_batch_sizes(created: list, sizes: list) -> None:
+    np.testing.assert_array_equal(creation_batch_sizes(np.array(created, float)), sizes)
+
+
+@pytest.mark.parametrize("n", [1, 40, 1 << 16, (1 << 16) + 1])
+def test_order_by_target_then_time_is_stable_on_both_branches(n) -> None:
+    rng = np.random.default_rng(n)
+    d = rng.integers(0, n, 3000)
+    d[::9] = n - 1
+    t = rng.integers(0, 50, 3000).astype(np.float64) * 60.0  # many equal times
+    expected = np.lexsort((t, d))  # stable: ties keep the input order
+    np.testing.assert_array_equal(module._by_target_then_time(d, t, n), expected)
+
+
+def test_lockstep_is_the_same_whichever_sort_orders_it() -> None:
+    rng = np.random.default_rng(7)
+    n, m = 300, 5000
+    src, dst = rng.integers(0, n, m), rng.integers(0, n // 10, m)
+    at = np.where(rng.random(m) < 0.1, np.nan, rng.integers(0, 500, m) * 17.0)
+    mask = rng.random(m) < 0.8
+    small = lockstep(src, dst, at, mask, n)
+    large = lockstep(src, dst, at, mask, (1 << 16) + 1)  # the complex-key sort
+    for got, expected in zip(small, large, strict=True):
+        np.testing.assert_array_equal(got, expected[:n])
+
+
+def _complex_windows(d, t, window):
+    target = d.astype(np.float64)
+    key = target + 1j * t
+    return (np.searchsorted(key, target + 1j * (t - window), "left"),
+            np.searchsorted(key, target + 1j * (t + window), "right"))
+
+
+@pytest.mark.parametrize(("times", "top", "window"), [
+    ("whole", 50, 3600.0),  # the float key
+    ("whole", 2**40, 3600.0),  # targets too large for an exact float key
+    ("fractional", 50, 3600.0),
+    ("whole", 50, 0.5),
+    ("whole", 50, 0.0),
+])
+def test_windows_equal_the_complex_key_search(times, top, window) -> None:
+    rng = np.random.default_rng(3)
+    d = rng.integers(0, 50, 4000) * (top // 50)
+    t = 1.7e9 + rng.integers(0, 20_000, 4000) * 1.0  # many ties and window edges
+    t[::13] = t[1::13][: len(t[::13])] + window  # exactly one window apart
+    if times == "fractional":
+        t += rng.random(4000)
+    order = np.lexsort((t, d))
+    d, t = d[order], t[order]
+    got = module._windows(d, t, window)
+    for g, e in zip(got, _complex_windows(d, t, window), strict=True):
+        np.testing.assert_array_equal(g, e)
+
+
+def test_excess_is_zero_for_a_steady_stream_and_large_for_a_burst() -> None:
+    # One target: a follow every 2 hours for 6 days (steady), then 50 within 10 minutes.
+    steady = np.arange(72) * 7200.0
+    burst = 6 * DAY + np.arange(50) * 12.0
+    at = np.r_[steady, burst]
+    n = len(at) + 1
+    mean, peak = lockstep_excess(np.arange(1, n), np.zeros(n - 1, np.int64), at,
+                                 np.ones(n - 1, bool), n)
+    assert peak[1:73].max() < 0.5  # a steady stream is what its rate predicts
+    assert peak[73:].min() > 3.0  # 49 others within the hour against about 1 expected
+    np.testing.assert_allclose(mean[73:], peak[73:])  # one follow each
+
+
+def test_excess_does_not_grow_with_a_busier_target() -> None:
+    # The same steady stream ten times denser: the raw count grows tenfold, the excess
+    # not (a month long, so that few follows sit where the 3-day baseline is cut short).
+    def steady(step):
+        at = np.arange(0, 30 * DAY, step)
+        n = len(at) + 1
+        return lockstep(np.arange(1, n), np.zeros(n - 1, np.int64), at, np.ones(n - 1, bool),
+                        n)[1], lockstep_excess(np.arange(1, n), np.zeros(n - 1, np.int64), at,
+                                               np.ones(n - 1, bool), n)[1]
+    raw_slow, excess_slow = steady(600.0)
+    raw_fast, excess_fast = steady(60.0)
+    assert np.median(raw_fast[1:]) > np.median(raw_slow[1:]) + 2
+    assert np.median(excess_fast[1:]) < 0.2 and np.median(excess_slow[1:]) < 0.2
+
+
+@pytest.mark.parametrize(("created", "expected"), [
+    # two accounts 30 min apart, alone in their month: log 2 - log(1 + 1 x 1 h / 30 d)
+    ([0.0, 1800.0], [L1 - np.log1p(1 / 720)] * 2),
+    # unknown creation: 0; a deficit (quiet hour beside a busy one) floors at 0
+    ([np.nan, 0.0], [0.0, 0.0]),
+])
+def test_creation_excess(created, expected) -> None:
+    np.testing.assert_allclose(creation_excess(np.array(created)), expected)
+
+
+def test_creation_excess_by_day_when_dates_have_no_time() -> None:
+    # Midnight-only dates (Cresci-2015): the same day is the window, the 61 days around
+    # the baseline; 20 accounts on one day among 60 spread over the month stand out.
+    spread = (np.arange(60) % 60) * DAY - 30 * DAY
+    batch = np.zeros(20)
+    got = creation_excess(np.r_[spread, batch])
+    assert got[60:].min() > 2.0
+    assert np.median(got[:60]) == 0.0

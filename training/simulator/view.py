@@ -1,0 +1,107 @@
+"""Observation views: what a user can see of a simulated world.
+
+The simulator builds the whole truth: every follow with its time, every profile field.
+Users see much less (issue "Trust on real data"):
+
+- ``full``: the graph with timestamps (a platform's own data, a research crawl);
+- ``untimed``: the same edges without times (most crawls: who follows whom, not when);
+- ``follower_list``: one target's followers and nothing else, in follow order but
+  without times (X's ``followers/ids``, Instagram and TikTok lists);
+- ``profiles``: a bare list of profiles, no edges at all (the commonest real input).
+
+On top of the edge view, profile fields go missing at the view's rates (a collector
+that never reads creation dates, a platform that hides likes), private accounts' own
+follow lists are unreadable, and only a share of the remaining edges may be seen (a
+partial crawl leaves most accounts isolated, as in Cresci-2015), and creation dates may
+carry the day only (Cresci-2015, Instagram's "joined" month).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from detector.follow_times import with_estimated_times
+from detector.graph import AccountGraph, Edges
+from detector.schema import FOLLOW
+
+DAY = 86_400.0
+
+EDGE_VIEWS = ("full", "untimed", "follower_list", "profiles")
+#: Account fields a view may hide (``Accounts`` counts, flags, texts, or created_at).
+HIDEABLE = ("followers_count", "following_count", "posts_count", "likes_count",
+            "listed_count", "has_avatar", "verified", "private", "username", "bio",
+            "created_at")
+
+
+@dataclass(frozen=True)
+class View:
+    """How a user observes a simulated graph."""
+
+    edges: str = "full"  # one of EDGE_VIEWS
+    edge_share: float = 1.0  # share of the (remaining) edges a partial crawl sees
+    missing: dict[str, float] = field(default_factory=dict)  # field -> share hidden
+    private_edges: bool = True  # False: private accounts' own follows are unreadable
+    created_by_day: bool = False  # creation dates without a time of day (midnight UTC)
+
+    def __post_init__(self) -> None:
+        if self.edges not in EDGE_VIEWS:
+            raise ValueError(f"edges must be one of {', '.join(EDGE_VIEWS)}, got {self.edges!r}")
+        if not 0.0 <= self.edge_share <= 1.0:
+            raise ValueError(f"edge_share must lie in [0, 1], got {self.edge_share}")
+        unknown = sorted(set(self.missing) - set(HIDEABLE))
+        if unknown:
+            raise ValueError(f"missing names unknown fields: {', '.join(unknown)}")
+        bad = {k: v for k, v in self.missing.items() if not 0.0 <= v <= 1.0}
+        if bad:
+            raise ValueError(f"missing shares must lie in [0, 1], got {bad}")
+
+
+def observe(graph: AccountGraph, view: View, rng: np.random.Generator) -> AccountGraph:
+    """``graph`` as ``view`` lets a user see it (a new graph; ``graph`` is not changed).
+
+    Raises:
+        ValueError: a ``follower_list`` view of a graph without a target.
+    """
+    accounts = graph.accounts.take(np.arange(graph.num_accounts))
+    edges = _edges(graph, view, rng)
+    for name, share in view.missing.items():
+        gone = rng.random(len(accounts)) < share
+        if name in accounts.counts:
+            accounts.counts[name][gone] = np.nan
+        elif name in accounts.flags:
+            accounts.flags[name][gone] = np.nan
+        elif name in accounts.texts:
+            accounts.texts[name][gone] = None
+        else:
+            accounts.created_at[gone] = np.nan
+    if view.created_by_day:
+        accounts.created_at = np.floor(accounts.created_at / DAY) * DAY
+    seen = AccountGraph(accounts, edges, graph.target, graph.observed_at)
+    return with_estimated_times(seen) if view.edges == "follower_list" else seen
+
+
+def _edges(graph: AccountGraph, view: View, rng: np.random.Generator) -> Edges:
+    e = graph.edges
+    if view.edges == "profiles":
+        return Edges.empty()
+    keep = np.ones(len(e), bool)
+    if view.edges == "follower_list":
+        if graph.target is None:
+            raise ValueError("a follower_list view needs a graph with a target")
+        keep = (e.type == FOLLOW) & (e.dst == graph.target)
+    if not view.private_edges:
+        private = np.nan_to_num(graph.accounts.flags["private"]) > 0
+        # A private account's own lists are closed; the target still lists it as follower.
+        keep &= ~private[e.src] | ((e.type == FOLLOW) & (e.dst == graph.target))
+    if view.edge_share < 1.0:
+        keep &= rng.random(len(e)) < view.edge_share
+    out = e.take(np.flatnonzero(keep))
+    if view.edges == "follower_list":
+        # The list comes in follow order (ranks from the true times, 0 = oldest), without
+        # the times; the detector estimates them from the order, as for a real list.
+        out.rank = np.argsort(np.argsort(out.at, kind="stable"), kind="stable")
+    if view.edges in ("untimed", "follower_list"):
+        out.at = np.full(len(out), np.nan)
+    return out
