@@ -15,8 +15,8 @@ from flask import Response
 
 from api.model import LoadedModel
 from api.timing import stage
-from detector.features import compute_features
 from detector.drivers import Attributor
+from detector.features import compute_features
 from detector.graph import AccountGraph
 from detector.reasons import explain
 

@@ -25,8 +25,8 @@ from detector.features import (
     SYNC_WINDOW,
     YEAR_DAYS,
 )
-from detector.lockstep import BATCH_BASELINE, SYNC_BASELINE
 from detector.graph import AccountGraph
+from detector.lockstep import BATCH_BASELINE, SYNC_BASELINE
 from detector.schema import FOLLOW, INTERACTIONS, UNFOLLOW
 
 _COUNTS = ("followers_count", "following_count", "posts_count", "likes_count",
