@@ -26,7 +26,7 @@ from detector.features import (
     YEAR_DAYS,
 )
 from detector.graph import AccountGraph
-from detector.lockstep import BATCH_BASELINE, SYNC_BASELINE
+from detector.lockstep import BATCH_BASELINE, SLACK, SYNC_BASELINE
 from detector.schema import FOLLOW, INTERACTIONS, UNFOLLOW
 
 _COUNTS = ("followers_count", "following_count", "posts_count", "likes_count",
@@ -191,7 +191,8 @@ def _lockstep(g: nx.MultiDiGraph, selected,
               excess: bool = False) -> dict[int, tuple[float, float]]:
     """Per source: mean and max of log(1 + others acting on the same target within the
     window, ends included), over its timed edges of the selected types; with ``excess``,
-    that minus log(1 + others within the baseline x window / baseline), floored at 0."""
+    that minus log(1 + others within the baseline x window / baseline + SLACK), floored
+    at 0."""
     values: dict[int, list[float]] = defaultdict(list)
     for v in g.nodes:
         timed = sorted((d["at"], u) for u, _, d in g.in_edges(v, data=True)
@@ -202,7 +203,8 @@ def _lockstep(g: nx.MultiDiGraph, selected,
             value = math.log1p(others)
             if excess:
                 around = _within(times, t, SYNC_BASELINE)
-                value = max(value - math.log1p(around * SYNC_WINDOW / SYNC_BASELINE), 0.0)
+                value = max(value - math.log1p(around * SYNC_WINDOW / SYNC_BASELINE + SLACK),
+                            0.0)
             values[u].append(value)
     return {u: (sum(v) / len(v), max(max(v), 0.0)) for u, v in values.items()}
 
@@ -214,14 +216,15 @@ def _within(times: list[float], t: float, window: float) -> int:
 
 def _creation_excess(g: nx.MultiDiGraph) -> dict[int, float]:
     """Per account: log(1 + others created within the batch window, or the same day when
-    no date has a time of day) minus log(1 + the month around's count scaled to it)."""
+    no date has a time of day) minus log(1 + the month around's count scaled to it +
+    SLACK), floored at 0."""
     created = {u: t for u, t in g.nodes(data="created_at") if t is not None}
     times = sorted(created.values())
     by_day = all(t % DAY == 0 for t in times)
     window = 0.0 if by_day else BATCH_WINDOW
     share = DAY / (2 * BATCH_BASELINE + DAY) if by_day else window / BATCH_BASELINE
     return {u: max(math.log1p(_within(times, t, window))
-                   - math.log1p(_within(times, t, BATCH_BASELINE) * share), 0.0)
+                   - math.log1p(_within(times, t, BATCH_BASELINE) * share + SLACK), 0.0)
             for u, t in created.items()}
 
 

@@ -6,10 +6,11 @@ Two kinds of count, both vectorised over the whole graph:
   target within an hour, accounts created within an hour. They grow with the graph: in
   a million-account graph an ordinary account has dozens of "batch mates" by chance.
 - **Excess over the local rate** (``lockstep_excess``, ``creation_excess``): the same
-  count against what the surrounding days' rate predicts,
-  ``log(1 + count) - log(1 + rate x window)``. An organic stream scores about 0 at any
-  size; a delivered order or a vendor batch scores far above. These are what a model
-  trained on small simulated graphs can carry over to real graphs of any size.
+  count against what the surrounding days' rate predicts, with ``SLACK`` more allowed
+  for chance, ``max(0, log(1 + count) - log(1 + rate x window + SLACK))``. An organic
+  stream, or two follows that happen to fall in one hour, scores 0 at any size; a
+  delivered order or a vendor batch scores far above. These are what a model trained
+  on small simulated graphs can carry over to real graphs of any size.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ BATCH_WINDOW = 3_600.0
 SYNC_BASELINE = 3 * DAY
 #: Half-width of the window whose rate is the baseline of ``creation_excess``.
 BATCH_BASELINE = 30 * DAY
+#: Others a window may hold beyond its expected count by chance: two or three follows (or
+#: sign-ups) within the hour happen; lockstep and batches are many at once.
+SLACK = 3.0
 
 
 def lockstep(
@@ -58,13 +62,13 @@ def lockstep_excess(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per source account: mean and max, over its timed edges in ``mask``, of
     ``log(1 + others on the same target within window) - log(1 + others within
-    baseline x window / baseline)``, floored at 0: lockstep beyond the target's own rate
-    at the time. A follow in a quiet hour next to busy ones is no evidence either way, so
+    baseline x window / baseline + SLACK)``, floored at 0: lockstep beyond the target's
+    own rate at the time and beyond chance. A follow in a quiet hour next to busy ones is no evidence either way, so
     a deficit counts as 0; accounts without a timed edge get 0 for both."""
     owner, d, t = _by_target(src, dst, at, mask, n)
     near = _others(d, t, window).astype(np.float64)
     around = _others(d, t, baseline).astype(np.float64)
-    excess = np.log1p(near) - np.log1p(around * (window / baseline))
+    excess = np.log1p(near) - np.log1p(around * (window / baseline) + SLACK)
     return _per_owner(owner, np.maximum(excess, 0.0), n)
 
 
@@ -144,7 +148,8 @@ def creation_batch_sizes(created_at: np.ndarray, window: float = BATCH_WINDOW) -
 
 def creation_excess(created_at: np.ndarray) -> np.ndarray:
     """Per account: ``log(1 + others created within BATCH_WINDOW) - log(1 + the count
-    the surrounding BATCH_BASELINE days predict for such a window)``, floored at 0 (an
+    the surrounding BATCH_BASELINE days predict for such a window + SLACK)``, floored
+    at 0 (an
     account created on a quiet day beside a vendor's busy ones is no evidence of being
     genuine); 0 where the creation time is unknown.
 
@@ -165,6 +170,6 @@ def creation_excess(created_at: np.ndarray) -> np.ndarray:
         return (np.searchsorted(ts, t + width, "right")
                 - np.searchsorted(ts, t - width, "left") - 1).astype(np.float64)
 
-    excess = np.log1p(within(window)) - np.log1p(within(BATCH_BASELINE) * share)
+    excess = np.log1p(within(window)) - np.log1p(within(BATCH_BASELINE) * share + SLACK)
     out[known] = np.maximum(excess, 0.0)
     return out

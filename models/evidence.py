@@ -19,6 +19,9 @@ kinds of evidence come and go with what the user could collect:
   hub's degree divides), an account among suspicious accounts moves towards them
   (Cresci-2015: 96.7% of edges join accounts of one class). With ``beta >= 0`` and
   ``tanh`` increasing, the output stays monotone in every signed column.
+- **A floor for profiles alone**: an account without any edge has ``z >= PROFILE_FLOOR``
+  (at most 95% genuine): premium fakes copy real profiles, and only behaviour can
+  clear an account beyond that. Clamping keeps every monotone guarantee.
 - **Kind of fake**: ``q_i = sigmoid(t_i)``, ``t`` from a free network over all columns,
   is the share of the non-genuine mass that is a mass follower. Logits
   ``(0, z + log(1 - q), z + log q)`` give ``P(genuine) = sigmoid(-z)``, so every
@@ -41,6 +44,10 @@ from models.monotone import MonotoneMLP
 
 #: ``detector.tensors.RELATIONS`` codes of follow edges (both directions).
 FOLLOW_RELATIONS = (0, 1)
+#: The lowest "not genuine" logit of an account seen without any edge: log(0.05 / 0.95),
+#: so its profile alone never makes it more than 95% genuine. Premium fakes copy real
+#: profiles; only behaviour (timing, the graph) can clear an account further.
+PROFILE_FLOOR = -2.944
 
 
 def _mlp(in_channels: int, hidden: int, dropout: float) -> Module:
@@ -123,7 +130,12 @@ class EvidenceGNN(Module):
         """``z``: log-odds of "not genuine" after propagation, ``[N]``."""
         p, c = self.evidence(x)
         z0 = p + c
-        if not self.steps or edge_index.numel() == 0:
+        if edge_index.numel() == 0:
+            return z0.clamp(min=PROFILE_FLOOR)
+        seen = torch.zeros(x.size(0), dtype=torch.bool)
+        seen[edge_index.reshape(-1)] = True
+        z0 = torch.where(seen, z0, z0.clamp(min=PROFILE_FLOOR))
+        if not self.steps:
             return z0
         edges = edge_index
         if edge_type is not None:

@@ -134,13 +134,13 @@ EXPECTED = {
     # version 2: scale-free lockstep and batches, age up to a year, unknown name digits
     "log_age_capped": [np.log1p(100), np.log1p(10), 0, np.log1p(10 - 1 / 48), 0, 0],
     "name_digits_missing": [0, 0, 1, 0, 1, 1],  # d publishes only the name's length
-    # a and c created 30 min apart, alone in their 30 days: 1 against 1 x (1 h / 30 d)
-    "creation_excess": [0, L1 - np.log1p(1 / 720), 0, L1 - np.log1p(1 / 720), 0, 0],
+    # a and c created 30 min apart: one other within the hour is chance (SLACK), no batch
+    "creation_excess": [0] * 6,
     "time_missing": [1, 0, 0, 0, 0, 0],  # t's only follow (of a) has no time
-    # a and b follow t 10 min apart, c 2 h later: 1 other within the hour against 2 in
-    # the 3 days around (2 x 1 h / 3 d expected); c's deficit counts as 0
-    "lockstep_excess": [0, L1 - np.log1p(2 / 72), L1 - np.log1p(2 / 72), 0, 0, 0],
-    "lockstep_excess_mean": [0, (L1 - np.log1p(2 / 72)) / 2, L1 - np.log1p(2 / 72), 0, 0, 0],
+    # a and b follow t 10 min apart: one other within the hour is chance, not lockstep
+    # (tests/detector/test_lockstep.py works through real bursts)
+    "lockstep_excess": [0] * 6,
+    "lockstep_excess_mean": [0] * 6,
 }
 
 
