@@ -31,3 +31,28 @@ def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     config = ModelConfig(hidden=16, epochs=8, patience=8, seed=0)
     classifier = FollowerClassifier(config).fit(graph, progress=False, log=lambda _: None)
     return classifier.save(tmp_path_factory.mktemp("model") / "tiny")
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A throwaway PostgreSQL server for the session (``tests/postgres.py``); the tests
+    that need it skip, saying why, only when PostgreSQL is not installed."""
+    from tests.postgres import PostgresServer, find_bin
+
+    bin_dir = find_bin()
+    if bin_dir is None:
+        pytest.skip("PostgreSQL is not installed (no initdb/pg_ctl): run `make pg-deps` as "
+                    "root, or `apt-get install postgresql`")
+    with PostgresServer(bin_dir) as server:
+        yield server
+
+
+_databases = iter(range(1, 1_000_000))
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request, tmp_path: Path) -> str:
+    """An empty database, once SQLite (a file in ``tmp_path``), once PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'ffd.sqlite3'}"
+    return request.getfixturevalue("postgres_server").create_database(f"t{next(_databases)}")
