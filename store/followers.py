@@ -75,7 +75,7 @@ def resolve(session: Session, ids: list[str]) -> np.ndarray:
         chunk = unique[start:start + CHUNK]
         rows = session.execute(select(Account.platform_id, Account.key)
                                .where(Account.platform_id.in_(chunk)))
-        keys.update(rows.tuples())
+        keys.update((k, v) for k, v in rows)
     return np.fromiter((keys.get(i, -1) for i in ids), dtype=np.int64, count=len(ids))
 
 
@@ -86,5 +86,5 @@ def names(session: Session, keys: np.ndarray | list[int]) -> dict[int, str]:
     for start in range(0, len(wanted), CHUNK):
         rows = session.execute(select(Account.key, Account.platform_id)
                                .where(Account.key.in_(wanted[start:start + CHUNK])))
-        out.update(rows.tuples())
+        out.update((k, v) for k, v in rows)
     return out

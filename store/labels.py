@@ -65,7 +65,7 @@ def list_labels(session: Session, account: str | None = None, current_only: bool
         {"id": row.id, "account": platform_id, "label": row.label, "note": row.note,
          "created_by": row.created_by, "created_at": row.created_at,
          "current": row.id in newest}
-        for row, platform_id in rows.tuples()
+        for row, platform_id in rows
     ]
 
 
@@ -74,4 +74,4 @@ def latest_labels(session: Session) -> dict[str, str]:
     rows = session.execute(select(Account.platform_id, Label.label)
                            .join(Account, Account.key == Label.account_key)
                            .where(Label.id.in_(_newest_ids())))
-    return dict(rows.tuples())
+    return {k: v for k, v in rows}
