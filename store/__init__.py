@@ -3,20 +3,29 @@
 SQLAlchemy 2 models and queries with Alembic migrations; SQLite by default (a file under
 ``var/``), PostgreSQL when ``FFD_DATABASE_URL`` names one. ``api/`` calls this package;
 it never calls ``api/``. See docs/monitoring.md.
+
+The re-exports are lazy, so ``ffd`` (which registers ``ffd db`` and ``ffd keys``) imports
+SQLAlchemy only when one of those commands runs.
 """
 
-from store.db import Store, StoreConfig, default_url
-from store.history import churn_counts, history
-from store.keys import create_key, list_keys, revoke_key, verify_key
-from store.labels import add_labels, latest_labels, list_labels
-from store.migrate import upgrade
-from store.schema import LABELS, ROLES
-from store.snapshots import SnapshotConflict, add_snapshot
-from store.versions import list_versions, register_version
+from __future__ import annotations
 
-__all__ = [
-    "LABELS", "ROLES", "SnapshotConflict", "Store", "StoreConfig", "add_labels",
-    "add_snapshot", "churn_counts", "create_key", "default_url", "history", "latest_labels",
-    "list_keys", "list_labels", "list_versions", "register_version", "revoke_key", "upgrade",
-    "verify_key",
-]
+from importlib import import_module
+from typing import Any
+
+_WHERE = {
+    "Store": "db", "StoreConfig": "db", "default_url": "db",
+    "churn_counts": "history", "history": "history",
+    "create_key": "keys", "list_keys": "keys", "revoke_key": "keys", "verify_key": "keys",
+    "add_labels": "labels", "latest_labels": "labels", "list_labels": "labels",
+    "upgrade": "migrate", "LABELS": "schema", "ROLES": "schema",
+    "SnapshotConflict": "snapshots", "add_snapshot": "snapshots",
+    "list_versions": "versions", "register_version": "versions",
+}
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        return getattr(import_module(f"store.{_WHERE[name]}"), name)
+    raise AttributeError(f"module 'store' has no attribute {name!r}")

@@ -48,7 +48,8 @@ def decode(blob: bytes) -> np.ndarray:
     return np.cumsum(gaps, dtype=np.int64)
 
 
-def _insert(session: Session):
+def insert_for(session: Session):
+    """The dialect's ``insert`` (it has ``on_conflict_do_nothing``)."""
     return (pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert)
 
 
@@ -60,7 +61,7 @@ def intern(session: Session, ids: list[str]) -> np.ndarray:
     """
     found = resolve(session, ids)
     missing = sorted({i for i, k in zip(ids, found.tolist(), strict=True) if k < 0})
-    insert = _insert(session)
+    insert = insert_for(session)
     for start in range(0, len(missing), CHUNK):
         rows = [{"platform_id": i} for i in missing[start:start + CHUNK]]
         session.execute(insert(Account).on_conflict_do_nothing(), rows)

@@ -26,8 +26,10 @@ class NewLabel:
     note: str | None = None  # free text: why
 
 
-def add_labels(session: Session, labels: list[NewLabel], created_by: str) -> list[int]:
-    """Store ``labels`` in the caller's transaction; return their ids (same order).
+def add_labels(session: Session, labels: list[NewLabel], created_by: str) -> list[dict]:
+    """Store ``labels`` in the caller's transaction; return them as stored (same order,
+    with ``id``, ``created_by``, ``created_at`` and ``current``: the last of the batch
+    for its account).
 
     Raises:
         ValueError: a label outside ``LABELS``.
@@ -41,7 +43,10 @@ def add_labels(session: Session, labels: list[NewLabel], created_by: str) -> lis
                   created_at=now) for key, item in zip(keys, labels, strict=True)]
     session.add_all(rows)
     session.flush()
-    return [row.id for row in rows]
+    last = {item.account: row.id for item, row in zip(labels, rows, strict=True)}
+    return [{"id": row.id, "account": item.account, "label": item.label, "note": item.note,
+             "created_by": created_by, "created_at": now, "current": last[item.account] == row.id}
+            for item, row in zip(labels, rows, strict=True)]
 
 
 def _newest_ids():

@@ -15,6 +15,7 @@ import time
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from store.followers import insert_for
 from store.schema import ModelVersion
 
 
@@ -22,14 +23,14 @@ def register_version(session: Session, *, model_id: str, version: str, metadata_
                      directory: str, classes: list[str], metrics: dict,
                      live: bool = True) -> ModelVersion:
     """Record a model (once per ``metadata_sha256``); when ``live``, mark it the live one."""
-    row = session.scalars(select(ModelVersion).where(
-        ModelVersion.metadata_sha256 == metadata_sha256)).first()
     now = time.time()
-    if row is None:
-        row = ModelVersion(model_id=model_id, version=version, metadata_sha256=metadata_sha256,
-                           directory=directory, classes=list(classes), metrics=metrics,
-                           first_seen=now, activated_at=now, live=False)
-        session.add(row)
+    values = {"model_id": model_id, "version": version, "metadata_sha256": metadata_sha256,
+              "directory": directory, "classes": list(classes), "metrics": metrics,
+              "first_seen": now, "activated_at": now, "live": False}
+    # Several workers register the same model at start: the first insert wins.
+    session.execute(insert_for(session)(ModelVersion).values(**values).on_conflict_do_nothing())
+    row = session.scalars(select(ModelVersion).where(
+        ModelVersion.metadata_sha256 == metadata_sha256)).one()
     row.directory = directory  # the newest place it was loaded from
     if live and not row.live:
         session.execute(update(ModelVersion).where(ModelVersion.live.is_(True))

@@ -20,6 +20,23 @@ def one_thread():
     torch.set_num_threads(before)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def no_shared_database(tmp_path_factory: pytest.TempPathFactory):
+    """An app built from the environment (and every ``ffd serve`` a test starts) opens
+    ``FFD_DATABASE_URL``, by default var/ffd.sqlite3 in the working directory: point it
+    at a file of the session instead, so tests never touch a developer's database."""
+    import os
+
+    before = os.environ.get("FFD_DATABASE_URL")
+    url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'session.sqlite3'}"
+    os.environ["FFD_DATABASE_URL"] = url
+    yield url
+    if before is None:
+        os.environ.pop("FFD_DATABASE_URL", None)
+    else:
+        os.environ["FFD_DATABASE_URL"] = before
+
+
 @pytest.fixture(scope="session")
 def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small RGCN trained for a few epochs on a small simulated graph."""
