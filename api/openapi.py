@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from api import openapi_store
 from api.problems import KINDS, PROBLEM_JSON
 from detector.schema import FORMAT, json_schema
 
@@ -196,9 +197,10 @@ def build_spec(server_url: str | None = None) -> dict[str, Any]:
                               **_problems(400, 401, 404, 413, 415, 422, 500,
                                           omit=("invalid-graph",))},
             }},
+            **openapi_store.paths(),
         },
         "components": {
-            "schemas": _schemas(),
+            "schemas": {**_schemas(), **openapi_store.schemas()},
             "securitySchemes": {
                 "ApiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
                 "Bearer": {"type": "http", "scheme": "bearer"},
