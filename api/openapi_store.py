@@ -115,7 +115,7 @@ def _path(name: str, schema: dict[str, Any]) -> dict[str, Any]:
 def paths() -> dict[str, Any]:
     """The store's operations."""
     target = _path("target", {**_STR, "minLength": 1})
-    snapshot = _path("snapshot", {**_INT, "minimum": 0})
+    snapshot = _path("snapshot", {**_INT, "minimum": 0, "maximum": 2**31 - 1})
     graph = {"anyOf": [_ref("AccountGraph"), _ref("NodeLinkGraph")]}
     page = [_query("offset", "first item of the page", 0, 2**31 - 1),
             _query("limit", "items per page (default 100)", 1, 1000)]

@@ -87,7 +87,7 @@ def _snapshot(row, target: str, audit: dict | None) -> dict:
     return out
 
 
-@bp.get("/v1/targets/<path:target>/snapshots/<int:snapshot>")
+@bp.get("/v1/targets/<path:target>/snapshots/<int(max=2147483647):snapshot>")
 def get_one(target: str, snapshot: int) -> Response:
     """One stored snapshot with its audit."""
     with get_store().read() as session:
@@ -116,7 +116,7 @@ def get_history(target: str) -> Response:
     return json_response(found)
 
 
-@bp.get("/v1/targets/<path:target>/snapshots/<int:snapshot>/<any(joined, left):kind>")
+@bp.get("/v1/targets/<path:target>/snapshots/<int(max=2147483647):snapshot>/<any(joined, left):kind>")
 def get_changes(target: str, snapshot: int, kind: str) -> Response:
     """One page of the accounts that joined (left) since the previous snapshot."""
     offset = int_param("offset", 0, 0, 2**31 - 1)

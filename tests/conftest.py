@@ -52,9 +52,9 @@ def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def postgres_server():
-    """A throwaway PostgreSQL server for the session (``tests/postgres.py``); the tests
+    """A throwaway PostgreSQL server for the session (``benchmarks/postgres.py``); the tests
     that need it skip, saying why, only when PostgreSQL is not installed."""
-    from tests.postgres import PostgresServer, find_bin
+    from benchmarks.postgres import PostgresServer, find_bin
 
     bin_dir = find_bin()
     if bin_dir is None:

@@ -1,4 +1,4 @@
-"""A throwaway PostgreSQL server for tests: ``initdb`` into a temporary directory,
+"""A throwaway PostgreSQL server for tests and benchmarks: ``initdb`` into a temporary directory,
 ``pg_ctl start`` listening only on a Unix socket in that directory, stopped and removed
 afterwards.
 
