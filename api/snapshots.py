@@ -31,6 +31,8 @@ from store.snapshots import NewSnapshot, SnapshotConflict, add_snapshot, get_sna
 bp = protect(Blueprint("snapshots", __name__))
 #: Most ids per page of joined/left accounts, and per list in the history.
 MAX_IDS = 1_000
+#: One snapshot's path (ids above 2^31 - 1 are no snapshot: 404, not a database error).
+SNAPSHOT = "/v1/targets/<path:target>/snapshots/<int(max=2147483647):snapshot>"
 
 
 def _summary(body: dict) -> dict:
@@ -87,7 +89,7 @@ def _snapshot(row, target: str, audit: dict | None) -> dict:
     return out
 
 
-@bp.get("/v1/targets/<path:target>/snapshots/<int(max=2147483647):snapshot>")
+@bp.get(SNAPSHOT)
 def get_one(target: str, snapshot: int) -> Response:
     """One stored snapshot with its audit."""
     with get_store().read() as session:
@@ -116,7 +118,7 @@ def get_history(target: str) -> Response:
     return json_response(found)
 
 
-@bp.get("/v1/targets/<path:target>/snapshots/<int(max=2147483647):snapshot>/<any(joined, left):kind>")
+@bp.get(f"{SNAPSHOT}/<any(joined, left):kind>")
 def get_changes(target: str, snapshot: int, kind: str) -> Response:
     """One page of the accounts that joined (left) since the previous snapshot."""
     offset = int_param("offset", 0, 0, 2**31 - 1)

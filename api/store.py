@@ -14,7 +14,8 @@ import logging
 
 from flask import Flask, current_app
 
-from api.model import EXTENSION as MODEL, LoadedModel
+from api.model import EXTENSION as MODEL
+from api.model import LoadedModel
 from api.problems import Problem
 
 log = logging.getLogger(__name__)

@@ -18,7 +18,7 @@ def app(model_dir, database_url, tmp_path):
 
 
 def test_reload_records_a_version_and_rollback_returns_to_the_previous(client, model_dir,
-                                                                        other_model_dir,
+                                                                        other_model_dir,  # noqa: F811
                                                                         matches):
     h = {"X-API-Key": ADMIN}
     first = client.get("/v1/models").get_json()
