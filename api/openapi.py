@@ -162,7 +162,10 @@ def build_spec(server_url: str | None = None) -> dict[str, Any]:
                            "mass followers, and audits an account's audience. Every error is "
                            "RFC 9457 problem details. The API key is needed only when the "
                            "server is configured with one (FFD_API_KEY); the admin endpoint needs "
-                           "its own key (FFD_ADMIN_KEY) and is disabled without one.",
+                           "its own key (FFD_ADMIN_KEY) and is disabled without one. Stored "
+                           "keys (`ffd keys create NAME --role read|label|admin`) carry roles: "
+                           "read (audits, snapshots, history), label (also labels), admin "
+                           "(also reload and rollback); a valid key without the role is 403.",
         },
         "paths": {
             "/v1/predict": _scoring("Score every account of a graph", "PredictResponse", {

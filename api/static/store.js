@@ -97,7 +97,7 @@ async function saveSnapshot() {
   const a = state.answer, source = state.source;
   if (!a || !source || source.kind !== "json") return;
   $("h-status").textContent = "Saving the snapshot…";
-  const { response, body } = await apiJson(`/v1/targets/${encodeURIComponent(a.target)}/snapshots?limit=0`, {
+  const { response, body } = await apiJson(`/v1/targets/${encodeURIComponent(a.target)}/snapshots?limit=${limit()}`, {
     method: "POST", body: source.blob, headers: { "Content-Type": "application/json" } });
   if (!response.ok) {
     $("h-status").textContent = "The snapshot was not saved.";
