@@ -118,7 +118,8 @@ def get_history(target: str) -> Response:
     return json_response(found)
 
 
-@bp.get(f"{SNAPSHOT}/<any(joined, left):kind>")
+@bp.get(f"{SNAPSHOT}/joined", defaults={"kind": "joined"})
+@bp.get(f"{SNAPSHOT}/left", defaults={"kind": "left"})
 def get_changes(target: str, snapshot: int, kind: str) -> Response:
     """One page of the accounts that joined (left) since the previous snapshot."""
     offset = int_param("offset", 0, 0, 2**31 - 1)
