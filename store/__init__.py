@@ -5,7 +5,8 @@ SQLAlchemy 2 models and queries with Alembic migrations; SQLite by default (a fi
 it never calls ``api/``. See docs/monitoring.md.
 
 The re-exports are lazy, so ``ffd`` (which registers ``ffd db`` and ``ffd keys``) imports
-SQLAlchemy only when one of those commands runs.
+SQLAlchemy only when one of those commands runs. ``store.history`` is the module (its
+``history`` function is imported from it).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 
 _WHERE = {
     "Store": "db", "StoreConfig": "db", "default_url": "db",
-    "churn_counts": "history", "history": "history",
+    "churn_counts": "history",
     "create_key": "keys", "list_keys": "keys", "revoke_key": "keys", "verify_key": "keys",
     "add_labels": "labels", "latest_labels": "labels", "list_labels": "labels",
     "upgrade": "migrate", "LABELS": "schema", "ROLES": "schema",

@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from store import SnapshotConflict, add_snapshot, churn_counts, history
-from store.history import HistoryConfig, change_ids, growth
+from store import SnapshotConflict, add_snapshot, churn_counts
+from store.history import HistoryConfig, change_ids, growth, history
 from store.snapshots import NewSnapshot
 
 DAY = 86_400.0
