@@ -123,7 +123,7 @@ function addVerdictColumn() {
       for (const cls of LABEL_CLASSES) {
         const text = row && row.label === cls ? `Confirm ${nameOf(cls).toLowerCase()}` : nameOf(cls);
         cell.append(el("button", { type: "button", "data-label": cls, "data-account": id,
-          class: row && row.label === cls ? "confirm" : "correct" }, text));
+          "aria-label": `${text}: ${id}`, class: row && row.label === cls ? "confirm" : "correct" }, text));
       }
     }
     tr.append(cell);
