@@ -170,16 +170,30 @@ def _configured_directory() -> Path:
     return Path(directory).absolute()
 
 
-def swap_in(directory: Path) -> tuple[LoadedModel, LoadedModel | None, list[Issue]]:
+def swap_in(directory: Path, metadata_sha256: str | None = None
+            ) -> tuple[LoadedModel, LoadedModel | None, list[Issue]]:
     """Load, check and swap in ``directory``; tell the other workers and the store.
+
+    Args:
+        directory: the model directory.
+        metadata_sha256: when given (a rollback), the directory must still hold that
+            model, not one saved over it since.
 
     Returns ``(loaded, previous, warnings)``; raises a 422 ``model-refused`` problem (the
     old model keeps serving) when the directory is refused.
     """
     store: ModelStore = current_app.extensions[EXTENSION]
     previous = store.current
+
+    def check(loaded: LoadedModel) -> None:
+        found = loaded.classifier.metadata_.get("metadata_sha256")
+        if metadata_sha256 is not None and found != metadata_sha256:
+            raise ModelFileError(f"{directory} holds another model now (metadata_sha256 "
+                                 f"{found}, not {metadata_sha256})")
+        smoke_check(loaded)
+
     try:
-        loaded = store.load(directory, check=smoke_check)
+        loaded = store.load(directory, check=check)
     except (DetectorError, OSError, ValueError) as exc:
         serving = (f"still serving model {previous.info['id']} from {previous.directory}"
                    if previous is not None else "no model is loaded")

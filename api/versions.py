@@ -70,4 +70,4 @@ def rollback() -> Response:
         which = "no earlier version is recorded" if wanted is None \
             else f"no model version {wanted} (see GET /v1/models)"
         raise Problem("not-found", which)
-    return swap_response(*swap_in(Path(row.directory)))
+    return swap_response(*swap_in(Path(row.directory), row.metadata_sha256))

@@ -49,3 +49,20 @@ def test_rollback_needs_the_admin_role_and_a_known_version(client):
     assert missing.status_code == 404 and "no model version 99" in missing.get_json()["detail"]
     bad = client.post("/v1/admin/rollback", json={"version": "x"}, headers={"X-API-Key": ADMIN})
     assert bad.status_code == 400
+
+
+def test_rollback_refuses_a_directory_that_holds_another_model_now(client, database_url,
+                                                                   other_model_dir):  # noqa: F811
+    from api.store import EXTENSION
+    from store.versions import register_version
+
+    store = client.application.extensions[EXTENSION]
+    old = store.write(lambda s: register_version(
+        s, model_id="old", version="1", metadata_sha256="not-what-is-there-now",
+        directory=str(other_model_dir), classes=["genuine"], metrics={}, live=False).id)
+    before = client.get("/v1/model").get_json()["id"]
+    response = client.post("/v1/admin/rollback", json={"version": old},
+                           headers={"X-API-Key": ADMIN})
+    assert response.status_code == 422
+    assert "holds another model now" in response.get_json()["detail"]
+    assert client.get("/v1/model").get_json()["id"] == before
