@@ -8,7 +8,7 @@ MODEL_DIR ?= $(or $(FFD_MODEL_DIR),var/models/default)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: serve test lint model browser-deps clean
+.PHONY: serve test lint model browser-deps pg-deps db clean
 
 # Reinstall only when the project's declared dependencies change.
 $(STAMP): pyproject.toml
@@ -29,7 +29,7 @@ $(SCALE_STAMP): $(STAMP)
 	$(PY) -m pip install --quiet -e '.[test,scale]'
 	touch $(SCALE_STAMP)
 
-test: $(SCALE_STAMP) browser-deps
+test: $(SCALE_STAMP) browser-deps pg-deps
 	$(PY) -m pytest -q
 
 # Debian's Chromium for tests/browser (Playwright drives it; it never downloads a browser).
@@ -40,8 +40,21 @@ browser-deps:
 			apt-get install -y -qq --no-install-recommends chromium; \
 	else echo "browser-deps: no /usr/bin/chromium and not root: browser tests will skip"; fi
 
+# Debian's PostgreSQL server binaries for the store's tests (tests/postgres.py starts a
+# throwaway cluster from them; the package's own cluster is not needed and not started).
+pg-deps:
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -qq --no-install-recommends postgresql; \
+	else echo "pg-deps: no PostgreSQL and not root: the PostgreSQL store tests will skip"; fi
+
+# Migrate the database of `make serve` (the server also does this when it starts).
+db: $(STAMP)
+	$(VENV)/bin/ffd db upgrade
+
 lint: $(STAMP)
-	$(VENV)/bin/ruff check detector models api training importers tests benchmarks
+	$(VENV)/bin/ruff check detector models api training importers store tests benchmarks
 
 clean:
 	rm -rf $(VENV) var

@@ -1,9 +1,10 @@
 """``POST /v1/admin/reload``: load a model directory, check it, swap it in atomically.
 
-Security: the endpoint needs its own key, ``ADMIN_KEY`` (``FFD_ADMIN_KEY``), sent like
-the scoring key (``X-API-Key`` or ``Authorization: Bearer``) and compared in constant
-time. It never falls back to ``API_KEY``: whoever may score graphs may not replace the
-model. Without an ``ADMIN_KEY`` the endpoint is disabled and answers 404 problem details.
+Security: the endpoint needs a key with the ``admin`` role (``api.auth``): ``ADMIN_KEY``
+(``FFD_ADMIN_KEY``), a stored admin key, or ``API_KEY`` when it is the only key in the
+environment. When ``ADMIN_KEY`` is set, ``API_KEY`` cannot reload: whoever may score
+graphs may not replace the model. Without any admin key the endpoint is disabled and
+answers 404 problem details.
 
 A reload loads the directory fully (every file's SHA-256 checked by
 ``models.artifact``), scores a small built-in graph with it (probabilities finite, one
@@ -33,11 +34,12 @@ import numpy as np
 import orjson
 from flask import Blueprint, Flask, Response, current_app, request
 
-from api.auth import keys_match, presented_key
+from api.auth import require
 from api.body import is_json
 from api.model import EXTENSION, LoadedModel, ModelStore
 from api.problems import Problem
 from api.scoring import json_response
+from api.store import optional_store, record_live
 from detector.errors import DetectorError, Issue, ModelFileError
 from detector.io import parse_json
 from detector.validate import parse_graph
@@ -130,16 +132,9 @@ class ReloadSync:
 
 
 def check_admin_key() -> None:
-    """404 when no admin key is configured; 401 unless the right key was presented."""
-    expected = current_app.config.get("ADMIN_KEY")
-    if not expected:
-        raise Problem("not-found", "the admin endpoints are disabled on this server "
-                                   "(no FFD_ADMIN_KEY configured)")
-    given = presented_key()
-    if given is None or not keys_match(given, str(expected)):
-        raise Problem("unauthorized",
-                      "no API key given" if given is None else "the admin key is not valid",
-                      headers={"WWW-Authenticate": 'Bearer realm="ffd-admin"'})
+    """404 when the server has no admin key; 401 or 403 unless an admin key was presented
+    (``api.auth``: ``FFD_ADMIN_KEY``, a lone ``FFD_API_KEY`` or a stored admin key)."""
+    require("admin")
 
 
 def requested_directory() -> Path:
@@ -175,15 +170,30 @@ def _configured_directory() -> Path:
     return Path(directory).absolute()
 
 
-@bp.post("/v1/admin/reload")
-def reload() -> Response:
-    """Load, check and swap in a model directory; the old model serves on failure."""
-    check_admin_key()
-    directory = requested_directory()
+def swap_in(directory: Path, metadata_sha256: str | None = None
+            ) -> tuple[LoadedModel, LoadedModel | None, list[Issue]]:
+    """Load, check and swap in ``directory``; tell the other workers and the store.
+
+    Args:
+        directory: the model directory.
+        metadata_sha256: when given (a rollback), the directory must still hold that
+            model, not one saved over it since.
+
+    Returns ``(loaded, previous, warnings)``; raises a 422 ``model-refused`` problem (the
+    old model keeps serving) when the directory is refused.
+    """
     store: ModelStore = current_app.extensions[EXTENSION]
     previous = store.current
+
+    def check(loaded: LoadedModel) -> None:
+        found = loaded.classifier.metadata_.get("metadata_sha256")
+        if metadata_sha256 is not None and found != metadata_sha256:
+            raise ModelFileError(f"{directory} holds another model now (metadata_sha256 "
+                                 f"{found}, not {metadata_sha256})")
+        smoke_check(loaded)
+
     try:
-        loaded = store.load(directory, check=smoke_check)
+        loaded = store.load(directory, check=check)
     except (DetectorError, OSError, ValueError) as exc:
         serving = (f"still serving model {previous.info['id']} from {previous.directory}"
                    if previous is not None else "no model is loaded")
@@ -199,12 +209,27 @@ def reload() -> Response:
             log.error("reload not shared with the other workers: %s", exc)
             warnings.append(Issue("", f"only this worker process reloaded: could not write "
                                       f"{sync.path} ({exc})"))
+    if optional_store() is not None:
+        record_live(optional_store(), loaded)
+    return loaded, previous, warnings
+
+
+def swap_response(loaded: LoadedModel, previous: LoadedModel | None,
+                  warnings: list[Issue]) -> Response:
+    """The answer of a reload or a rollback."""
     return json_response({
         "status": "reloaded", "model": loaded.info, "directory": loaded.directory,
         "loaded_at": loaded.loaded_at, "classes": list(loaded.classes),
         "previous": previous.info if previous is not None else None,
         "warnings": [w.to_dict() for w in warnings],
     })
+
+
+@bp.post("/v1/admin/reload")
+def reload() -> Response:
+    """Load, check and swap in a model directory; the old model serves on failure."""
+    check_admin_key()
+    return swap_response(*swap_in(requested_directory()))
 
 
 def init_app(app: Flask) -> None:

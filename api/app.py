@@ -14,9 +14,22 @@ from typing import Any
 
 from flask import Flask
 
-from api import audit, deferred, docs, meta, page, predict, problems, timing
+from api import (
+    audit,
+    deferred,
+    docs,
+    labels,
+    meta,
+    page,
+    predict,
+    problems,
+    snapshots,
+    timing,
+    versions,
+)
 from api.admin import init_app as init_admin
 from api.model import ModelStore
+from api.store import init_app as init_store
 
 DEFAULTS: dict[str, Any] = {
     "MODEL_DIR": None,  # None: $FFD_MODEL_DIR, else var/models/default
@@ -27,6 +40,10 @@ DEFAULTS: dict[str, Any] = {
     "API_KEY": None,  # when set, /v1/predict and /v1/audit require it
     "ADMIN_KEY": None,  # key of POST /v1/admin/reload; None: that endpoint is disabled (404)
     "RELOAD_FILE": None,  # file carrying a reload to every worker (`ffd serve` sets one)
+    # Snapshots, labels, keys, model versions (api.store). None: from the environment,
+    # sqlite:///var/ffd.sqlite3; from a test mapping, no store (its endpoints answer 404).
+    "DATABASE_URL": None,
+    "DATABASE_MIGRATE": True,  # migrate the database to the newest schema at start
 }
 
 
@@ -36,6 +53,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_mapping(DEFAULTS)
     if config is None:
         app.config.from_prefixed_env("FFD")
+        if not app.config["DATABASE_URL"]:
+            from store.db import default_url
+
+            app.config["DATABASE_URL"] = default_url()
     else:
         app.config.from_mapping(config)
     _check_limits(app.config)
@@ -49,6 +70,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.register_blueprint(module.bp)
     ModelStore(app)
     init_admin(app)  # after the store: a published reload replaces the start model
+    init_store(app)  # after both: records the model that serves now
+    for module in (snapshots, labels, versions):
+        app.register_blueprint(module.bp)
     return app
 
 

@@ -11,7 +11,7 @@ from api.params import int_param
 from api.problems import Problem
 from api.scoring import json_response, score
 from api.timing import stage
-from detector.audit import AuditConfig, audience, audit
+from detector.audit import Audience, AuditConfig, audience, audit
 from detector.graph import AccountGraph
 
 bp = protect(Blueprint("audit", __name__))
@@ -28,19 +28,26 @@ def auditing_model() -> LoadedModel:
     return model
 
 
-def audit_response(graph: AccountGraph, model: LoadedModel, limit: int) -> Response:
-    """The audit answer for a validated ``graph`` (422 problem when it cannot be audited)."""
+def audit_body(graph: AccountGraph, model: LoadedModel, limit: int
+               ) -> tuple[dict[str, object], Audience]:
+    """The audit answer for a validated ``graph`` and its audience (422 problem when it
+    cannot be audited); ``POST /v1/audit`` and snapshots share it."""
     who = audience(graph)  # refuse a graph without target or followers before scoring it
     scored = score(graph, model)
     with stage("audit"):
         report = audit(graph, scored.proba, model.classes, AuditConfig(top=limit),
                        features=scored.features, who=who, attribute=scored.attribute,
                        uncertain=scored.uncertain)
-    return json_response({
+    return {
         "model": model.info,
         **report.to_dict(),
         "warnings": [w.to_dict() for w in graph.warnings + report.warnings],
-    })
+    }, who
+
+
+def audit_response(graph: AccountGraph, model: LoadedModel, limit: int) -> Response:
+    """The audit answer for a validated ``graph`` (422 problem when it cannot be audited)."""
+    return json_response(audit_body(graph, model, limit)[0])
 
 
 @bp.post("/v1/audit")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from api import openapi_store
 from api.problems import KINDS, PROBLEM_JSON
 from detector.schema import FORMAT, json_schema
 
@@ -166,7 +167,10 @@ def build_spec(server_url: str | None = None) -> dict[str, Any]:
                            "mass followers, and audits an account's audience. Every error is "
                            "RFC 9457 problem details. The API key is needed only when the "
                            "server is configured with one (FFD_API_KEY); the admin endpoint needs "
-                           "its own key (FFD_ADMIN_KEY) and is disabled without one.",
+                           "its own key (FFD_ADMIN_KEY) and is disabled without one. Stored "
+                           "keys (`ffd keys create NAME --role read|label|admin`) carry roles: "
+                           "read (audits, snapshots, history), label (also labels), admin "
+                           "(also reload and rollback); a valid key without the role is 403.",
         },
         "paths": {
             "/v1/predict": _scoring("Score every account of a graph", "PredictResponse", {
@@ -201,9 +205,10 @@ def build_spec(server_url: str | None = None) -> dict[str, Any]:
                               **_problems(400, 401, 404, 413, 415, 422, 500,
                                           omit=("invalid-graph",))},
             }},
+            **openapi_store.paths(),
         },
         "components": {
-            "schemas": _schemas(),
+            "schemas": {**_schemas(), **openapi_store.schemas()},
             "securitySchemes": {
                 "ApiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
                 "Bearer": {"type": "http", "scheme": "bearer"},

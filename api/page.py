@@ -34,12 +34,13 @@ from werkzeug.datastructures import FileStorage
 
 from api import budget
 from api.audit import MAX_LIMIT, audit_response, auditing_model
-from api.auth import check_api_key
+from api.auth import check_api_key, keys_configured
 from api.body import check_limits
 from api.model import current_model
 from api.params import int_param
 from api.problems import Problem
 from api.scoring import account_records, score
+from api.store import optional_store
 from detector.audit import QUALITY_FORMULA_TEXT, AuditConfig, audience
 from detector.errors import GraphValidationError, Issue
 from detector.graph import AccountGraph
@@ -71,7 +72,7 @@ def page() -> Response:
     """The audit page."""
     html = render_template(
         "page.html", examples=examples(), default_example=DEFAULT_EXAMPLE,
-        needs_key=bool(current_app.config.get("API_KEY")),
+        needs_key=keys_configured(), store=optional_store() is not None,
         limit=PAGE_LIMIT, max_limit=MAX_LIMIT, max_bytes=int(current_app.config["MAX_BODY_BYTES"]),
         formula_text=QUALITY_FORMULA_TEXT, confidence=AuditConfig.confidence,
     )

@@ -40,17 +40,24 @@ KINDS: dict[str, Kind] = {
                               "allowed or out of range; `errors` names it."),
     "unauthorized": Kind(401, "missing or wrong API key", "This server requires an API key "
                          "in the `X-API-Key` header (or `Authorization: Bearer <key>`)."),
+    "forbidden": Kind(403, "key lacks the role", "The API key is valid but its role (read, "
+                      "label or admin) does not allow this; `detail` names the role needed."),
     "not-found": Kind(404, "not found", "No such endpoint; see /openapi.json."),
     "method-not-allowed": Kind(405, "method not allowed", "The endpoint exists but not for "
                                "this method; the `Allow` header lists the methods it takes."),
     "too-large": Kind(413, "request too large", "The body is larger than the server accepts "
                       "(FFD_MAX_BODY_BYTES), or the graph has more accounts or edges than "
                       "allowed (FFD_MAX_ACCOUNTS, FFD_MAX_EDGES). Split it or raise the limit."),
+    "conflict": Kind(409, "conflict", "The request conflicts with what is stored (a snapshot "
+                     "of this target at this `observed_at` exists already); `detail` names it."),
     "unsupported-media-type": Kind(415, "unsupported media type", "Send the graph with "
                                    "`Content-Type: application/json`."),
     "invalid-graph": Kind(422, "invalid account graph", "The JSON is well-formed but not a "
                           "valid account graph (or cannot be audited); `errors` names every "
                           "problem with its JSON path."),
+    "invalid-body": Kind(422, "invalid request body", "The JSON is well-formed but not what "
+                         "the endpoint takes (labels, a snapshot whose target does not match "
+                         "the path or without `observed_at`); `errors` names every problem."),
     "model-refused": Kind(422, "model directory refused", "The model directory named in a "
                           "reload is missing, damaged or does not work (`detail` names the "
                           "file); the previous model keeps serving."),
@@ -91,7 +98,7 @@ class Problem(Exception):
         return Response(body, status=self.status, mimetype=PROBLEM_JSON, headers=self.headers)
 
 
-_HTTP_KINDS = {400: "bad-request", 401: "unauthorized", 404: "not-found",
+_HTTP_KINDS = {400: "bad-request", 401: "unauthorized", 403: "forbidden", 404: "not-found",
                405: "method-not-allowed", 413: "too-large", 415: "unsupported-media-type"}
 
 

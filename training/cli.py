@@ -67,3 +67,7 @@ main.add_command(benchmark_command)
 from training.import_command import import_command  # noqa: E402
 
 main.add_command(import_command)
+from store.cli import db_command, keys_command  # noqa: E402
+
+main.add_command(db_command)
+main.add_command(keys_command)

@@ -138,6 +138,7 @@ function render(a) {
   renderBursts(a.bursts);
   renderHistogram(a.score_histogram);
   renderTable();
+  document.dispatchEvent(new CustomEvent("ffd:report", { detail: a })); // store.js: history
   $("r-warnings").replaceChildren(...(a.warnings.length ? [el("h3", {}, "Warnings"),
     el("ul", {}, ...a.warnings.map((w) => el("li", {}, el("code", {}, w.path), " ", w.message)))]
     : []));
@@ -354,6 +355,7 @@ function drawRows() {
     }))));
   $("filter-count").textContent = `Showing ${rows.length} of ${state.rows.length}` +
     ` (of ${int(state.answer.followers_analysed)} followers)`;
+  document.dispatchEvent(new CustomEvent("ffd:rows")); // store.js: verdict buttons
 }
 
 function sortBy(key) {

@@ -63,8 +63,6 @@ def test_disabled_without_an_admin_key(client, other_model_dir, matches):
 @pytest.mark.parametrize(("headers", "detail"), [
     ({}, "no API key given"),
     ({"X-API-Key": "wrong"}, "the admin key is not valid"),
-    ({"X-API-Key": SCORING}, "the admin key is not valid"),  # the scoring key is not enough
-    ({"Authorization": f"Bearer {SCORING}"}, "the admin key is not valid"),
 ])
 def test_the_admin_key_and_only_it_opens_the_endpoint(admin_app, other_model_dir, headers,
                                                       detail):
@@ -76,6 +74,28 @@ def test_the_admin_key_and_only_it_opens_the_endpoint(admin_app, other_model_dir
     assert response.get_json()["detail"] == detail
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
     assert serving(client) == before
+
+
+@pytest.mark.parametrize("headers", [{"X-API-Key": SCORING},
+                                     {"Authorization": f"Bearer {SCORING}"}])
+def test_the_scoring_key_beside_an_admin_key_may_not_reload(admin_app, other_model_dir,
+                                                             headers):
+    client = admin_app.test_client()
+    before = serving(client)
+    response = client.post("/v1/admin/reload", json={"model_dir": str(other_model_dir)},
+                           headers=headers)
+    assert response.status_code == 403  # a valid key without the admin role
+    assert response.get_json()["detail"] == ("the key 'FFD_API_KEY' has the role label; "
+                                             "this needs the role admin")
+    assert serving(client) == before
+
+
+def test_a_lone_api_key_is_an_admin_key(model_dir, other_model_dir):
+    client = create_app({"MODEL_DIR": str(model_dir), "API_KEY": SCORING}).test_client()
+    assert reload(client, other_model_dir, key="wrong").status_code == 401
+    response = reload(client, other_model_dir, key=SCORING)
+    assert response.status_code == 200, response.get_json()
+    assert serving(client) == "model-b"
 
 
 def test_reload_swaps_the_model(admin_app, model_dir, other_model_dir, doc, matches):

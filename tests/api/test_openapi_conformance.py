@@ -29,8 +29,10 @@ OPERATIONS = [(path, method.upper()) for path, item in build_spec()["paths"].ite
 
 
 @pytest.fixture(scope="module")
-def served_schema(model_dir):
-    app = create_app({"MODEL_DIR": str(model_dir), "TESTING": True})
+def served_schema(model_dir, tmp_path_factory):
+    database = tmp_path_factory.mktemp("conformance") / "ffd.sqlite3"
+    app = create_app({"MODEL_DIR": str(model_dir), "TESTING": True,
+                      "DATABASE_URL": f"sqlite:///{database}"})
     return schemathesis.openapi.from_wsgi("/openapi.json", app)
 
 
@@ -57,9 +59,11 @@ def test_no_server_errors_and_every_answer_fits_the_schema(served_schema, path, 
 
 
 @pytest.fixture(scope="module")
-def locked_schema(model_dir):
+def locked_schema(model_dir, tmp_path_factory):
+    database = tmp_path_factory.mktemp("conformance-locked") / "ffd.sqlite3"
     app = create_app({"MODEL_DIR": str(model_dir), "TESTING": True,
-                      "API_KEY": "scoring", "ADMIN_KEY": "admin"})
+                      "API_KEY": "scoring", "ADMIN_KEY": "admin",
+                      "DATABASE_URL": f"sqlite:///{database}"})
     return schemathesis.openapi.from_wsgi("/openapi.json", app)
 
 
