@@ -44,6 +44,7 @@ DEFAULTS: dict[str, Any] = {
     # sqlite:///var/ffd.sqlite3; from a test mapping, no store (its endpoints answer 404).
     "DATABASE_URL": None,
     "DATABASE_MIGRATE": True,  # migrate the database to the newest schema at start
+    "WARM_UP": True,  # score a shipped example once in each worker before traffic (api.warmup)
 }
 
 

@@ -3,7 +3,8 @@
 No ``--preload``: each worker builds the app (and loads the model) after the fork,
 because torch state does not survive a fork reliably. Each worker uses one torch
 thread (``OMP_NUM_THREADS=1`` and ``torch.set_num_threads(1)``): with several workers
-on few cores, more threads only fight over the same cores. Configuration reaches the
+on few cores, more threads only fight over the same cores. Each worker scores a shipped
+example once before it takes traffic (``api.warmup``). Configuration reaches the
 workers through the ``FFD_*`` environment variables the app reads.
 """
 
@@ -60,8 +61,11 @@ class Server(BaseApplication):
     def load(self):
         limit_threads()
         from api.app import create_app
+        from api.warmup import warm_up
 
-        return create_app()
+        app = create_app()
+        warm_up(app)  # before gunicorn hands this worker its first connection
+        return app
 
 
 def curl_example(host: str, port: int, example: Path = EXAMPLE) -> str:

@@ -17,7 +17,9 @@ from detector.errors import DetectorError
 
 _ROOT = Path(__file__).resolve().parents[1]
 #: Benchmark name -> module that runs it (``main(argv)``).
-BENCHMARKS = {"cresci-2015": "benchmarks.cresci"}
+BENCHMARKS = {"cresci-2015": "benchmarks.cresci", "transfer": "benchmarks.transfer"}
+#: Benchmarks whose runs repeat over seeds (the others train the default model once).
+SEEDED = {"cresci-2015"}
 
 
 def run_benchmark(name: str, argv: list[str]) -> None:
@@ -33,14 +35,21 @@ def run_benchmark(name: str, argv: list[str]) -> None:
 @click.command("benchmark")
 @click.argument("name", type=click.Choice(sorted(BENCHMARKS)))
 @click.option("--seeds", type=click.IntRange(min=1), default=5, show_default=True,
-              help="Seeds per row.")
+              help="Seeds per row (cresci-2015).")
+@click.option("--model", "model_dir", type=click.Path(file_okay=False, exists=True),
+              default=None, help="transfer: score this model instead of training the default.")
 @click.option("--threads", type=click.IntRange(min=1), default=None,
               help="Torch threads (default: one per core).")
 @click.option("--out", type=click.Path(dir_okay=False), default=None,
-              help="Markdown file to write (default: docs/benchmarks.md).")
-def benchmark_command(name: str, seeds: int, threads: int | None, out: str | None) -> None:
-    """Run a real-data benchmark (e.g. cresci-2015) and write its table."""
-    argv = ["--seeds", str(seeds)]
+              help="Markdown file to write (default: docs/benchmarks.md, docs/transfer.md).")
+def benchmark_command(name: str, seeds: int, model_dir: str | None, threads: int | None,
+                      out: str | None) -> None:
+    """Run a real-data benchmark and write its table: cresci-2015 (models trained on
+    Cresci-2015's own split) or transfer (the default model zero-shot on every real set,
+    docs/transfer.md)."""
+    argv = ["--seeds", str(seeds)] if name in SEEDED else []
+    if model_dir and name == "transfer":
+        argv += ["--model", model_dir]
     if threads:
         argv += ["--threads", str(threads)]
     if out:
