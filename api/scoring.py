@@ -43,11 +43,9 @@ def score(graph: AccountGraph, model: LoadedModel) -> Scored:
     with stage("features"):
         features = compute_features(graph)
     with stage("model"):
-        proba = np.asarray(model.classifier.predict_proba(graph, features=features),
-                           dtype=np.float64)
-        uncertain = model.classifier.uncertain(features, proba)
-        attribute = model.classifier.attributor(graph, features)
-    return Scored(graph, model, features, proba, uncertain, attribute)
+        verdicts = model.classifier.score(graph, features)
+    return Scored(graph, model, features, np.asarray(verdicts.proba, dtype=np.float64),
+                  verdicts.uncertain, verdicts.attribute)
 
 
 def account_records(scored: Scored, with_reasons: bool = True) -> list[dict[str, object]]:

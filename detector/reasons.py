@@ -228,8 +228,9 @@ def explain(
         features: ``compute_features(graph)``, reused if given.
         top: at most this many reasons per account.
         attribute: how much each input moved the model's score for given rows
-            (``detector.drivers``); with it, only reasons the score rests on are shown,
-            ordered by how much they moved it. Without it, the strongest rules.
+            (``detector.drivers``); with it, a non-genuine verdict shows only reasons
+            the score rests on, ordered by how much they moved it. Without it, and for
+            genuine verdicts, the strongest rules.
 
     Returns:
         One list of sentences per row, strongest first; never empty.
@@ -242,11 +243,28 @@ def explain(
     unknown = set(labels) - set(LABELS)
     if unknown:
         raise ValueError(f"unknown class {sorted(unknown)[0]!r}; expected one of {LABELS}")
-    signals = Signals.from_graph(graph, features, rows)
+    x = compute_features(graph) if features is None else features
     codes = np.array([LABELS.index(name) for name in labels])
-    if attribute is not None:
-        x = compute_features(graph) if features is None else features
-        return _attributed(graph, x, rows, signals, codes, attribute(rows), top)
+    fake = codes != LABELS.index("genuine")
+    if attribute is None or not fake.any():
+        return _strongest(Signals.from_graph(graph, x, rows), codes, top)
+    # Non-genuine verdicts must name what drove them; genuine ones keep the reassuring
+    # rules (attributing every genuine follower of an audience would cost more than the
+    # rest of the audit).
+    out = (_strongest(Signals.from_graph(graph, x, rows[~fake]), codes[~fake], top)
+           if (~fake).any() else [])
+    suspects = rows[fake]
+    driven = _attributed(graph, x, suspects, Signals.from_graph(graph, x, suspects),
+                         codes[fake], attribute(suspects), top)
+    merged: list[list[str]] = []
+    genuine_texts, driven_texts = iter(out), iter(driven)
+    for is_fake in fake.tolist():
+        merged.append(next(driven_texts) if is_fake else next(genuine_texts))
+    return merged
+
+
+def _strongest(signals: Signals, codes: np.ndarray, top: int) -> list[list[str]]:
+    """The strongest rules for each row's class (at least ``MIN_STRENGTH``)."""
     score = rule_strengths(signals) * _SUPPORT[codes]
     order = np.argsort(-score, axis=1, kind="stable")[:, :top]
     out = []

@@ -25,9 +25,9 @@ from models.evidence import EvidenceGNN
 #: What can be attributed: anything with ``evidence``, ``context_index``, ``context_null``.
 Evidential = EvidenceGNN | EvidenceEnsemble
 
-#: Points on the path from the baseline; the profile and context networks are small
-#: per-account networks, so 16 points over a thousand accounts take a few milliseconds.
-STEPS = 16
+#: Points on the path from the baseline (midpoint rule). The networks are smooth (tanh):
+#: 8 points keep the sum within about 1% of ``z0(x) - z0(baseline)`` (tested).
+STEPS = 8
 
 
 def baseline(model: Evidential, rows: int) -> Tensor:

@@ -17,12 +17,11 @@ from collections.abc import Sequence
 from typing import Any
 
 import torch
-import torch.nn.functional as F
 from torch import Tensor
 from torch.nn import Module, ModuleList
 
 from models.base import NodeClassifier
-from models.evidence import EvidenceGNN
+from models.evidence import EvidenceGNN, logits
 
 
 class EvidenceEnsemble(Module):
@@ -77,18 +76,19 @@ class EvidenceEnsemble(Module):
         return (torch.stack([p for p, _ in parts]).mean(0),
                 torch.stack([c for _, c in parts]).mean(0))
 
-    def fake_logit(self, x: Tensor, edge_index: Tensor, edge_type: Tensor | None) -> Tensor:
-        return torch.stack([m.fake_logit(x, edge_index, edge_type)
-                            for m in self.members]).mean(0)
+    def parts(self, x: Tensor, edge_index: Tensor, edge_type: Tensor | None = None
+              ) -> tuple[Tensor, Tensor, Tensor | None]:
+        """``(z, z0, t)`` averaged over the members (see ``EvidenceGNN.parts``)."""
+        NodeClassifier.check_edges(edge_index, edge_type, x.size(0))
+        each = [m.parts(x, edge_index, edge_type) for m in self.members]
+        z = torch.stack([p[0] for p in each]).mean(0)
+        z0 = torch.stack([p[1] for p in each]).mean(0)
+        t = None if each[0][2] is None else torch.stack([p[2] for p in each]).mean(0)
+        return z, z0, t
 
     def forward(self, x: Tensor, edge_index: Tensor, edge_type: Tensor | None = None) -> Tensor:
-        NodeClassifier.check_edges(edge_index, edge_type, x.size(0))
-        z = self.fake_logit(x, edge_index, edge_type)
-        if self.out_channels == 2:
-            return torch.stack([torch.zeros_like(z), z], dim=1)
-        t = torch.stack([m.kind(x).squeeze(-1) for m in self.members]).mean(0)
-        return torch.stack([torch.zeros_like(z), z + F.logsigmoid(-t), z + F.logsigmoid(t)],
-                           dim=1)
+        z, _, t = self.parts(x, edge_index, edge_type)
+        return logits(z, t)
 
     def arguments(self) -> dict[str, Any]:
         """The constructor arguments, enough to rebuild this exact model (JSON-safe)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -36,7 +37,7 @@ from models.base import NodeClassifier
 from models.calibration import expected_calibration_error, fit_temperature, softmax
 from models.config import ModelConfig
 from models.ensemble import EvidenceEnsemble
-from models.evidence import EvidenceGNN
+from models.evidence import EvidenceGNN, logits
 from models.fitting import FitResult, fit_members, macro_f1
 from models.prep import (
     Normaliser,
@@ -52,6 +53,33 @@ from models.registry import (
     null_context,
     unknown_columns,
 )
+
+@dataclass
+class Outputs:
+    """A model's raw outputs on one graph (``z``, ``z0``, ``t``: evidence models only)."""
+
+    scores: np.ndarray  # [N, C] class logits
+    z: np.ndarray | None = None  # [N] "not genuine" logit
+    z0: np.ndarray | None = None  # [N] its part before the neighbourhood and the floor
+    t: np.ndarray | None = None  # [N] bought (low) or mass follower (high)
+
+    def proba(self, temperature: float) -> np.ndarray:
+        """Calibrated probabilities: the logits over ``temperature``, or for an evidence
+        model ``z`` over it (the split of the fakes into kinds is not rescaled)."""
+        if self.z is None:
+            return softmax(self.scores, temperature)
+        t = None if self.t is None else torch.from_numpy(self.t)
+        return softmax(logits(torch.from_numpy(self.z / temperature), t).numpy())
+
+
+@dataclass
+class Verdicts:
+    """What ``FollowerClassifier.score`` says about every account of a graph."""
+
+    proba: np.ndarray  # [N, C] calibrated probabilities, columns in classes_ order
+    uncertain: np.ndarray  # [N] bool: too little observed, or odds too even
+    attribute: Attributor | None  # what moved each score (evidence models), for reasons
+
 
 #: A verdict whose probability of "not genuine" lies within this of 0.5 is uncertain.
 UNCERTAIN_BAND = 0.15
@@ -137,10 +165,9 @@ class FollowerClassifier:
                            best_val_f1=max(r.best_val_f1 for r in results),
                            epochs_run=sum(r.epochs_run for r in results),
                            seconds=sum(r.seconds for r in results))
-        logits = self._logits(data)
-        self.temperature_ = (fit_temperature(logits[split.val], y[split.val])
-                             if config.calibrate else 1.0)
-        metrics = self._metrics(logits, y, split)
+        out = self._outputs(data)
+        self.temperature_ = self._fit_temperature(out, y, split.val) if config.calibrate else 1.0
+        metrics = self._metrics(out, y, split)
         metrics.update(best_epoch=result.best_epoch, epochs_run=result.epochs_run,
                        train_seconds=round(result.seconds, 2))
         log(f"done: best epoch {result.best_epoch}, val macro-F1 {metrics['val']['macro_f1']:.4f}, "
@@ -155,14 +182,25 @@ class FollowerClassifier:
             null = self.normaliser_.transform(null_context(self.columns_)[None, :])[0]
             model.context_null.copy_(torch.from_numpy(null[model.context_index.numpy()]))
 
-    def _metrics(self, logits: np.ndarray, y: np.ndarray, split) -> dict[str, Any]:
+    def _fit_temperature(self, out: Outputs, y: np.ndarray, val: np.ndarray) -> float:
+        """The temperature minimising validation NLL. An evidence model's temperature
+        scales only the "not genuine" logit ``z``, fitted on genuine against the rest, so
+        that P(genuine) stays a function of ``z`` alone (and monotone where ``z`` is)."""
+        if out.z is None or "genuine" not in self.classes_:
+            return fit_temperature(out.scores[val], y[val])
+        z = out.z[val]
+        fake = (y[val] != self.classes_.index("genuine")).astype(np.int64)
+        return fit_temperature(np.stack([np.zeros_like(z), z], axis=1), fake)
+
+    def _metrics(self, outputs: Outputs, y: np.ndarray, split) -> dict[str, Any]:
         out: dict[str, Any] = {"split": split.sizes(), "split_source": split.source,
                                "temperature": self.temperature_}
+        raw_all, calibrated_all = outputs.proba(1.0), outputs.proba(self.temperature_)
         for name, index in (("val", split.val), ("test", split.test)):
             if len(index) == 0:
                 out[name] = None
                 continue
-            raw, calibrated = softmax(logits[index]), softmax(logits[index], self.temperature_)
+            raw, calibrated = raw_all[index], calibrated_all[index]
             pred = calibrated.argmax(1)
             p, r, f, n = precision_recall_fscore_support(
                 y[index], pred, labels=list(range(len(self.classes_))), zero_division=0)
@@ -203,12 +241,20 @@ class FollowerClassifier:
         if not hasattr(self, "model_"):
             raise NotFittedError("this FollowerClassifier is not fitted; call fit() or load()")
 
-    def _logits(self, data) -> np.ndarray:
+    def _outputs(self, data) -> Outputs:
+        """One forward pass: the class logits, and for evidence models ``z``, ``z0``, ``t``."""
         with torch.inference_mode():
-            return self.model_(data.x, data.edge_index, data.edge_type).double().numpy()
+            if isinstance(self.model_, EvidenceGNN | EvidenceEnsemble):
+                z, z0, t = (None if v is None else v.double()
+                            for v in self.model_.parts(data.x, data.edge_index, data.edge_type))
+                return Outputs(logits(z, t).numpy(), z.numpy(), z0.numpy(),
+                               None if t is None else t.numpy())
+            scores = self.model_(data.x, data.edge_index, data.edge_type).double().numpy()
+            return Outputs(scores)
 
-    def predict_proba(self, graph: AccountGraph, features: np.ndarray | None = None) -> np.ndarray:
-        """Calibrated class probabilities, ``[num_accounts, len(classes_)]``, rows sum to 1.
+    def score(self, graph: AccountGraph, features: np.ndarray | None = None) -> Verdicts:
+        """Probabilities, uncertainty flags and (evidence models) the attributor, from one
+        forward pass.
 
         Args:
             graph: any graph (the model is inductive: it need not be the training graph).
@@ -221,31 +267,28 @@ class FollowerClassifier:
             raise ValueError(f"features must have shape ({graph.num_accounts}, "
                              f"{len(FEATURE_NAMES)}), got {features.shape}")
         if graph.num_accounts == 0:
-            return np.zeros((0, len(self.classes_)))
+            return Verdicts(np.zeros((0, len(self.classes_))), np.zeros(0, bool), None)
         data = to_data(graph, self.normaliser_.transform(features[:, self.columns_]))
-        return softmax(self._logits(data), self.temperature_)
+        out = self._outputs(data)
+        attribute = None if out.z is None else self._attributor(data.x, out.z - out.z0)
+        proba = out.proba(self.temperature_)
+        return Verdicts(proba, self.uncertain(features, proba), attribute)
 
-    def attributor(self, graph: AccountGraph, features: np.ndarray | None = None
-                   ) -> Attributor | None:
-        """How much each input moved each account's "not genuine" score
-        (``detector.drivers``), for the reasons; ``None`` for models that cannot say
-        (only the evidence model can: ``models.attribution``)."""
-        self._check_fitted()
-        if not isinstance(self.model_, EvidenceGNN | EvidenceEnsemble) or graph.num_accounts == 0:
-            return None
-        if features is None:
-            features = compute_features(graph)
-        data = to_data(graph, self.normaliser_.transform(features[:, self.columns_]))
-        model = self.model_
-        with torch.inference_mode():
-            p, c = model.evidence(data.x)
-            added = (model.fake_logit(data.x, data.edge_index, data.edge_type) - p - c).numpy()
-        columns = self.columns_
+    def predict_proba(self, graph: AccountGraph, features: np.ndarray | None = None) -> np.ndarray:
+        """Calibrated class probabilities, ``[num_accounts, len(classes_)]``, rows sum to 1
+        (``score(graph, features).proba``)."""
+        return self.score(graph, features).proba
+
+    def _attributor(self, x: torch.Tensor, added: np.ndarray) -> Attributor:
+        """How much each input moved the "not genuine" logit of given rows
+        (``models.attribution``); ``added`` is what the neighbourhood and the floor added."""
+        model, columns = self.model_, self.columns_
 
         def attribute(rows: np.ndarray) -> Attribution:
+            rows = np.asarray(rows, dtype=np.int64)
             inputs = np.zeros((len(rows), len(FEATURE_NAMES)))
-            inputs[:, columns] = fake_logit_attributions(model, data.x, rows)
-            return Attribution(inputs, added[np.asarray(rows, dtype=np.int64)].astype(np.float64))
+            inputs[:, columns] = fake_logit_attributions(model, x, rows)
+            return Attribution(inputs, added[rows])
 
         return attribute
 

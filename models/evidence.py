@@ -126,13 +126,12 @@ class EvidenceGNN(Module):
         null = self.context(self.context_null.unsqueeze(0))
         return p, self.context(x[:, self.context_index]) - null
 
-    def fake_logit(self, x: Tensor, edge_index: Tensor, edge_type: Tensor | None) -> Tensor:
-        """``z``: log-odds of "not genuine" after propagation, ``[N]``."""
-        p, c = self.evidence(x)
-        z0 = p + c
+    def _propagate(self, z0: Tensor, n: int, edge_index: Tensor,
+                   edge_type: Tensor | None) -> Tensor:
+        """The floor for edge-less accounts, then ``steps`` rounds over follows."""
         if edge_index.numel() == 0:
             return z0.clamp(min=PROFILE_FLOOR)
-        seen = torch.zeros(x.size(0), dtype=torch.bool)
+        seen = torch.zeros(n, dtype=torch.bool)
         seen[edge_index.reshape(-1)] = True
         z0 = torch.where(seen, z0, z0.clamp(min=PROFILE_FLOOR))
         if not self.steps:
@@ -141,8 +140,7 @@ class EvidenceGNN(Module):
         if edge_type is not None:
             keep = (edge_type == FOLLOW_RELATIONS[0]) | (edge_type == FOLLOW_RELATIONS[1])
             edges = edge_index[:, keep]
-        n = x.size(0)
-        ones = torch.ones(edges.size(1), dtype=x.dtype)
+        ones = torch.ones(edges.size(1), dtype=z0.dtype)
         degree = scatter(ones, edges[1], 0, dim_size=n, reduce="sum")
         norm = (degree[edges[0]] * degree[edges[1]]).clamp(min=1.0).rsqrt()
         beta = F.softplus(self.beta)
@@ -152,16 +150,20 @@ class EvidenceGNN(Module):
             z = z0 + beta * scatter(message, edges[1], 0, dim_size=n, reduce="sum")
         return z
 
-    def forward(self, x: Tensor, edge_index: Tensor, edge_type: Tensor | None = None) -> Tensor:
+    def parts(self, x: Tensor, edge_index: Tensor, edge_type: Tensor | None = None
+              ) -> tuple[Tensor, Tensor, Tensor | None]:
+        """``(z, z0, t)`` in one pass: the fake logit, its part before the neighbourhood
+        and the floor (``p + c``), and the kind logit (``None`` with two classes)."""
         NodeClassifier.check_edges(edge_index, edge_type, x.size(0))
         if x.size(1) != self.in_channels:
             raise ValueError(f"x has {x.size(1)} columns, the model {self.in_channels}")
-        z = self.fake_logit(x, edge_index, edge_type)
-        if self.kind is None:
-            return torch.stack([torch.zeros_like(z), z], dim=1)
-        t = self.kind(x).squeeze(-1)
-        return torch.stack([torch.zeros_like(z), z + F.logsigmoid(-t), z + F.logsigmoid(t)],
-                           dim=1)
+        p, c = self.evidence(x)
+        z = self._propagate(p + c, x.size(0), edge_index, edge_type)
+        return z, p + c, None if self.kind is None else self.kind(x).squeeze(-1)
+
+    def forward(self, x: Tensor, edge_index: Tensor, edge_type: Tensor | None = None) -> Tensor:
+        z, _, t = self.parts(x, edge_index, edge_type)
+        return logits(z, t)
 
     def arguments(self) -> dict[str, Any]:
         """The constructor arguments, enough to rebuild this exact model (JSON-safe)."""
@@ -174,3 +176,11 @@ class EvidenceGNN(Module):
         return (f"{self.__class__.__name__}({self.in_channels}, {self.out_channels}, "
                 f"hidden={self.hidden_channels}, profile={len(self.profile_columns)}, "
                 f"signed={sum(1 for s in self.monotone if s)}, steps={self.steps})")
+
+
+def logits(z: Tensor, t: Tensor | None) -> Tensor:
+    """Class logits from the fake logit ``z`` and the kind logit ``t``: ``(0, z)`` with two
+    classes, ``(0, z + log sigmoid(-t), z + log sigmoid(t))`` with three."""
+    if t is None:
+        return torch.stack([torch.zeros_like(z), z], dim=1)
+    return torch.stack([torch.zeros_like(z), z + F.logsigmoid(-t), z + F.logsigmoid(t)], dim=1)

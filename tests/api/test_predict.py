@@ -43,11 +43,15 @@ def test_reasons_can_be_left_out(client, doc):
     assert all(a["reasons"] == [] for a in body["accounts"])
 
 
-def test_bought_batch_gets_its_profile_reasons(client, doc):
+def test_bought_batch_gets_the_reasons_that_drove_it(client, doc):
     body = post(client, doc).get_json()
     bought = next(a for a in body["accounts"] if a["id"] == "b3")
     if bought["label"] == "bought":  # the tiny test model may disagree; reasons follow it
-        assert any(r.startswith("follows 703, followed by") for r in bought["reasons"])
+        # Reasons name what drove the score: the batch's signals, never "nothing stands out".
+        batch_signs = ("followed an account within an hour of 14 others",
+                       "follows 703, followed by",
+                       "account is 19 days old", "user name ends in 4 digits", "no posts")
+        assert bought["reasons"] and all(r.startswith(batch_signs) for r in bought["reasons"])
 
 
 def test_node_link_json_is_accepted(client, doc):

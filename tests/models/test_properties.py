@@ -183,7 +183,7 @@ def test_reasons_are_inputs_that_pushed_towards_the_verdict(model, audience):
     proba = model.predict_proba(audience, features)
     labels = np.asarray(model.classes_)[proba.argmax(axis=1)]
     rows = np.flatnonzero(labels != "genuine")[:200]
-    attribute = model.attributor(audience, features)
+    attribute = model.score(audience, features).attribute
     reasons = explain(audience, labels[rows].tolist(), rows, features=features,
                       attribute=attribute)
     assert all(reasons) and all("no single" not in r[0] for r in reasons)
