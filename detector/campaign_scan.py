@@ -1,0 +1,294 @@
+"""The statistics behind campaign detection: a scan of the follower map for blocks of
+consecutive followers whose creation dates cluster.
+
+Zouzou & Varol, "Unsupervised detection of coordinated fake-follower campaigns on social
+media" (EPJ Data Science, 2024) plot a target's followers by follow order against
+creation date, the *follower map*: bought followers, delivered in runs from a vendor's
+stock, show as dense horizontal streaks, while genuine followers scatter. This module
+finds the streaks in one list, given the creation dates in follow order
+(docs/campaigns.md has the reasoning and the measured error rates).
+
+1. **Two views of a date.** The date itself, and its *lag*: how long before the newest
+   creation date seen so far in the list (the running maximum, a lower bound of the follow
+   time) the account was created. Genuine lists have structure in each view that is no
+   campaign: creation waves (many accounts made in the same months) are horizontal bands
+   of the date view but slanted in the lag view; newly made accounts that follow soon
+   after signing up hug the diagonal of the date view but lie flat in the lag view. A
+   campaign is tight in both, so a block must stand out in both views (the p-value of a
+   follower is the larger of its two).
+2. **Local ranks (the null model).** In each view a follower's value becomes ``u``, its
+   place among the values of the followers within ``reference * w`` positions of it
+   (the local empirical CDF, equal values in random order). Were the values shuffled
+   among neighbours, which keeps the slow drift along the list but destroys blocks,
+   ``u`` would be uniform on [0, 1]. In the date view the reference is cut at the
+   running maximum of the follower's block: later followers include accounts that did
+   not exist yet, and would make the block's dates look old. Counts are kept per block of
+   ``reference * w / 8`` positions and per global quantile of the values, so each
+   transform is a few array passes.
+3. **Cells.** For windows of ``w`` consecutive followers (``windows``, stepped by
+   ``w / 2``) and bands of width ``d`` of ``u`` (``bands``, stepped by ``d / 2``; pairs
+   with ``w * d >= min_expected``), a cell counts the window's followers whose ``u``
+   lies in the band: under the null ``Binomial(n, d)`` of the window's ``n``, tail
+   ``P = I_d(k, n - k + 1)``. A cell is flagged when ``P < alpha / cells`` (Bonferroni
+   over every cell of every scale), it holds at least ``min_lift`` times its expected
+   count and at least ``min_cell`` followers. Small windows go first; followers they find
+   are left out of larger ones, so one tight block does not make its wide window look
+   like a campaign.
+4. **Iteration.** The found followers leave the reference and the scan runs again
+   (``passes``), so a long campaign does not hide in the reference it inflates.
+5. **Grouping.** Found followers are grouped by 8-connected components of a grid of 32
+   positions by 1/64 of the date's global quantile: genuine followers arriving in
+   between do not split a campaign, two blocks of different dates side by side stay two.
+   Groups under ``min_size`` are dropped.
+
+Everything is numpy and ``scipy`` over arrays; Python loops run per scale and pass only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.ndimage import label
+from scipy.special import betainc
+
+#: Finest quantile bins of a view (a power of two); coarser scales merge them.
+RESOLUTION = 1_024
+#: Blocks of the reference on either side of a follower's own block.
+REFERENCE_BLOCKS = 8
+
+
+@dataclass(frozen=True)
+class ScanConfig:
+    """Knobs of the scan; the defaults are the documented ones (docs/campaigns.md)."""
+
+    alpha: float = 0.01  # chance that a campaign-free list shows one (Bonferroni bound)
+    min_size: int = 20  # fewest followers in a reported campaign
+    min_cell: int = 10  # fewest followers in a flagged cell
+    min_lift: float = 3.0  # a flagged cell holds at least this times its expected count
+    windows: tuple[int, ...] = (32, 128, 512, 2048, 8192, 32768)  # followers per window
+    bands: tuple[float, ...] = (1 / 4, 1 / 16, 1 / 64, 1 / 256)  # widths of the u bands
+    min_expected: float = 8.0  # scan only window-band pairs expecting this many per cell
+    reference: float = 8.0  # reference neighbourhood: this many windows on either side
+    min_reference: int = 256  # ... and at least this many followers on either side
+    passes: int = 2  # scans, each without the followers the one before found
+    seed: int = 0  # order of equal values (the result is reproducible)
+
+    def __post_init__(self) -> None:
+        if not 0 < self.alpha < 1:
+            raise ValueError(f"alpha must lie in (0, 1), got {self.alpha}")
+        if self.min_size < 2 or self.min_cell < 2 or self.passes < 1:
+            raise ValueError("min_size and min_cell must be at least 2, passes at least 1")
+        if any(w < 4 for w in self.windows) or any(not 0 < d < 1 for d in self.bands):
+            raise ValueError("windows must be at least 4 and bands within (0, 1)")
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """Per input follower: campaign id (-1 none, numbered in follow order) and the
+    p-value of the cell that found it (1 when none); ``tests``: cells tested per view."""
+
+    group: np.ndarray
+    p_value: np.ndarray
+    tests: int
+
+    @property
+    def count(self) -> int:
+        return int(self.group.max()) + 1 if len(self.group) else 0
+
+
+def scan(created: np.ndarray, config: ScanConfig | None = None) -> ScanResult:
+    """Find blocks of consecutive followers with clustered creation dates.
+
+    Args:
+        created: creation time per follower in follow order (oldest follower first);
+            NaN where unknown (such followers are skipped and never in a campaign).
+        config: the scan's knobs.
+
+    Shapes:
+        ``created``: [M]; the result's arrays: [M].
+    """
+    config = config or ScanConfig()
+    created = np.asarray(created, dtype=np.float64)
+    group = np.full(len(created), -1, dtype=np.int64)
+    p_out = np.ones(len(created))
+    known = np.flatnonzero(~np.isnan(created))
+    m = len(known)
+    scales = _scales(m, config)
+    if m < config.min_size or not scales:
+        return ScanResult(group, p_out, 0)
+    dates = created[known]
+    lag = np.maximum.accumulate(dates) - dates
+    views = [(_Ordered(dates, config.seed), True), (_Ordered(lag, config.seed), False)]
+    tests = sum(_windows(m, w) * (round(2 / d) - 1) for w, d in scales)
+    found = np.zeros(m, dtype=bool)
+    for _ in range(config.passes):
+        flags = [_flag(view, ~found, scales, config.alpha / tests, config, cut)
+                 for view, cut in views]
+        now = flags[0][0] & flags[1][0]
+        p = np.maximum(flags[0][1], flags[1][1])
+        if np.array_equal(now, found):
+            break
+        found = now
+    ids = _groups(np.flatnonzero(now), views[0][0].ordinal / m, config.min_size)
+    group[known] = ids
+    p_out[known] = np.where(ids >= 0, p, 1.0)
+    return ScanResult(group, p_out, tests)
+
+
+class _Ordered:
+    """Values as ranks among themselves: ``ordinal`` (0 = smallest, ties in random
+    order), and per finest quantile bin (``RESOLUTION``) the bin and the place in it."""
+
+    def __init__(self, values: np.ndarray, seed: int) -> None:
+        m = len(values)
+        order = np.argsort(values)  # ties are shuffled below, so no stable sort needed
+        ranked = values[order]
+        tie = np.r_[False, ranked[1:] == ranked[:-1]]
+        if tie.any():  # shuffle each run of equal values (few and short as a rule)
+            tied = np.flatnonzero(tie | np.r_[tie[1:], False])
+            run = np.cumsum(~tie[tied])
+            shuffled = np.lexsort((np.random.default_rng(seed).random(len(tied)), run))
+            order[tied] = order[tied[shuffled]]
+        self.ordinal = np.empty(m, dtype=np.int64)
+        self.ordinal[order] = np.arange(m)
+        self.bins = min(m, RESOLUTION)
+        self.start = np.searchsorted(np.arange(m) * self.bins // m, np.arange(self.bins + 1))
+        self.size = np.diff(self.start)
+        self._binned: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+    def binned(self, factor: int) -> tuple[np.ndarray, np.ndarray]:
+        """``place(ordinal, factor)`` of every value, computed once per factor."""
+        if factor not in self._binned:
+            self._binned[factor] = self.place(self.ordinal, factor)
+        return self._binned[factor]
+
+    def place(self, ordinal: np.ndarray, factor: int) -> tuple[np.ndarray, np.ndarray]:
+        """Quantile bin of each ordinal, ``factor`` finest bins per bin, and its place in
+        the bin (0 to 1)."""
+        fine = ordinal * self.bins // len(self.ordinal)
+        within = (ordinal - self.start[fine] + 0.5) / self.size[fine]
+        return fine // factor, (fine % factor + within) / factor
+
+
+def local_ranks(view: _Ordered, weight: np.ndarray, half_width: int, bins: int,
+                cut: bool) -> np.ndarray:
+    """``u`` per follower: the share of the weighted followers within about
+    ``half_width`` positions whose value is below its own (module docstring, step 2).
+
+    Args:
+        view: the values, ranked.
+        weight: who counts in the reference (bool).
+        half_width: the reference on either side, in positions.
+        bins: quantile bins (a power of two up to ``RESOLUTION``).
+        cut: keep only reference values up to the running maximum of the block.
+    """
+    m = len(weight)
+    factor = max(1, view.bins // bins)
+    bins = -(-view.bins // factor)
+    q, within = view.binned(factor)
+    size = max(1, -(-half_width // REFERENCE_BLOCKS))
+    block = np.arange(m) // size
+    nb = int(block[-1]) + 1
+    counts = np.bincount((block * bins + q)[weight], minlength=nb * bins).reshape(nb, bins)
+    cum = np.zeros((nb + 1, bins), dtype=np.int64)
+    np.cumsum(counts, axis=0, out=cum[1:])
+    b = np.arange(nb)
+    near = cum[np.minimum(b + REFERENCE_BLOCKS + 1, nb)] - cum[np.maximum(b - REFERENCE_BLOCKS,
+                                                                          0)]
+    below = np.cumsum(near, axis=1) - near
+    if cut:
+        top = np.maximum.accumulate(view.ordinal)[np.minimum((b + 1) * size, m) - 1]
+        tq, tw = view.place(top, factor)
+        total = below[b, tq] + tw * near[b, tq]
+    else:
+        total = near.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        u = (below[block, q] + within * near[block, q]) / total[block]
+    return np.clip(np.nan_to_num(u, nan=0.5), 0.0, 1.0)
+
+
+def _half_width(w: int, config: ScanConfig) -> int:
+    return max(config.min_reference, int(config.reference * w))
+
+
+def _scales(m: int, config: ScanConfig) -> list[tuple[int, float]]:
+    """The (window, band) pairs scanned for a list of ``m`` dated followers."""
+    return [(w, d) for w in sorted(config.windows) if w <= m
+            for d in sorted(config.bands, reverse=True) if w * d >= config.min_expected]
+
+
+def _windows(m: int, w: int) -> int:
+    """Windows of ``w`` stepped by ``w / 2`` over ``m`` positions."""
+    return max(1, -(-m // (w // 2)) - 1)
+
+
+def _flag(view: _Ordered, weight: np.ndarray, scales: list[tuple[int, float]],
+          threshold: float, config: ScanConfig, cut: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Followers inside a flagged cell, and the p-value of the first cell that took each."""
+    m = len(weight)
+    pos = np.arange(m)
+    found = np.zeros(m, dtype=bool)
+    p_value = np.ones(m)
+    last = None
+    for w, d in scales:
+        half, bins = w // 2, round(2 / d)
+        if w != last:  # one transform per window size, fine enough for its finest band
+            finest = min(b for v, b in scales if v == w)
+            u = local_ranks(view, weight, _half_width(w, config), 8 * round(1 / finest), cut)
+            a = pos // half
+            na = int(a[-1]) + 1
+            last = w
+        c = np.minimum((u * bins).astype(np.int64), bins - 1)
+        live = ~found
+        halves = np.bincount((a * bins + c)[live], minlength=na * bins).reshape(na, bins)
+        if na < 2:  # a single window: pad, so the 2x2 sums below see it whole
+            halves = np.vstack([halves, np.zeros((1, bins), dtype=halves.dtype)])
+        cell = halves[:-1, :-1] + halves[1:, :-1] + halves[:-1, 1:] + halves[1:, 1:]
+        rows = halves.sum(axis=1)
+        n = rows[:-1] + rows[1:]
+        candidate = (cell >= config.min_cell) & (cell >= config.min_lift * d * n[:, None])
+        i, j = np.nonzero(candidate)
+        if len(i) == 0:
+            continue
+        k = cell[i, j]
+        p = betainc(k, n[i] - k + 1, d)
+        hit = p < threshold
+        if not hit.any():
+            continue
+        # A follower in half-cell (a, c) lies in the cells (a-1..a, c-1..c); look only
+        # at followers of windows with a flagged cell.
+        cell_p = np.ones((cell.shape[0] + 2, bins + 1))
+        cell_p[i[hit] + 1, j[hit] + 1] = p[hit]
+        hot = np.zeros(cell.shape[0] + 2, dtype=bool)
+        hot[i[hit] + 1] = True
+        near = np.flatnonzero(live & (hot[a] | hot[a + 1]))
+        an, cn = a[near], c[near]
+        best = np.minimum.reduce([cell_p[an, cn], cell_p[an + 1, cn], cell_p[an, cn + 1],
+                                  cell_p[an + 1, cn + 1]])
+        new = near[best < 1.0]
+        found[new] = True
+        p_value[new] = best[best < 1.0]
+    return found, p_value
+
+
+def _groups(rows: np.ndarray, position: np.ndarray, min_size: int) -> np.ndarray:
+    """Campaign id per follower (-1 none): 8-connected components of the found
+    followers on a grid of 32 positions by 1/64 of ``position`` (a date quantile in
+    [0, 1)), at least ``min_size`` each, numbered in follow order."""
+    ids = np.full(len(position), -1, dtype=np.int64)
+    if len(rows) < min_size:
+        return ids
+    x, y = rows // 32, np.minimum((position[rows] * 64).astype(np.int64), 63)
+    grid = np.zeros((int(x.max()) + 1, 64), dtype=bool)
+    grid[x, y] = True
+    labels, _ = label(grid, structure=np.ones((3, 3), dtype=bool))
+    component = labels[x, y] - 1
+    sizes = np.bincount(component)
+    first = np.full(len(sizes), len(position), dtype=np.int64)
+    np.minimum.at(first, component, rows)
+    kept = np.flatnonzero(sizes >= min_size)
+    renumber = np.full(len(sizes), -1, dtype=np.int64)
+    renumber[kept[np.argsort(first[kept], kind="stable")]] = np.arange(len(kept))
+    ids[rows] = renumber[component]
+    return ids
