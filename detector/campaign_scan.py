@@ -123,10 +123,13 @@ def scan(created: np.ndarray, config: ScanConfig | None = None) -> ScanResult:
     tests = sum(_windows(m, w) * (round(2 / d) - 1) for w, d in scales)
     found = np.zeros(m, dtype=bool)
     for _ in range(config.passes):
-        flags = [_flag(view, ~found, scales, config.alpha / tests, config, cut)
-                 for view, cut in views]
-        now = flags[0][0] & flags[1][0]
-        p = np.maximum(flags[0][1], flags[1][1])
+        now, p = np.zeros(m, dtype=bool), np.ones(m)
+        for i, (view, cut) in enumerate(views):
+            flagged, p_view = _flag(view, ~found, scales, config.alpha / tests, config, cut)
+            now = flagged if i == 0 else now & flagged
+            p = np.maximum(p, p_view) if i else p_view
+            if not now.any():  # nothing both views agree on: the other need not run
+                break
         if np.array_equal(now, found):
             break
         found = now
@@ -205,7 +208,8 @@ def local_ranks(view: _Ordered, weight: np.ndarray, half_width: int, bins: int,
         total = near.sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         u = (below[block, q] + within * near[block, q]) / total[block]
-    return np.clip(np.nan_to_num(u, nan=0.5), 0.0, 1.0)
+    u[np.isnan(u)] = 0.5  # an empty reference (everyone around was found): no evidence
+    return np.clip(u, 0.0, 1.0, out=u)
 
 
 def _half_width(w: int, config: ScanConfig) -> int:
