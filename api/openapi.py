@@ -81,6 +81,44 @@ def _schemas() -> dict[str, Any]:
             "shares": {"type": "object", "additionalProperties": _PROB},
             "estimated": {"type": "boolean", "description": _ESTIMATED},
         }),
+        "Campaign": _obj({
+            "rank_from": {**_INT, "description": "place of its first member in the follow "
+                          "order (the `rank`, else the position by `at`; 0 = oldest)"},
+            "rank_to": {**_INT, "description": "place of its last member (inclusive)"},
+            "size": {**_INT, "description": "members: followers in the block whose "
+                     "creation date lies in its cluster"},
+            "in_range": {**_INT, "description": "follows from rank_from to rank_to, "
+                         "members or not"},
+            "created_from": {**_STR, "format": "date-time"},
+            "created_to": {**_STR, "format": "date-time"},
+            "arrived_from": {"type": ["string", "null"], "format": "date-time"},
+            "arrived_to": {"type": ["string", "null"], "format": "date-time"},
+            "estimated": {"type": "boolean", "description": _ESTIMATED},
+            "shares": {"type": "object", "additionalProperties": _PROB,
+                       "description": "mean class probabilities of the members"},
+            "bought_share": {**_PROB, "description": "share of members the model calls "
+                             "bought (most probable class)"},
+            "score": {**_NUM, "description": "-log10 of p_value (at most 300)"},
+            "p_value": _PROB,
+            "false_alarm_rate": {**_PROB, "description": "per list: the chance that a "
+                                 "list this long without campaigns shows a block at least "
+                                 "this tight (Bonferroni bound)"},
+        }),
+        "FollowerMap": _obj({
+            "by": {"enum": ["rank", "at"], "description": "where the follow order comes "
+                   "from"},
+            "followers": _INT, "undated": _INT,
+            "step": {**_INT, "minimum": 1, "description": "every step-th dated follower "
+                     "is shown (1: all)"},
+            "shown": _INT,
+            "classes": {"type": "array", "items": _STR},
+            "rank": {"type": "array", "items": _INT},
+            "created_day": {"type": "array", "items": _INT,
+                            "description": "creation date, days since 1970-01-01 UTC"},
+            "label": {"type": "array", "items": _INT,
+                      "description": "index of the predicted class in `classes`"},
+        }, description="every follower's place in the follow order against its creation "
+                       "date, with its verdict (parallel arrays)"),
         "SuspiciousFollower": _obj({
             "id": _STR, "label": _STR, "suspicion": _PROB, "scores": scores,
             "reasons": {"type": "array", "items": _STR},
@@ -97,12 +135,19 @@ def _schemas() -> dict[str, Any]:
                 "confidence": _NUM,
             }),
             "bursts": {"type": "array", "items": _ref("Burst")},
+            "campaigns": {"type": "array", "items": _ref("Campaign"),
+                          "description": "blocks of consecutive followers whose creation "
+                                         "dates cluster (docs/campaigns.md); empty without "
+                                         "a follow order"},
             "timeline": _obj({**bins, "recent": _obj({"days": _NUM, **bins})}),
             "score_histogram": _obj({
                 "of": _STR, "edges": {"type": "array", "items": _NUM},
                 "counts": {"type": "array", "items": _INT},
             }),
             "suspicious_followers": {"type": "array", "items": _ref("SuspiciousFollower")},
+            "follower_map": {"anyOf": [_ref("FollowerMap"), {"type": "null"}],
+                             "description": "null when the followers have no order "
+                                            "(neither `rank` nor `at`)"},
             "warnings": {"type": "array", "items": _ref("Issue")},
         }),
         "ModelResponse": _obj({

@@ -69,6 +69,7 @@ class ScanConfig:
     windows: tuple[int, ...] = (32, 128, 512, 2048, 8192, 32768)  # followers per window
     bands: tuple[float, ...] = (1 / 4, 1 / 16, 1 / 64, 1 / 256)  # widths of the u bands
     min_expected: float = 8.0  # scan only window-band pairs expecting this many per cell
+    max_expected: float = 32.0  # ... and at most this many
     reference: float = 8.0  # reference neighbourhood: this many windows on either side
     min_reference: int = 256  # ... and at least this many followers on either side
     passes: int = 2  # scans, each without the followers the one before found
@@ -119,46 +120,42 @@ def scan(created: np.ndarray, config: ScanConfig | None = None) -> ScanResult:
         return ScanResult(group, p_out, 0)
     dates = created[known]
     lag = np.maximum.accumulate(dates) - dates
-    views = [(_Ordered(dates, config.seed), True), (_Ordered(lag, config.seed), False)]
+    views = _Views([dates, lag], cut=[True, False], seed=config.seed)
     tests = sum(_windows(m, w) * (round(2 / d) - 1) for w, d in scales)
     found = np.zeros(m, dtype=bool)
     for _ in range(config.passes):
-        now, p = np.zeros(m, dtype=bool), np.ones(m)
-        for i, (view, cut) in enumerate(views):
-            flagged, p_view = _flag(view, ~found, scales, config.alpha / tests, config, cut)
-            now = flagged if i == 0 else now & flagged
-            p = np.maximum(p, p_view) if i else p_view
-            if not now.any():  # nothing both views agree on: the other need not run
-                break
+        flagged, p_view = _flag(views, ~found, scales, config.alpha / tests, config)
+        now, p = flagged.all(axis=0), p_view.max(axis=0)
         if np.array_equal(now, found):
             break
         found = now
-    ids = _groups(np.flatnonzero(now), views[0][0].ordinal / m, config.min_size)
+    ids = _groups(np.flatnonzero(now), views.ordinal[0] / m, config.min_size)
     group[known] = ids
     p_out[known] = np.where(ids >= 0, p, 1.0)
     return ScanResult(group, p_out, tests)
 
 
-class _Ordered:
-    """Values as ranks among themselves: ``ordinal`` (0 = smallest, ties in random
-    order), and per finest quantile bin (``RESOLUTION``) the bin and the place in it."""
+class _Views:
+    """Views of the same followers' dates, ranked within each view: ``ordinal``
+    ``[V, M]`` (0 = smallest, ties in random order), the finest quantile bins
+    (``RESOLUTION``, equal counts) and whether each view's reference is ``cut`` at the
+    running maximum of a block."""
 
-    def __init__(self, values: np.ndarray, seed: int) -> None:
-        m = len(values)
-        order = np.argsort(values)  # ties are shuffled below, so no stable sort needed
-        ranked = values[order]
-        tie = np.r_[False, ranked[1:] == ranked[:-1]]
-        if tie.any():  # shuffle each run of equal values (few and short as a rule)
-            tied = np.flatnonzero(tie | np.r_[tie[1:], False])
-            run = np.cumsum(~tie[tied])
-            shuffled = np.lexsort((np.random.default_rng(seed).random(len(tied)), run))
-            order[tied] = order[tied[shuffled]]
-        self.ordinal = np.empty(m, dtype=np.int64)
-        self.ordinal[order] = np.arange(m)
+    def __init__(self, values: list[np.ndarray], cut: list[bool], seed: int) -> None:
+        self.ordinal = np.stack([_ordinal(v, seed) for v in values])
+        self.cut = np.array(cut)
+        m = self.ordinal.shape[1]
         self.bins = min(m, RESOLUTION)
         self.start = np.searchsorted(np.arange(m) * self.bins // m, np.arange(self.bins + 1))
         self.size = np.diff(self.start)
         self._binned: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self._grids: dict[tuple[int, int], _Grid] = {}
+
+    def grid(self, half_width: int, bins: int) -> _Grid:
+        """The reference layout of a scale, built once per scan."""
+        if (half_width, bins) not in self._grids:
+            self._grids[half_width, bins] = _Grid.of(self, half_width, bins)
+        return self._grids[half_width, bins]
 
     def binned(self, factor: int) -> tuple[np.ndarray, np.ndarray]:
         """``place(ordinal, factor)`` of every value, computed once per factor."""
@@ -169,47 +166,86 @@ class _Ordered:
     def place(self, ordinal: np.ndarray, factor: int) -> tuple[np.ndarray, np.ndarray]:
         """Quantile bin of each ordinal, ``factor`` finest bins per bin, and its place in
         the bin (0 to 1)."""
-        fine = ordinal * self.bins // len(self.ordinal)
+        fine = ordinal * self.bins // self.ordinal.shape[1]
         within = (ordinal - self.start[fine] + 0.5) / self.size[fine]
         return fine // factor, (fine % factor + within) / factor
 
 
-def local_ranks(view: _Ordered, weight: np.ndarray, half_width: int, bins: int,
-                cut: bool) -> np.ndarray:
-    """``u`` per follower: the share of the weighted followers within about
-    ``half_width`` positions whose value is below its own (module docstring, step 2).
+def _ordinal(values: np.ndarray, seed: int) -> np.ndarray:
+    """Rank of each value among all (0 = smallest), equal values in random order."""
+    order = np.argsort(values)  # ties are shuffled below, so no stable sort is needed
+    ranked = values[order]
+    tie = np.r_[False, ranked[1:] == ranked[:-1]]
+    if tie.any():  # shuffle each run of equal values (few and short as a rule)
+        tied = np.flatnonzero(tie | np.r_[tie[1:], False])
+        run = np.cumsum(~tie[tied])
+        shuffled = np.lexsort((np.random.default_rng(seed).random(len(tied)), run))
+        order[tied] = order[tied[shuffled]]
+    out = np.empty(len(values), dtype=np.int64)
+    out[order] = np.arange(len(values))
+    return out
+
+
+@dataclass(frozen=True)
+class _Grid:
+    """Where each follower's value falls in the reference counts of one scale: ``[V, nb,
+    bins]`` counts per view, block of positions and quantile bin; flat indices, so that
+    the gathers of ``local_ranks`` are one-dimensional."""
+
+    blocks: int
+    bins: int
+    key: np.ndarray  # [V, M]: flat (view, block, bin) of each follower
+    within: np.ndarray  # [V, M]: its place in the bin
+    row: np.ndarray  # [V, M]: flat (view, block)
+    lo: np.ndarray  # [nb]: first block of each block's reference
+    hi: np.ndarray  # [nb]: one past its last
+    top: np.ndarray  # [V, nb]: flat (view, block, bin) of the block's running maximum
+    top_within: np.ndarray  # [V, nb]: its place in the bin
+
+    @classmethod
+    def of(cls, views: _Views, half_width: int, bins: int) -> _Grid:
+        n_views, m = views.ordinal.shape
+        factor = max(1, views.bins // bins)
+        bins = -(-views.bins // factor)
+        q, within = views.binned(factor)
+        size = max(1, -(-half_width // REFERENCE_BLOCKS))
+        block = np.arange(m) // size
+        nb = int(block[-1]) + 1
+        b = np.arange(nb)
+        view = np.arange(n_views)[:, None]
+        row = view * nb + block
+        top = np.maximum.accumulate(views.ordinal, axis=1)[:, np.minimum((b + 1) * size, m) - 1]
+        tq, tw = views.place(top, factor)
+        return cls(nb, bins, row * bins + q, within, row, np.maximum(b - REFERENCE_BLOCKS, 0),
+                   np.minimum(b + REFERENCE_BLOCKS + 1, nb), (view * nb + b) * bins + tq, tw)
+
+
+def local_ranks(views: _Views, weight: np.ndarray, grid: _Grid) -> np.ndarray:
+    """``u`` per view and follower, ``[V, M]``: the share of the weighted followers within
+    about a reference's width of positions whose value is below its own (module
+    docstring, step 2).
 
     Args:
-        view: the values, ranked.
-        weight: who counts in the reference (bool).
-        half_width: the reference on either side, in positions.
-        bins: quantile bins (a power of two up to ``RESOLUTION``).
-        cut: keep only reference values up to the running maximum of the block.
+        views: the values, ranked.
+        weight: who counts in the reference (bool, ``[M]``).
+        grid: the scale's reference layout (``_Grid.of(views, half_width, bins)``).
     """
-    m = len(weight)
-    factor = max(1, view.bins // bins)
-    bins = -(-view.bins // factor)
-    q, within = view.binned(factor)
-    size = max(1, -(-half_width // REFERENCE_BLOCKS))
-    block = np.arange(m) // size
-    nb = int(block[-1]) + 1
-    counts = np.bincount((block * bins + q)[weight], minlength=nb * bins).reshape(nb, bins)
-    cum = np.zeros((nb + 1, bins), dtype=np.int64)
-    np.cumsum(counts, axis=0, out=cum[1:])
-    b = np.arange(nb)
-    near = cum[np.minimum(b + REFERENCE_BLOCKS + 1, nb)] - cum[np.maximum(b - REFERENCE_BLOCKS,
-                                                                          0)]
-    below = np.cumsum(near, axis=1) - near
-    if cut:
-        top = np.maximum.accumulate(view.ordinal)[np.minimum((b + 1) * size, m) - 1]
-        tq, tw = view.place(top, factor)
-        total = below[b, tq] + tw * near[b, tq]
-    else:
-        total = near.sum(axis=1)
+    n_views = views.ordinal.shape[0]
+    shape = (n_views, grid.blocks, grid.bins)
+    counts = np.bincount(grid.key[:, weight].ravel(), minlength=np.prod(shape))
+    cum = np.zeros((n_views, grid.blocks + 1, grid.bins), dtype=np.int64)
+    np.cumsum(counts.reshape(shape), axis=1, out=cum[:, 1:])
+    near = cum[:, grid.hi] - cum[:, grid.lo]  # [V, nb, bins]
+    below = (np.cumsum(near, axis=2) - near).ravel()
+    total = near.sum(axis=2).astype(np.float64)
+    near = near.ravel()
+    if views.cut.any():  # the reference ends at the block's running maximum
+        cut = below[grid.top] + grid.top_within * near[grid.top]
+        total = np.where(views.cut[:, None], cut, total)
     with np.errstate(invalid="ignore", divide="ignore"):
-        u = (below[block, q] + within * near[block, q]) / total[block]
+        u = (below[grid.key] + grid.within * near[grid.key]) / total.ravel()[grid.row]
     u[np.isnan(u)] = 0.5  # an empty reference (everyone around was found): no evidence
-    return np.clip(u, 0.0, 1.0, out=u)
+    return np.clip(u, 0.0, np.nextafter(1.0, 0.0), out=u)  # below 1: u * bins is a bin
 
 
 def _half_width(w: int, config: ScanConfig) -> int:
@@ -219,7 +255,8 @@ def _half_width(w: int, config: ScanConfig) -> int:
 def _scales(m: int, config: ScanConfig) -> list[tuple[int, float]]:
     """The (window, band) pairs scanned for a list of ``m`` dated followers."""
     return [(w, d) for w in sorted(config.windows) if w <= m
-            for d in sorted(config.bands, reverse=True) if w * d >= config.min_expected]
+            for d in sorted(config.bands, reverse=True)
+            if config.min_expected <= w * d <= config.max_expected]
 
 
 def _windows(m: int, w: int) -> int:
@@ -227,52 +264,57 @@ def _windows(m: int, w: int) -> int:
     return max(1, -(-m // (w // 2)) - 1)
 
 
-def _flag(view: _Ordered, weight: np.ndarray, scales: list[tuple[int, float]],
-          threshold: float, config: ScanConfig, cut: bool) -> tuple[np.ndarray, np.ndarray]:
-    """Followers inside a flagged cell, and the p-value of the first cell that took each."""
-    m = len(weight)
+def _flag(views: _Views, weight: np.ndarray, scales: list[tuple[int, float]],
+          threshold: float, config: ScanConfig) -> tuple[np.ndarray, np.ndarray]:
+    """Per view, the followers inside a flagged cell and the p-value of the first cell
+    that took each (``[V, M]`` each)."""
+    n_views, m = views.ordinal.shape
     pos = np.arange(m)
-    found = np.zeros(m, dtype=bool)
-    p_value = np.ones(m)
+    view = np.arange(n_views)[:, None]
+    found = np.zeros((n_views, m), dtype=bool)
+    live = np.ones((n_views, m), dtype=bool)
+    p_value = np.ones((n_views, m))
     last = None
     for w, d in scales:
         half, bins = w // 2, round(2 / d)
         if w != last:  # one transform per window size, fine enough for its finest band
             finest = min(b for v, b in scales if v == w)
-            u = local_ranks(view, weight, _half_width(w, config), 8 * round(1 / finest), cut)
+            grid = views.grid(_half_width(w, config), 8 * round(1 / finest))
+            u = local_ranks(views, weight, grid)
             a = pos // half
             na = int(a[-1]) + 1
+            rows = view * (na + 1) + a  # na + 1 rows per view: an empty one pads each
             last = w
-        c = np.minimum((u * bins).astype(np.int64), bins - 1)
-        live = ~found
-        halves = np.bincount((a * bins + c)[live], minlength=na * bins).reshape(na, bins)
-        if na < 2:  # a single window: pad, so the 2x2 sums below see it whole
-            halves = np.vstack([halves, np.zeros((1, bins), dtype=halves.dtype)])
-        cell = halves[:-1, :-1] + halves[1:, :-1] + halves[:-1, 1:] + halves[1:, 1:]
-        rows = halves.sum(axis=1)
-        n = rows[:-1] + rows[1:]
-        candidate = (cell >= config.min_cell) & (cell >= config.min_lift * d * n[:, None])
-        i, j = np.nonzero(candidate)
+        c = (u * bins).astype(np.int64)
+        halves = np.bincount((rows * bins + c)[live], minlength=n_views * (na + 1) * bins)
+        halves = halves.reshape(n_views, na + 1, bins)[:, : max(na, 2)]
+        pairs = halves[:, :-1] + halves[:, 1:]  # [V, windows, half-bands]
+        cell = pairs[:, :, :-1] + pairs[:, :, 1:]  # [V, windows, bands]
+        n = pairs.sum(axis=2)
+        least = np.maximum(config.min_cell, config.min_lift * d * n)
+        candidate = cell >= least[:, :, None]
+        v, i, j = np.nonzero(candidate)
         if len(i) == 0:
             continue
-        k = cell[i, j]
-        p = betainc(k, n[i] - k + 1, d)
+        k = cell[v, i, j]
+        p = betainc(k, n[v, i] - k + 1, d)
         hit = p < threshold
         if not hit.any():
             continue
         # A follower in half-cell (a, c) lies in the cells (a-1..a, c-1..c); look only
         # at followers of windows with a flagged cell.
-        cell_p = np.ones((cell.shape[0] + 2, bins + 1))
-        cell_p[i[hit] + 1, j[hit] + 1] = p[hit]
-        hot = np.zeros(cell.shape[0] + 2, dtype=bool)
-        hot[i[hit] + 1] = True
-        near = np.flatnonzero(live & (hot[a] | hot[a + 1]))
-        an, cn = a[near], c[near]
-        best = np.minimum.reduce([cell_p[an, cn], cell_p[an + 1, cn], cell_p[an, cn + 1],
-                                  cell_p[an + 1, cn + 1]])
-        new = near[best < 1.0]
-        found[new] = True
-        p_value[new] = best[best < 1.0]
+        cell_p = np.ones((n_views, cell.shape[1] + 2, bins + 1))
+        cell_p[v[hit], i[hit] + 1, j[hit] + 1] = p[hit]
+        hot = np.zeros((n_views, cell.shape[1] + 2), dtype=bool)
+        hot[v[hit], i[hit] + 1] = True
+        vv, near = np.nonzero(live & (hot[view, a] | hot[view, a + 1]))
+        an, cn = a[near], c[vv, near]
+        best = np.minimum.reduce([cell_p[vv, an, cn], cell_p[vv, an + 1, cn],
+                                  cell_p[vv, an, cn + 1], cell_p[vv, an + 1, cn + 1]])
+        took = best < 1.0
+        found[vv[took], near[took]] = True
+        live[vv[took], near[took]] = False
+        p_value[vv[took], near[took]] = best[took]
     return found, p_value
 
 

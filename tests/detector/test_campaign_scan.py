@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from detector.campaign_scan import ScanConfig, _Ordered, local_ranks, scan
+from detector.campaign_scan import ScanConfig, _Views, local_ranks, scan
 
 from .follower_lists import DAY, NOW, YEAR, genuine_list, plant
 
@@ -107,13 +107,14 @@ def test_short_and_empty_lists():
 
 def test_local_ranks_are_uniform_under_the_null():
     rng = np.random.default_rng(0)
-    view = _Ordered(rng.permutation(genuine_list(20_000)), seed=0)
-    for cut in (False, True):
-        u = local_ranks(view, np.ones(20_000, dtype=bool), 2_048, 256, cut)
-        counts = np.histogram(u, bins=10, range=(0, 1))[0]
+    values = rng.permutation(genuine_list(20_000))
+    views = _Views([values, values], cut=[False, True], seed=0)
+    u = local_ranks(views, np.ones(20_000, dtype=bool), views.grid(2_048, 256))
+    for row, slack in zip(u, (150, 250), strict=True):
+        counts = np.histogram(row, bins=10, range=(0, 1))[0]
         # Binomial sd of a tenth of 20,000 is 42; the cut view is uniform only where the
         # running maximum has settled, which a shuffled list reaches within a few blocks.
-        assert np.abs(counts - 2_000).max() < (250 if cut else 150), counts
+        assert np.abs(counts - 2_000).max() < slack, counts
 
 
 def test_config_is_checked():
