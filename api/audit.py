@@ -9,10 +9,11 @@ from api.body import read_graph
 from api.model import LoadedModel, current_model
 from api.params import int_param
 from api.problems import Problem
-from api.scoring import json_response, score
+from api.scoring import json_response
 from api.timing import stage
-from detector.audit import AuditConfig, audience, audit
+from detector.audit import AuditConfig
 from detector.graph import AccountGraph
+from models.auditing import audit_answer
 
 bp = protect(Blueprint("audit", __name__))
 #: Most suspicious followers returned at most (the ``limit`` parameter's ceiling).
@@ -29,17 +30,10 @@ def auditing_model() -> LoadedModel:
 
 
 def audit_response(graph: AccountGraph, model: LoadedModel, limit: int) -> Response:
-    """The audit answer for a validated ``graph`` (422 problem when it cannot be audited)."""
-    who = audience(graph)  # refuse a graph without target or followers before scoring it
-    scored = score(graph, model)
-    with stage("audit"):
-        report = audit(graph, scored.proba, model.classes, AuditConfig(top=limit),
-                       features=scored.features, who=who)
-    return json_response({
-        "model": model.info,
-        **report.to_dict(),
-        "warnings": [w.to_dict() for w in graph.warnings + report.warnings],
-    })
+    """The audit answer for a validated ``graph`` (422 problem when it cannot be audited:
+    the target is checked before anything is scored); ``models.auditing`` computes it,
+    as for ``ffd audit``."""
+    return json_response(audit_answer(graph, model.classifier, AuditConfig(top=limit), stage))
 
 
 @bp.post("/v1/audit")

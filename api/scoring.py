@@ -15,9 +15,9 @@ from flask import Response
 
 from api.model import LoadedModel
 from api.timing import stage
-from detector.features import compute_features
 from detector.graph import AccountGraph
 from detector.reasons import explain
+from models.auditing import score_graph
 
 
 @dataclass
@@ -37,11 +37,8 @@ class Scored:
 
 def score(graph: AccountGraph, model: LoadedModel) -> Scored:
     """Features and calibrated probabilities for every account of ``graph``."""
-    with stage("features"):
-        features = compute_features(graph)
-    with stage("model"):
-        proba = model.classifier.predict_proba(graph, features=features)
-    return Scored(graph, model, features, np.asarray(proba, dtype=np.float64))
+    features, proba = score_graph(graph, model.classifier, stage)
+    return Scored(graph, model, features, proba)
 
 
 def account_records(scored: Scored, with_reasons: bool = True) -> list[dict[str, object]]:

@@ -67,3 +67,6 @@ main.add_command(benchmark_command)
 from training.import_command import import_command  # noqa: E402
 
 main.add_command(import_command)
+from training.audit_command import audit_command  # noqa: E402
+
+main.add_command(audit_command)
