@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import Flask
 
-from api import audit, deferred, docs, meta, page, predict, problems, timing
+from api import audit, deferred, docs, imports, meta, page, predict, problems, timing
 from api.admin import init_app as init_admin
 from api.model import ModelStore
 
@@ -45,7 +45,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     problems.init_app(app)
     timing.init_app(app)
     deferred.init_app(app)
-    for module in (predict, audit, meta, docs, page):
+    for module in (predict, audit, imports, meta, docs, page):
         app.register_blueprint(module.bp)
     ModelStore(app)
     init_admin(app)  # after the store: a published reload replaces the start model

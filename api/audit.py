@@ -12,6 +12,7 @@ from api.problems import Problem
 from api.scoring import json_response
 from api.timing import stage
 from detector.audit import AuditConfig
+from detector.errors import Issue
 from detector.graph import AccountGraph
 from models.auditing import audit_answer
 
@@ -29,11 +30,15 @@ def auditing_model() -> LoadedModel:
     return model
 
 
-def audit_response(graph: AccountGraph, model: LoadedModel, limit: int) -> Response:
+def audit_response(graph: AccountGraph, model: LoadedModel, limit: int,
+                   warnings: list[Issue] | None = None) -> Response:
     """The audit answer for a validated ``graph`` (422 problem when it cannot be audited:
     the target is checked before anything is scored); ``models.auditing`` computes it,
-    as for ``ffd audit``."""
-    return json_response(audit_answer(graph, model.classifier, AuditConfig(top=limit), stage))
+    as for ``ffd audit``. ``warnings`` (an importer's) come before the graph's own."""
+    answer = audit_answer(graph, model.classifier, AuditConfig(top=limit), stage)
+    if warnings:
+        answer["warnings"] = [w.to_dict() for w in warnings] + answer["warnings"]
+    return json_response(answer)
 
 
 @bp.post("/v1/audit")

@@ -195,6 +195,45 @@ def _scoring(summary: str, response: str, parameter: dict[str, Any]) -> dict[str
     }}
 
 
+_FILES = {"type": "array", "items": {"type": "string", "format": "binary"}}
+#: The multipart fields of the import uploads (``api.imports``), per format.
+_UPLOAD = {
+    "users": {**_FILES, "description": "twitter-v1: v1.1 user objects, JSON lines "
+              "(gzip or xz too)"},
+    "follower_ids": {**_FILES, "description": "twitter-v1 (required): followers/ids pages "
+                     "or a text file of ids, newest first, in cursor order"},
+    "followers": {**_FILES, "description": "instagram (required): the follower CSV of a "
+                  "scraping tool, one file"},
+    "profiles": {**_FILES, "description": "instagram: Instaloader profile JSON files"},
+    "target": {**_STR, "description": "the audited account (twitter-v1: id or "
+               "screen_name; instagram: username)"},
+    "observed_at": {**_STR, "description": "when the data were collected (ISO 8601); "
+                    "default: the newest time stamp in the data, else now"},
+    "oldest_first": {"type": "string", "enum": ["true", "false"],
+                     "description": "instagram: the CSV lists the oldest follower first"},
+    "map": {"type": "array", "items": _STR,
+            "description": "instagram: FIELD=COLUMN, e.g. followers=Followers"},
+}
+
+
+def _upload(summary: str, schema: dict[str, Any], extra: list[dict[str, Any]],
+            statuses: tuple[int, ...]) -> dict[str, Any]:
+    form = {"type": "object", "required": ["target"], "properties": _UPLOAD}
+    return {"post": {
+        "summary": summary,
+        "description": "Platform exports as files (docs/importers.md), converted by the "
+                       "project's importers. Bad files are 422 `invalid-import` problems "
+                       "naming each file and line.",
+        "parameters": [{"name": "format", "in": "path", "required": True,
+                        "schema": {"enum": ["twitter-v1", "instagram"]}}, *extra],
+        "security": [{}, {"ApiKey": []}, {"Bearer": []}],
+        "requestBody": {"required": True, "content": {"multipart/form-data": {
+            "schema": form}}},
+        "responses": {"200": {"description": "the result", "content": {
+            "application/json": {"schema": schema}}}, **_problems(*statuses)},
+    }}
+
+
 def build_spec(server_url: str | None = None) -> dict[str, Any]:
     """The OpenAPI document (``server_url`` is the base URL to advertise, if known)."""
     spec: dict[str, Any] = {
@@ -219,6 +258,20 @@ def build_spec(server_url: str | None = None) -> dict[str, Any]:
                 "description": "how many of the most suspicious followers to list (default 20)",
                 "schema": {"type": "integer", "minimum": 0, "maximum": 1000},
             }),
+            "/v1/import/{format}": _upload(
+                "Convert uploaded platform exports into an account-graph/1 document",
+                {"allOf": [_ref("AccountGraph"), {"type": "object", "required": ["warnings"],
+                                                  "properties": {"warnings": {
+                                                      "type": "array",
+                                                      "items": _ref("Issue")}}}]},
+                [], (400, 401, 404, 413, 415, 422, 500)),
+            "/v1/audit/import/{format}": _upload(
+                "Audit the target of uploaded platform exports", _ref("AuditResponse"),
+                [{"name": "limit", "in": "query", "required": False,
+                  "description": "how many of the most suspicious followers to list "
+                                 "(default 20)",
+                  "schema": {"type": "integer", "minimum": 0, "maximum": 1000}}],
+                (400, 401, 404, 413, 415, 422, 500, 503)),
             "/v1/model": {"get": {"summary": "The loaded model's metadata and metrics",
                                   "responses": {**_ok("ModelResponse", "the model"),
                                                 **_problems(503)}}},

@@ -51,6 +51,9 @@ KINDS: dict[str, Kind] = {
     "invalid-graph": Kind(422, "invalid account graph", "The JSON is well-formed but not a "
                           "valid account graph (or cannot be audited); `errors` names every "
                           "problem with its JSON path."),
+    "invalid-import": Kind(422, "cannot import the files", "Uploaded platform exports that "
+                           "the importer cannot read (docs/importers.md); `errors` names each "
+                           "problem's file (as uploaded) and line."),
     "model-refused": Kind(422, "model directory refused", "The model directory named in a "
                           "reload is missing, damaged or does not work (`detail` names the "
                           "file); the previous model keeps serving."),
