@@ -73,6 +73,7 @@ class ScanConfig:
     reference: float = 8.0  # reference neighbourhood: this many windows on either side
     min_reference: int = 256  # ... and at least this many followers on either side
     passes: int = 2  # scans, each without the followers the one before found
+    views: tuple[str, ...] = ("date", "lag")  # a block must stand out in each (step 1)
     seed: int = 0  # order of equal values (the result is reproducible)
 
     def __post_init__(self) -> None:
@@ -82,6 +83,8 @@ class ScanConfig:
             raise ValueError("min_size and min_cell must be at least 2, passes at least 1")
         if any(w < 4 for w in self.windows) or any(not 0 < d < 1 for d in self.bands):
             raise ValueError("windows must be at least 4 and bands within (0, 1)")
+        if not self.views or set(self.views) - {"date", "lag"}:
+            raise ValueError(f"views must be some of 'date' and 'lag', got {self.views}")
 
 
 @dataclass(frozen=True)
@@ -119,8 +122,9 @@ def scan(created: np.ndarray, config: ScanConfig | None = None) -> ScanResult:
     if m < config.min_size or not scales:
         return ScanResult(group, p_out, 0)
     dates = created[known]
-    lag = np.maximum.accumulate(dates) - dates
-    views = _Views([dates, lag], cut=[True, False], seed=config.seed)
+    values = {"date": dates, "lag": np.maximum.accumulate(dates) - dates}
+    views = _Views([values[v] for v in config.views], cut=[v == "date" for v in config.views],
+                   seed=config.seed)
     tests = sum(_windows(m, w) * (round(2 / d) - 1) for w, d in scales)
     found = np.zeros(m, dtype=bool)
     for _ in range(config.passes):
@@ -129,7 +133,8 @@ def scan(created: np.ndarray, config: ScanConfig | None = None) -> ScanResult:
         if np.array_equal(now, found):
             break
         found = now
-    ids = _groups(np.flatnonzero(now), views.ordinal[0] / m, config.min_size)
+    by_date = views.ordinal[0] if config.views[0] == "date" else _ordinal(dates, config.seed)
+    ids = _groups(np.flatnonzero(now), by_date / m, config.min_size)
     group[known] = ids
     p_out[known] = np.where(ids >= 0, p, 1.0)
     return ScanResult(group, p_out, tests)
