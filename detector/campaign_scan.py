@@ -37,7 +37,7 @@ finds the streaks in one list, given the creation dates in follow order
 4. **Iteration.** The found followers leave the reference and the scan runs again
    (``passes``), so a long campaign does not hide in the reference it inflates.
 5. **Grouping.** Found followers are grouped by 8-connected components of a grid of 32
-   positions by 1/64 of the date's global quantile: genuine followers arriving in
+   positions by 1/128 of the date's global quantile: genuine followers arriving in
    between do not split a campaign, two blocks of different dates side by side stay two.
    Groups under ``min_size`` are dropped.
 
@@ -54,6 +54,8 @@ from scipy.special import betainc
 
 #: Finest quantile bins of a view (a power of two); coarser scales merge them.
 RESOLUTION = 1_024
+#: Date quantile bins of the grid campaigns are grouped on (step 5).
+GROUP_BINS = 128
 #: Blocks of the reference on either side of a follower's own block.
 REFERENCE_BLOCKS = 8
 
@@ -325,13 +327,14 @@ def _flag(views: _Views, weight: np.ndarray, scales: list[tuple[int, float]],
 
 def _groups(rows: np.ndarray, position: np.ndarray, min_size: int) -> np.ndarray:
     """Campaign id per follower (-1 none): 8-connected components of the found
-    followers on a grid of 32 positions by 1/64 of ``position`` (a date quantile in
+    followers on a grid of 32 positions by 1/128 of ``position`` (a date quantile in
     [0, 1)), at least ``min_size`` each, numbered in follow order."""
     ids = np.full(len(position), -1, dtype=np.int64)
     if len(rows) < min_size:
         return ids
-    x, y = rows // 32, np.minimum((position[rows] * 64).astype(np.int64), 63)
-    grid = np.zeros((int(x.max()) + 1, 64), dtype=bool)
+    x = rows // 32
+    y = np.minimum((position[rows] * GROUP_BINS).astype(np.int64), GROUP_BINS - 1)
+    grid = np.zeros((int(x.max()) + 1, GROUP_BINS), dtype=bool)
     grid[x, y] = True
     labels, _ = label(grid, structure=np.ones((3, 3), dtype=bool))
     component = labels[x, y] - 1
