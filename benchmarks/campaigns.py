@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import orjson
 
 from benchmarks.follow_times import as_follower_list, write_section
 from detector.campaign_scan import ScanConfig, scan
@@ -47,6 +48,8 @@ from detector.schema import LABELS
 from training.simulator import SimConfig, simulate
 
 BEGIN, END = "<!-- campaigns:begin -->", "<!-- campaigns:end -->"
+#: Where the measurements are kept (``--reuse`` renders them again).
+RESULTS = Path(__file__).parent / "results" / "campaigns.json"
 #: Ranks within which the null model shuffles creation dates.
 NULL_BLOCK = 5_000
 #: The commit before campaigns and the follower map (``--api`` compares with it).
@@ -157,17 +160,17 @@ def api(rounds: int = 3, requests: int = 40) -> dict[str, Any]:
 
 def big_audit(model: Path, accounts: int = 100_000) -> dict[str, Any]:
     """Size and time of the audit of a ``accounts``-account follower list."""
-    import orjson
     import torch
 
     from api.app import DEFAULTS, create_app
     from detector.io import graph_to_document
 
     torch.set_num_threads(1)
-    listed = as_follower_list(simulate(SimConfig(accounts=accounts, seed=1, audit_of="star",
-                                                 behaviour={"missing_at": 0.0})))[0]
-    listed = replace(listed, accounts=replace(listed.accounts,
-                                              label=np.full(accounts, -1, np.int8)))
+    listed, rows, _ = as_follower_list(simulate(SimConfig(
+        accounts=accounts, seed=1, audit_of="star", behaviour={"missing_at": 0.0})))
+    # What a collected list holds: the profiles and the ranked follows of the target.
+    listed = replace(listed, edges=listed.edges.take(rows),
+                     accounts=replace(listed.accounts, label=np.full(accounts, -1, np.int8)))
     body = orjson.dumps(graph_to_document(listed))
     app = create_app({**DEFAULTS, "MODEL_DIR": str(model), "MAX_BODY_BYTES": 200 * 2**20})
     client = app.test_client()
@@ -178,6 +181,8 @@ def big_audit(model: Path, accounts: int = 100_000) -> dict[str, Any]:
         wall = time.perf_counter() - clock
         timing = dict(p.strip().split(";dur=") for p in
                       response.headers["Server-Timing"].split(","))
+        if response.status_code != 200:
+            raise SystemExit(f"audit answered {response.status_code}: {response.data[:300]!r}")
         runs.append((wall, {k: float(v) for k, v in timing.items()}, response.data))
     wall, timing, data = sorted(runs, key=lambda r: r[0])[1]  # the median run
     answer = orjson.loads(data)
@@ -279,6 +284,21 @@ def _sum(runs: list[dict], key: str) -> str:
     return f"{sum(r[key] for r in runs)} in {len(runs)}"
 
 
+def _measured(size: int, seed: int) -> dict[str, Any]:
+    row = measure(size, seed)
+    print(f"{size:>9,} seed {seed}: {row['campaigns']} campaigns, recall {row['recall']:.3f} "
+          f"(dated {row['recall_dated']:.3f}), genuine inside {row['genuine_inside']:.4f}; "
+          f"clean lists: {row['clean_campaigns']} (date alone {row['date_alone']}, lag alone "
+          f"{row['lag_alone']}, null {row['null_campaigns']}); {row['seconds']:.3f} s",
+          flush=True)
+    return row
+
+
+def _save(path: Path, results: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(orjson.dumps(results, option=orjson.OPT_INDENT_2))
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
@@ -286,29 +306,33 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--speed", type=int, default=1_000_000,
                         help="followers of the synthetic list timed")
     parser.add_argument("--api", action="store_true", help="measure the audit API too")
+    parser.add_argument("--results", type=Path, default=RESULTS,
+                        help="JSON file the measurements are written to")
+    parser.add_argument("--reuse", action="store_true",
+                        help="take the quality and speed figures from --results")
     parser.add_argument("--doc", type=Path, default=None,
                         help="markdown file whose generated section is replaced")
     args = parser.parse_args(argv)
     start = time.perf_counter()
-    rows = []
-    for size in args.sizes:
-        for seed in args.seeds:
-            row = measure(size, seed)
-            rows.append(row)
-            print(f"{size:>9,} seed {seed}: {row['campaigns']} campaigns, recall "
-                  f"{row['recall']:.3f} (dated {row['recall_dated']:.3f}), genuine inside "
-                  f"{row['genuine_inside']:.4f}; clean lists: {row['clean_campaigns']} "
-                  f"(date alone {row['date_alone']}, lag alone {row['lag_alone']}, null "
-                  f"{row['null_campaigns']}); {row['seconds']:.3f} s", flush=True)
-    timing = speed(args.speed)
+    saved = orjson.loads(args.results.read_bytes()) if args.reuse else {}
+    rows = saved.get("rows") or [_measured(size, seed) for size in args.sizes
+                                 for seed in args.seeds]
+    timing = saved.get("speed") or speed(args.speed)
     print(f"speed: {timing}", flush=True)
+    measured = saved.get("seconds", 0.0) + time.perf_counter() - start
+    _save(args.results, {"rows": rows, "speed": timing, "seconds": measured})
     api_result = api() if args.api else None
     if api_result is not None:
         print(f"api: {api_result}", flush=True)
+        _save(args.results, {"rows": rows, "speed": timing, "seconds": measured,
+                             "api": api_result})
+    sizes = sorted({r["accounts"] for r in rows})
+    seeds = sorted({r["seed"] for r in rows})
     command = "python -m benchmarks.campaigns " + " ".join(
-        ["--sizes", *map(str, args.sizes), "--seeds", *map(str, args.seeds)]
+        ["--sizes", *map(str, sizes), "--seeds", *map(str, seeds)]
         + (["--api"] if args.api else []) + (["--doc", str(args.doc)] if args.doc else []))
-    section = render(rows, timing, api_result, command, time.perf_counter() - start)
+    elapsed = saved.get("seconds", 0.0) + time.perf_counter() - start
+    section = render(rows, timing, api_result, command, elapsed)
     if args.doc is not None:
         write_section(args.doc, section, BEGIN, END)
     else:
