@@ -27,8 +27,8 @@ finds the streaks in one list, given the creation dates in follow order
    transform is a few array passes.
 3. **Cells.** For windows of ``w`` consecutive followers (``windows``, stepped by
    ``w / 2``) and bands of width ``d`` of ``u`` (``bands``, stepped by ``d / 2``; pairs
-   with ``w * d >= min_expected``), a cell counts the window's followers whose ``u``
-   lies in the band: under the null ``Binomial(n, d)`` of the window's ``n``, tail
+   expecting ``min_expected`` to ``max_expected`` per cell), a cell counts the window's
+   followers whose ``u`` lies in the band: under the null ``Binomial(n, d)``, tail
    ``P = I_d(k, n - k + 1)``. A cell is flagged when ``P < alpha / cells`` (Bonferroni
    over every cell of every scale), it holds at least ``min_lift`` times its expected
    count and at least ``min_cell`` followers. Small windows go first; followers they find
@@ -41,7 +41,9 @@ finds the streaks in one list, given the creation dates in follow order
    between do not split a campaign, two blocks of different dates side by side stay two.
    Groups under ``min_size`` are dropped.
 
-Everything is numpy and ``scipy`` over arrays; Python loops run per scale and pass only.
+Everything is numpy and ``scipy`` over arrays, both views at once along a leading axis;
+Python loops run per scale and pass only. A list of 1,000,000 dated followers takes about
+1 to 1.5 s, 1,000 about 2 ms (docs/campaigns.md).
 """
 
 from __future__ import annotations
