@@ -18,6 +18,7 @@ from api import (
     audit,
     deferred,
     docs,
+    imports,
     labels,
     meta,
     page,
@@ -67,7 +68,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     problems.init_app(app)
     timing.init_app(app)
     deferred.init_app(app)
-    for module in (predict, audit, meta, docs, page):
+    for module in (predict, audit, imports, meta, docs, page):
         app.register_blueprint(module.bp)
     ModelStore(app)
     init_admin(app)  # after the store: a published reload replaces the start model

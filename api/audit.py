@@ -9,10 +9,12 @@ from api.body import read_graph
 from api.model import LoadedModel, current_model
 from api.params import int_param
 from api.problems import Problem
-from api.scoring import json_response, score
+from api.scoring import json_response
 from api.timing import stage
-from detector.audit import Audience, AuditConfig, audience, audit
+from detector.audit import Audience, AuditConfig, audience
+from detector.errors import Issue
 from detector.graph import AccountGraph
+from models.auditing import audit_answer
 
 bp = protect(Blueprint("audit", __name__))
 #: Most suspicious followers returned at most (the ``limit`` parameter's ceiling).
@@ -31,23 +33,21 @@ def auditing_model() -> LoadedModel:
 def audit_body(graph: AccountGraph, model: LoadedModel, limit: int
                ) -> tuple[dict[str, object], Audience]:
     """The audit answer for a validated ``graph`` and its audience (422 problem when it
-    cannot be audited); ``POST /v1/audit`` and snapshots share it."""
-    who = audience(graph)  # refuse a graph without target or followers before scoring it
-    scored = score(graph, model)
-    with stage("audit"):
-        report = audit(graph, scored.proba, model.classes, AuditConfig(top=limit),
-                       features=scored.features, who=who, attribute=scored.attribute,
-                       uncertain=scored.uncertain)
-    return {
-        "model": model.info,
-        **report.to_dict(),
-        "warnings": [w.to_dict() for w in graph.warnings + report.warnings],
-    }, who
+    cannot be audited: the target is checked before anything is scored);
+    ``models.auditing`` computes it, as for ``ffd audit``. ``POST /v1/audit`` and
+    snapshots share it."""
+    who = audience(graph)
+    return audit_answer(graph, model.classifier, AuditConfig(top=limit), stage, who), who
 
 
-def audit_response(graph: AccountGraph, model: LoadedModel, limit: int) -> Response:
-    """The audit answer for a validated ``graph`` (422 problem when it cannot be audited)."""
-    return json_response(audit_body(graph, model, limit)[0])
+def audit_response(graph: AccountGraph, model: LoadedModel, limit: int,
+                   warnings: list[Issue] | None = None) -> Response:
+    """The audit answer for a validated ``graph``; ``warnings`` (an importer's) come
+    before the graph's own."""
+    answer, _ = audit_body(graph, model, limit)
+    if warnings:
+        answer["warnings"] = [w.to_dict() for w in warnings] + answer["warnings"]
+    return json_response(answer)
 
 
 @bp.post("/v1/audit")

@@ -108,3 +108,17 @@ def check_limits(doc: Any) -> None:
                                      f"{limit:,} per request (FFD_{limit_key})"))
     if issues:
         raise Problem("too-large", "; ".join(i.message for i in issues), errors=issues)
+
+
+def check_graph_size(graph: AccountGraph) -> None:
+    """Refuse a graph built from other input (CSV, imports) over the account and edge
+    counts (413), as ``check_limits`` refuses a JSON document."""
+    issues = [
+        Issue(name, f"has {count:,} {name}; this server accepts at most {limit:,} per request "
+                    f"(FFD_{key})")
+        for name, count, key in (("accounts", graph.num_accounts, "MAX_ACCOUNTS"),
+                                 ("edges", graph.num_edges, "MAX_EDGES"))
+        if (limit := current_app.config[key]) is not None and count > limit
+    ]
+    if issues:
+        raise Problem("too-large", "; ".join(i.message for i in issues), errors=issues)

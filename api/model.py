@@ -44,9 +44,9 @@ class LoadedModel:
     @property
     def info(self) -> dict[str, str]:
         """``{id, version}`` as every scoring response names the model."""
-        meta = self.classifier.metadata_
-        return {"id": str(meta.get("id")),
-                "version": str(meta.get("version") or meta.get("created_at") or "unknown")}
+        from models.auditing import model_ref
+
+        return model_ref(self.classifier)
 
 
 class ModelStore:

@@ -84,6 +84,44 @@ def _schemas() -> dict[str, Any]:
             "shares": {"type": "object", "additionalProperties": _PROB},
             "estimated": {"type": "boolean", "description": _ESTIMATED},
         }),
+        "Campaign": _obj({
+            "rank_from": {**_INT, "description": "place of its first member in the follow "
+                          "order (the `rank`, else the position by `at`; 0 = oldest)"},
+            "rank_to": {**_INT, "description": "place of its last member (inclusive)"},
+            "size": {**_INT, "description": "members: followers in the block whose "
+                     "creation date lies in its cluster"},
+            "in_range": {**_INT, "description": "follows from rank_from to rank_to, "
+                         "members or not"},
+            "created_from": {**_STR, "format": "date-time"},
+            "created_to": {**_STR, "format": "date-time"},
+            "arrived_from": {"type": ["string", "null"], "format": "date-time"},
+            "arrived_to": {"type": ["string", "null"], "format": "date-time"},
+            "estimated": {"type": "boolean", "description": _ESTIMATED},
+            "shares": {"type": "object", "additionalProperties": _PROB,
+                       "description": "mean class probabilities of the members"},
+            "bought_share": {**_PROB, "description": "share of members the model calls "
+                             "bought (most probable class)"},
+            "score": {**_NUM, "description": "-log10 of p_value (at most 300)"},
+            "p_value": _PROB,
+            "false_alarm_rate": {**_PROB, "description": "per list: the chance that a "
+                                 "list this long without campaigns shows a block at least "
+                                 "this tight (Bonferroni bound)"},
+        }),
+        "FollowerMap": _obj({
+            "by": {"enum": ["rank", "at"], "description": "where the follow order comes "
+                   "from"},
+            "followers": _INT, "undated": _INT,
+            "step": {**_INT, "minimum": 1, "description": "every step-th dated follower "
+                     "is shown (1: all)"},
+            "shown": _INT,
+            "classes": {"type": "array", "items": _STR},
+            "rank": {"type": "array", "items": _INT},
+            "created_day": {"type": "array", "items": _INT,
+                            "description": "creation date, days since 1970-01-01 UTC"},
+            "label": {"type": "array", "items": _INT,
+                      "description": "index of the predicted class in `classes`"},
+        }, description="every follower's place in the follow order against its creation "
+                       "date, with its verdict (parallel arrays)"),
         "SuspiciousFollower": _obj({
             "id": _STR, "label": _STR, "suspicion": _PROB, "scores": scores,
             "uncertain": {"type": "boolean"},
@@ -103,12 +141,19 @@ def _schemas() -> dict[str, Any]:
                 "confidence": _NUM,
             }),
             "bursts": {"type": "array", "items": _ref("Burst")},
+            "campaigns": {"type": "array", "items": _ref("Campaign"),
+                          "description": "blocks of consecutive followers whose creation "
+                                         "dates cluster (docs/campaigns.md); empty without "
+                                         "a follow order"},
             "timeline": _obj({**bins, "recent": _obj({"days": _NUM, **bins})}),
             "score_histogram": _obj({
                 "of": _STR, "edges": {"type": "array", "items": _NUM},
                 "counts": {"type": "array", "items": _INT},
             }),
             "suspicious_followers": {"type": "array", "items": _ref("SuspiciousFollower")},
+            "follower_map": {"anyOf": [_ref("FollowerMap"), {"type": "null"}],
+                             "description": "null when the followers have no order "
+                                            "(neither `rank` nor `at`)"},
             "warnings": {"type": "array", "items": _ref("Issue")},
         }),
         "ModelResponse": _obj({
@@ -156,6 +201,45 @@ def _scoring(summary: str, response: str, parameter: dict[str, Any]) -> dict[str
     }}
 
 
+_FILES = {"type": "array", "items": {"type": "string", "format": "binary"}}
+#: The multipart fields of the import uploads (``api.imports``), per format.
+_UPLOAD = {
+    "users": {**_FILES, "description": "twitter-v1: v1.1 user objects, JSON lines "
+              "(gzip or xz too)"},
+    "follower_ids": {**_FILES, "description": "twitter-v1 (required): followers/ids pages "
+                     "or a text file of ids, newest first, in cursor order"},
+    "followers": {**_FILES, "description": "instagram (required): the follower CSV of a "
+                  "scraping tool, one file"},
+    "profiles": {**_FILES, "description": "instagram: Instaloader profile JSON files"},
+    "target": {**_STR, "description": "the audited account (twitter-v1: id or "
+               "screen_name; instagram: username)"},
+    "observed_at": {**_STR, "description": "when the data were collected (ISO 8601); "
+                    "default: the newest time stamp in the data, else now"},
+    "oldest_first": {"type": "string", "enum": ["true", "false"],
+                     "description": "instagram: the CSV lists the oldest follower first"},
+    "map": {"type": "array", "items": _STR,
+            "description": "instagram: FIELD=COLUMN, e.g. followers=Followers"},
+}
+
+
+def _upload(summary: str, schema: dict[str, Any], extra: list[dict[str, Any]],
+            statuses: tuple[int, ...]) -> dict[str, Any]:
+    form = {"type": "object", "required": ["target"], "properties": _UPLOAD}
+    return {"post": {
+        "summary": summary,
+        "description": "Platform exports as files (docs/importers.md), converted by the "
+                       "project's importers. Bad files are 422 `invalid-import` problems "
+                       "naming each file and line.",
+        "parameters": [{"name": "format", "in": "path", "required": True,
+                        "schema": {"enum": ["twitter-v1", "instagram"]}}, *extra],
+        "security": [{}, {"ApiKey": []}, {"Bearer": []}],
+        "requestBody": {"required": True, "content": {"multipart/form-data": {
+            "schema": form}}},
+        "responses": {"200": {"description": "the result", "content": {
+            "application/json": {"schema": schema}}}, **_problems(*statuses)},
+    }}
+
+
 def build_spec(server_url: str | None = None) -> dict[str, Any]:
     """The OpenAPI document (``server_url`` is the base URL to advertise, if known)."""
     spec: dict[str, Any] = {
@@ -183,6 +267,20 @@ def build_spec(server_url: str | None = None) -> dict[str, Any]:
                 "description": "how many of the most suspicious followers to list (default 20)",
                 "schema": {"type": "integer", "minimum": 0, "maximum": 1000},
             }),
+            "/v1/import/{format}": _upload(
+                "Convert uploaded platform exports into an account-graph/1 document",
+                {"allOf": [_ref("AccountGraph"), {"type": "object", "required": ["warnings"],
+                                                  "properties": {"warnings": {
+                                                      "type": "array",
+                                                      "items": _ref("Issue")}}}]},
+                [], (400, 401, 404, 413, 415, 422, 500)),
+            "/v1/audit/import/{format}": _upload(
+                "Audit the target of uploaded platform exports", _ref("AuditResponse"),
+                [{"name": "limit", "in": "query", "required": False,
+                  "description": "how many of the most suspicious followers to list "
+                                 "(default 20)",
+                  "schema": {"type": "integer", "minimum": 0, "maximum": 1000}}],
+                (400, 401, 404, 413, 415, 422, 500, 503)),
             "/v1/model": {"get": {"summary": "The loaded model's metadata and metrics",
                                   "responses": {**_ok("ModelResponse", "the model"),
                                                 **_problems(503)}}},

@@ -7,7 +7,8 @@
   ``target`` and an optional ``observed_at`` that a CSV pair cannot carry); the answer is
   the ``/v1/audit`` answer, produced by the same code (``api.audit.audit_response``).
 - ``POST /page/scores.csv``: every account's label, class probabilities, suspicion,
-  relation to the target and reasons as CSV, for a JSON file or a CSV pair.
+  relation to the target and reasons as CSV, for a JSON file, a CSV pair or platform
+  export files (form field ``format`` and the fields of ``POST /v1/import/{format}``).
 
 The scoring routes require the API key when one is configured, like ``/v1/*``.
 """
@@ -35,7 +36,8 @@ from werkzeug.datastructures import FileStorage
 from api import budget
 from api.audit import MAX_LIMIT, audit_response, auditing_model
 from api.auth import check_api_key, keys_configured
-from api.body import check_limits
+from api.body import check_graph_size, check_limits
+from api.imports import FORMATS, imported_graph
 from api.model import current_model
 from api.params import int_param
 from api.problems import Problem
@@ -101,7 +103,15 @@ def scores_csv() -> Response:
     """Every account's scores as CSV, for an uploaded JSON ``graph`` or a CSV pair."""
     check_api_key()
     model = current_model()
-    graph = json_graph() if "graph" in _files() else csv_graph()
+    fmt = request.form.get("format", "").strip()
+    if fmt:
+        if fmt not in FORMATS:
+            raise Problem("bad-request", f"format: unknown import format {fmt[:40]!r}; "
+                          f"expected one of {', '.join(FORMATS)}",
+                          errors=[Issue("format", f"unknown import format {fmt[:40]!r}")])
+        graph = imported_graph(fmt)[1]
+    else:
+        graph = json_graph() if "graph" in _files() else csv_graph()
     scored = score(graph, model)
     records = account_records(scored)
     relation = _relations(graph)
@@ -159,21 +169,9 @@ def csv_graph() -> AccountGraph:
             graph = load_csv(paths["accounts"], paths["edges"], target, observed)
         except MalformedInputError as exc:  # not JSON's problem: say it is the CSV
             raise Problem("bad-request", str(exc), title="unreadable CSV file") from None
-    _check_size(graph)
+    check_graph_size(graph)
     budget.check_counts(graph.num_accounts, graph.num_edges)
     return graph
-
-
-def _check_size(graph: AccountGraph) -> None:
-    issues = [
-        Issue(name, f"has {count:,} {name}; this server accepts at most {limit:,} per request "
-                    f"(FFD_{key})")
-        for name, count, key in (("accounts", graph.num_accounts, "MAX_ACCOUNTS"),
-                                 ("edges", graph.num_edges, "MAX_EDGES"))
-        if (limit := current_app.config[key]) is not None and count > limit
-    ]
-    if issues:
-        raise Problem("too-large", "; ".join(i.message for i in issues), errors=issues)
 
 
 def _relations(graph: AccountGraph) -> list[str]:

@@ -58,6 +58,9 @@ KINDS: dict[str, Kind] = {
     "invalid-body": Kind(422, "invalid request body", "The JSON is well-formed but not what "
                          "the endpoint takes (labels, a snapshot whose target does not match "
                          "the path or without `observed_at`); `errors` names every problem."),
+    "invalid-import": Kind(422, "cannot import the files", "Uploaded platform exports that "
+                           "the importer cannot read (docs/importers.md); `errors` names each "
+                           "problem's file (as uploaded) and line."),
     "model-refused": Kind(422, "model directory refused", "The model directory named in a "
                           "reload is missing, damaged or does not work (`detail` names the "
                           "file); the previous model keeps serving."),

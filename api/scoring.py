@@ -16,9 +16,9 @@ from flask import Response
 from api.model import LoadedModel
 from api.timing import stage
 from detector.drivers import Attributor
-from detector.features import compute_features
 from detector.graph import AccountGraph
 from detector.reasons import explain
+from models.auditing import score_graph
 
 
 @dataclass
@@ -40,12 +40,9 @@ class Scored:
 
 def score(graph: AccountGraph, model: LoadedModel) -> Scored:
     """Features and calibrated probabilities for every account of ``graph``."""
-    with stage("features"):
-        features = compute_features(graph)
-    with stage("model"):
-        verdicts = model.classifier.score(graph, features)
-    return Scored(graph, model, features, np.asarray(verdicts.proba, dtype=np.float64),
-                  verdicts.uncertain, verdicts.attribute)
+    features, verdicts = score_graph(graph, model.classifier, stage)
+    return Scored(graph, model, features, verdicts.proba, verdicts.uncertain,
+                  verdicts.attribute)
 
 
 def account_records(scored: Scored, with_reasons: bool = True) -> list[dict[str, object]]:

@@ -207,10 +207,10 @@ def _medians(runs: list[dict[str, Any]]) -> Callable[[str], float]:
     return lambda key: statistics.median(r[key] for r in runs)
 
 
-def write_section(doc: Path, section: str) -> None:
+def write_section(doc: Path, section: str, begin: str = BEGIN, end: str = END) -> None:
     """Replace the generated section of ``doc`` (between the markers), or append it."""
     text = doc.read_text() if doc.exists() else ""
-    pattern = re.compile(re.escape(BEGIN) + ".*?" + re.escape(END), re.S)
+    pattern = re.compile(re.escape(begin) + ".*?" + re.escape(end), re.S)
     text = pattern.sub(lambda _: section, text) if pattern.search(text) else (
         text + ("\n" if text else "") + section + "\n")
     doc.write_text(text)

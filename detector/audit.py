@@ -18,6 +18,11 @@ they arrived.
 - **Estimated times**: follow times estimated from the follow order
   (``detector.follow_times``, flagged in ``edges.at_estimated``) enter bursts and the
   timeline like observed ones; a burst or timeline that holds any says ``estimated``.
+- **Campaigns** and the **follower map**: when the followers have an order (``rank``,
+  else ``at``; ``detector.follow_order``), blocks of consecutive followers whose creation
+  dates cluster (``detector.campaigns``) with their members' class shares, and every
+  follower's place against its creation date (``detector.follower_map``). Without an
+  order both are empty (``[]`` and ``None``) at the cost of one pass over the edges.
 """
 
 from __future__ import annotations
@@ -29,9 +34,13 @@ from statistics import NormalDist
 import numpy as np
 
 from detector.bursts import Burst, bin_counts, find_bursts, timeline_width
+from detector.campaign_scan import ScanConfig
+from detector.campaigns import find_campaigns
 from detector.drivers import Attributor
 from detector.errors import GraphValidationError, Issue
 from detector.features import SYNC_WINDOW
+from detector.follow_order import follow_order
+from detector.follower_map import MAX_POINTS, follower_map
 from detector.graph import AccountGraph
 from detector.reasons import explain
 from detector.schema import FOLLOW, UNFOLLOW
@@ -53,6 +62,8 @@ class AuditConfig:
     timeline_bins: int = 100  # at most this many bins in the arrival timeline
     timeline_recent_days: float = 365.0  # span of the zoomed timeline, up to the last follow
     histogram_bins: int = 10  # bins of the suspicion histogram over [0, 1]
+    campaigns: ScanConfig = field(default_factory=ScanConfig)  # campaign detection
+    map_points: int = MAX_POINTS  # most followers drawn on the follower map
 
 
 @dataclass
@@ -80,6 +91,8 @@ class Audit:
     timeline: dict[str, object]
     histogram: dict[str, object]
     suspicious: list[dict[str, object]]
+    campaigns: list[dict[str, object]] = field(default_factory=list)
+    follower_map: dict[str, object] | None = None
     warnings: list[Issue] = field(default_factory=list)
     uncertain: int = 0  # followers whose verdict the model flags as uncertain
 
@@ -92,9 +105,11 @@ class Audit:
             "shares": self.shares,
             "quality": self.quality,
             "bursts": self.bursts,
+            "campaigns": self.campaigns,
             "timeline": self.timeline,
             "score_histogram": self.histogram,
             "suspicious_followers": self.suspicious,
+            "follower_map": self.follower_map,
         }
 
 
@@ -201,6 +216,8 @@ def audit(
     if untimed:
         warnings.append(Issue("edges", f"{untimed} follows of the target have no time; "
                                        "they count as followers but not in bursts or the timeline"))
+    order = follow_order(graph)
+    campaigns = find_campaigns(graph, config.campaigns, order) if order is not None else []
     return Audit(
         target=graph.target_id or "",
         classes=classes,
@@ -213,6 +230,9 @@ def audit(
         histogram=_histogram(suspicion[who.followers], config.histogram_bins),
         suspicious=_suspicious(graph, who, proba, classes, suspicion, config.top, features,
                                attribute, uncertain),
+        campaigns=[c.to_dict(proba, classes) for c in campaigns],
+        follower_map=(None if order is None else
+                      follower_map(graph, order, proba, classes, config.map_points)),
         warnings=warnings,
         uncertain=0 if uncertain is None else int(uncertain[who.followers].sum()),
     )

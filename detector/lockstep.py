@@ -63,8 +63,9 @@ def lockstep_excess(
     """Per source account: mean and max, over its timed edges in ``mask``, of
     ``log(1 + others on the same target within window) - log(1 + others within
     baseline x window / baseline + SLACK)``, floored at 0: lockstep beyond the target's
-    own rate at the time and beyond chance. A follow in a quiet hour next to busy ones is no evidence either way, so
-    a deficit counts as 0; accounts without a timed edge get 0 for both."""
+    own rate at the time and beyond chance. A follow in a quiet hour next to busy ones
+    is no evidence either way, so a deficit counts as 0; accounts without a timed edge
+    get 0 for both."""
     owner, d, t = _by_target(src, dst, at, mask, n)
     near = _others(d, t, window).astype(np.float64)
     around = _others(d, t, baseline).astype(np.float64)

@@ -54,6 +54,7 @@ from models.registry import (
     unknown_columns,
 )
 
+
 @dataclass
 class Outputs:
     """A model's raw outputs on one graph (``z``, ``z0``, ``t``: evidence models only)."""

@@ -68,6 +68,8 @@ from training.import_command import import_command  # noqa: E402
 
 main.add_command(import_command)
 from store.cli import db_command, keys_command  # noqa: E402
+from training.audit_command import audit_command  # noqa: E402
 
 main.add_command(db_command)
 main.add_command(keys_command)
+main.add_command(audit_command)

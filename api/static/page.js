@@ -1,6 +1,7 @@
-// The audit page: load a graph, post it to the API, draw the report (SVG charts, table).
-// No framework and nothing from the internet; every number shown comes from the answer
-// of /v1/audit (or /page/audit for a CSV pair, which gives the same answer).
+// The audit page: load a graph, post it to the API, draw the report (SVG charts, the
+// follower map on a canvas, tables). No framework and nothing from the internet; every
+// number shown comes from the answer of /v1/audit (or /page/audit for a CSV pair and
+// /v1/audit/import/{format} for platform exports, which give the same answer).
 "use strict";
 
 const NAMES = { genuine: "Genuine", bought: "Bought", mass_follow: "Mass followers" };
@@ -73,6 +74,23 @@ function csvForm() {
   return form;
 }
 
+function importForm() {
+  const format = $("import-format").value;
+  const form = new FormData();
+  for (const input of document.querySelectorAll(`#import-${format} input[type=file]`)) {
+    for (const file of input.files) form.append(input.name, file);
+  }
+  if (format === "instagram" && $("import-oldest-first").checked) form.append("oldest_first", "true");
+  form.append("target", $("import-target").value);
+  form.append("observed_at", $("import-observed").value);
+  return { format, form };
+}
+
+function showImportFields() {
+  const format = $("import-format").value;
+  for (const box of document.querySelectorAll(".import-fields")) box.hidden = box.id !== `import-${format}`;
+}
+
 function showProblem(body, status, fallback) {
   $("status").textContent = "";
   const box = $("problem");
@@ -104,7 +122,10 @@ async function downloadScores() {
   const src = state.source;
   let form = new FormData();
   if (src.kind === "json") form.append("graph", src.blob, src.name);
-  else form = src.form;
+  else if (src.kind === "import") {
+    for (const [k, v] of src.form.entries()) form.append(k, v);
+    form.append("format", src.format);
+  } else form = src.form;
   $("status").textContent = "Scoring every account…";
   const response = await fetch("/page/scores.csv", { method: "POST", body: form, headers: headers() });
   if (!response.ok) return showProblem(await response.json().catch(() => null), response.status);
@@ -136,6 +157,8 @@ function render(a) {
   $("range-recent").textContent = days === 365 ? "Last 12 months" : `Last ${days} days`;
   renderTimeline();
   renderBursts(a.bursts);
+  renderMap();
+  renderCampaigns(a.campaigns);
   renderHistogram(a.score_histogram);
   renderTable();
   document.dispatchEvent(new CustomEvent("ffd:report", { detail: a })); // store.js: history
@@ -301,6 +324,59 @@ function renderHistogram(h) {
   $("r-histogram").replaceChildren(svg);
 }
 
+// ---- the follower map and its campaigns ------------------------------------------------
+
+function renderMap() {
+  const a = state.answer;
+  const box = $("r-map");
+  const map = a.follower_map;
+  if (!map || !map.rank.length) {
+    box.replaceChildren(el("p", {}, map ? "No follower has a creation date, so none can be placed."
+      : "The followers have no order (neither ranks nor follow times), so there is no follower map."));
+    $("r-map-caption").textContent = "";
+    return;
+  }
+  fit(box);
+  const canvas = el("canvas", { id: "r-map-canvas", role: "img",
+    "aria-label": `Follower map of ${a.target}: ${int(map.shown)} followers by follow order ` +
+      `against creation date, ${a.campaigns.length} campaigns outlined` },
+  "Follow order against creation date, one dot per follower.");
+  box.replaceChildren(canvas, legend([...map.classes.map((c) => [`c-${c}`, nameOf(c)]),
+    ["campaign", "campaign (block of followers created together)"]]));
+  FollowerMap.draw(canvas, map, a.campaigns, W);
+  const notes = [];
+  if (map.step > 1) notes.push(`every ${int(map.step)}th follower shown`);
+  if (map.undated) notes.push(`${int(map.undated)} without a creation date not shown`);
+  $("r-map-caption").textContent = `${int(map.followers)} followers in follow order ` +
+    `(${map.by === "rank" ? "from their ranks" : "by follow time"}) against their creation date, ` +
+    `coloured by predicted class; ${a.campaigns.length} campaign${a.campaigns.length === 1 ? "" : "s"} ` +
+    `outlined.${notes.length ? ` ${notes.join("; ")}.` : ""} Blocks created together and ` +
+    "delivered together show as dense horizontal streaks.";
+}
+
+function renderCampaigns(campaigns) {
+  const box = $("r-campaigns");
+  if (!campaigns.length) {
+    box.replaceChildren(el("p", {}, state.answer.follower_map
+      ? "No campaign: no block of consecutive followers whose creation dates cluster." : ""));
+    return;
+  }
+  const head = el("tr", {}, ...["Ranks", "Followers", "Created", "Arrived", "Bought (model)",
+    "False-alarm rate"].map((h) => el("th", { scope: "col" }, h)));
+  const rows = campaigns.map((c) => el("tr", {},
+    el("td", { class: "num" }, `${int(c.rank_from)}–${int(c.rank_to)}`),
+    el("td", { class: "num" }, int(c.size)),
+    el("td", { class: "when" }, `${c.created_from.slice(0, 10)} to ${c.created_to.slice(0, 10)}`),
+    el("td", { class: "when" }, c.arrived_from ? `${c.arrived_from.slice(0, 10)} to ` +
+      `${c.arrived_to.slice(0, 10)}${c.estimated ? " (estimated)" : ""}` : "unknown"),
+    el("td", { class: "num" }, pct(c.bought_share)),
+    el("td", { class: "num" }, c.false_alarm_rate.toPrecision(2))));
+  box.replaceChildren(el("div", { class: "table-wrap" }, el("table", { id: "r-campaign-table" },
+    el("caption", {}, `${campaigns.length} campaign${campaigns.length > 1 ? "s" : ""}: ` +
+      "blocks of consecutive followers whose creation dates cluster"),
+    el("thead", {}, head), el("tbody", {}, ...rows))));
+}
+
 // ---- the table -----------------------------------------------------------------------
 
 function columns() {
@@ -386,6 +462,16 @@ document.addEventListener("DOMContentLoaded", () => {
     run(label, { kind: "csv", form }, () => fetch(`/page/audit?limit=${limit()}`,
       { method: "POST", body: form, headers: headers() }));
   });
+  $("import-format").addEventListener("change", showImportFields);
+  showImportFields();
+  $("import-form").addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    const { format, form } = importForm();
+    const names = [...form.values()].filter((v) => v instanceof File).map((f) => f.name);
+    const label = `${format} export (${names.join(", ") || "no files"})`;
+    run(label, { kind: "import", form, format }, () => fetch(
+      `/v1/audit/import/${format}?limit=${limit()}`, { method: "POST", body: form, headers: headers() }));
+  });
   $("download-json").addEventListener("click", () => download(
     new Blob([state.raw], { type: "application/json" }),
     `audit-${state.answer.target}.json`));
@@ -406,6 +492,7 @@ document.addEventListener("DOMContentLoaded", () => {
     pending = setTimeout(() => {
       if (!state.answer) return;
       renderTimeline();
+      renderMap();
       renderHistogram(state.answer.score_histogram);
     }, 150);
   });

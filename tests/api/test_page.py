@@ -54,13 +54,15 @@ def test_page_is_served_with_a_labelled_control_for_every_input(client):
     ids = re.findall(r'<(?:input|select)[^>]* id="([^"]+)"', html)
     labelled = set(re.findall(r'<label for="([^"]+)"', html))
     unlabelled = [i for i in ids if i not in labelled]
-    assert {"example", "json-file", "csv-accounts", "csv-edges", "csv-target", "limit"} <= set(ids)
+    assert {"example", "json-file", "csv-accounts", "csv-edges", "csv-target", "limit",
+            "import-format", "import-users", "import-follower-ids", "import-followers",
+            "import-profiles", "import-oldest-first", "import-target"} <= set(ids)
     assert unlabelled == []
     assert "http://" not in html.replace("http://www.w3.org", "") and "https://" not in html
 
 
 def test_static_files_have_no_remote_references(client):
-    for name in ("page.js", "page.css"):
+    for name in ("page.js", "follower-map.js", "page.css"):
         text = client.get(f"/static/{name}").get_data(as_text=True)
         assert re.findall(r"https?://(?!www\.w3\.org/2000/svg)", text) == []
 
