@@ -17,6 +17,7 @@ from collections import defaultdict
 import networkx as nx
 import numpy as np
 
+from detector.campaigns import campaign_membership
 from detector.features import (
     BATCH_WINDOW,
     DAY,
@@ -25,7 +26,7 @@ from detector.features import (
     SYNC_WINDOW,
     YEAR_DAYS,
 )
-from detector.graph import AccountGraph
+from detector.graph import AccountGraph, Accounts, Edges
 from detector.lockstep import BATCH_BASELINE, SLACK, SYNC_BASELINE
 from detector.schema import FOLLOW, INTERACTIONS, UNFOLLOW
 
@@ -37,7 +38,8 @@ def to_networkx(graph: AccountGraph) -> nx.MultiDiGraph:
     """The graph as a ``MultiDiGraph``: node attributes are the account fields (``None``
     when missing), edge attributes ``type``, ``at`` (``None`` when missing) and ``weight``."""
     a, e = graph.accounts, graph.edges
-    g = nx.MultiDiGraph(observed_at=None if math.isnan(graph.observed_at) else graph.observed_at)
+    g = nx.MultiDiGraph(observed_at=None if math.isnan(graph.observed_at) else graph.observed_at,
+                        target=graph.target)
     columns = {name: a.counts[name].tolist() for name in _COUNTS}
     columns.update({name: a.flags[name].tolist() for name in a.flags})
     columns.update({name: a.texts[name].tolist() for name in a.texts})
@@ -48,9 +50,9 @@ def to_networkx(graph: AccountGraph) -> nx.MultiDiGraph:
             v = values[i]
             attrs[name] = None if isinstance(v, float) and math.isnan(v) else v
         g.add_node(i, **attrs)
-    for s, d, t, at, w in zip(e.src.tolist(), e.dst.tolist(), e.type.tolist(), e.at.tolist(),
-                              e.weight.tolist(), strict=True):
-        g.add_edge(s, d, type=t, at=None if math.isnan(at) else at, weight=w)
+    for s, d, t, at, w, r in zip(e.src.tolist(), e.dst.tolist(), e.type.tolist(),
+                                 e.at.tolist(), e.weight.tolist(), e.rank.tolist(), strict=True):
+        g.add_edge(s, d, type=t, at=None if math.isnan(at) else at, weight=w, rank=r)
     return g
 
 
@@ -63,6 +65,9 @@ def nx_features(g: nx.MultiDiGraph) -> np.ndarray:
     batch = _creation_batches(g)
     batch_excess = _creation_excess(g)
     interactions = any(d["type"] in INTERACTIONS for _, _, d in g.edges(data=True))
+    # Campaigns are a statistical scan of follow order, not a graph count: the reference
+    # takes them from detector.campaigns (tested in tests/detector/test_campaigns.py).
+    campaigns = _campaign_features(g)
     rows = []
     for u in range(g.number_of_nodes()):
         values = {**_profile(g.nodes[u], now), **_graph(g, u),
@@ -72,6 +77,7 @@ def nx_features(g: nx.MultiDiGraph) -> np.ndarray:
         values["lockstep_excess_mean"], values["lockstep_excess"] = excess.get(u, (0.0, 0.0))
         values["log_creation_batch"] = math.log1p(batch.get(u, 0))
         values["creation_excess"] = batch_excess.get(u, 0.0)
+        values.update({name: float(column[u]) for name, column in campaigns.items()})
         rows.append([_finite(values[name]) for name in FEATURE_NAMES])
     return np.array(rows, dtype=np.float64).reshape(-1, len(FEATURE_NAMES)).astype(np.float32)
 
@@ -234,3 +240,27 @@ def _creation_batches(g: nx.MultiDiGraph) -> dict[int, int]:
     times = sorted(created.values())
     return {u: bisect.bisect_right(times, t + BATCH_WINDOW)
             - bisect.bisect_left(times, t - BATCH_WINDOW) - 1 for u, t in created.items()}
+
+
+def _campaign_features(g: nx.MultiDiGraph) -> dict[str, np.ndarray]:
+    """The campaign columns, from a minimal ``AccountGraph`` of what the scan reads
+    (creation dates, follow order, the target)."""
+    n = g.number_of_nodes()
+    accounts = Accounts.empty(np.array([str(u) for u in range(n)], dtype=object))
+    accounts.created_at = np.array([math.nan if g.nodes[u]["created_at"] is None
+                                    else g.nodes[u]["created_at"] for u in range(n)])
+    rows = list(g.edges(data=True))
+    edges = Edges(src=np.array([u for u, _, _ in rows], np.int64).reshape(-1),
+                  dst=np.array([v for _, v, _ in rows], np.int64).reshape(-1),
+                  type=np.array([d["type"] for *_, d in rows], np.int8).reshape(-1),
+                  at=np.array([math.nan if d["at"] is None else d["at"] for *_, d in rows],
+                              np.float64).reshape(-1),
+                  weight=np.array([d["weight"] for *_, d in rows], np.int64).reshape(-1),
+                  rank=np.array([d.get("rank", -1) for *_, d in rows], np.int64).reshape(-1),
+                  at_estimated=np.zeros(len(rows), bool))
+    graph = AccountGraph(accounts, edges, g.graph.get("target"),
+                         math.nan if g.graph["observed_at"] is None else g.graph["observed_at"])
+    member = campaign_membership(graph)
+    return {"log_campaign_size": np.log1p(member["campaign_size"]),
+            "campaign_score": np.log1p(member["campaign_score"]),
+            "log_campaign_span": np.log1p(np.nan_to_num(member["campaign_span_days"]))}

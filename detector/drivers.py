@@ -29,6 +29,7 @@ RULE_FEATURES: dict[str, tuple[str, ...]] = {
     "mass_following": ("mass_following", "log_following"),
     "creation_batch": ("creation_excess", "log_creation_batch"),
     "lockstep": ("lockstep_excess", "lockstep_excess_mean", "sync_max", "sync_mean"),
+    "campaign": ("log_campaign_size", "campaign_score", "log_campaign_span"),
     "churn": ("churn", "log_unfollow_out"),
     "fast_following": ("log_follow_rate",),
     "no_posts": ("log_posts", "log_posts_per_day"),

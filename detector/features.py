@@ -15,6 +15,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from detector.campaigns import campaign_membership
 from detector.graph import AccountGraph, Edges
 from detector.lockstep import (  # noqa: F401 (re-exported: part of this module's surface)
     BATCH_WINDOW,
@@ -29,7 +30,7 @@ from detector.schema import FOLLOW, UNFOLLOW
 
 #: Bumped whenever a feature is added, removed, reordered or changes meaning; a saved
 #: model records it and refuses to load under a different version.
-FEATURE_SCHEMA_VERSION = 2
+FEATURE_SCHEMA_VERSION = 3
 
 #: Account ages beyond this many days count as this old in ``log_age_capped``.
 YEAR_DAYS = 365.0
@@ -165,6 +166,16 @@ FEATURES: tuple[Feature, ...] = (
             "rate over the surrounding days (scale-free lockstep; delivered orders stand out "
             "at any audience size).", 1),
     Feature("lockstep_excess_mean", "time", "The same, averaged over its timed follows.", 1),
+    Feature("log_campaign_size", "time",
+            "Followers in the campaign it arrived in: a block of consecutive follows whose "
+            "creation dates cluster far more than their neighbours' (detector.campaigns); "
+            "0 outside any.", 1),
+    Feature("campaign_score", "time",
+            "That campaign's -log10 p-value (capped), 0 outside any: how unlikely such a "
+            "block is among genuine arrivals.", 1),
+    Feature("log_campaign_span", "time",
+            "Days between the first and last creation date of that campaign's members "
+            "(log), 0 outside any: aged stock still clusters within months."),
     Feature("creation_excess", "profile",
             "Accounts created within the same hour (day, for dates without a time) against "
             "the surrounding month's rate: a vendor batch at any graph size.", 1,
@@ -180,7 +191,8 @@ for _i, _f in enumerate(FEATURES):
 def compute_features(graph: AccountGraph) -> np.ndarray:
     """Raw features, shape ``[num_accounts, len(FEATURES)]``, float32, no NaN."""
     kinds = _Kinds.of(graph.edges)
-    values = {**_profile(graph), **_graph(graph, kinds), **_time(graph, kinds)}
+    values = {**_profile(graph), **_graph(graph, kinds), **_time(graph, kinds),
+              **_campaigns(graph)}
     # One float32 row per feature, cleaned in place, then transposed once: half the time
     # of stacking float64 columns (no value is near float32's range).
     out = np.empty((len(FEATURE_NAMES), graph.num_accounts), dtype=np.float32)
@@ -381,3 +393,11 @@ def _rate(src: np.ndarray, at: np.ndarray, n: int) -> np.ndarray:
     k = np.bincount(src, minlength=n).astype(np.float64)
     span_days = np.maximum((last - first) / DAY, 1.0)
     return np.where(k >= 2, k / span_days, 0.0)
+
+
+def _campaigns(graph: AccountGraph) -> dict[str, np.ndarray]:
+    """Campaign membership (``detector.campaigns``) as features."""
+    member = campaign_membership(graph)
+    return {"log_campaign_size": np.log1p(member["campaign_size"]),
+            "campaign_score": np.log1p(member["campaign_score"]),
+            "log_campaign_span": np.log1p(np.nan_to_num(member["campaign_span_days"]))}

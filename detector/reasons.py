@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from detector.campaigns import within
 from detector.drivers import (
     NEIGHBOURS_FAKE,
     NEIGHBOURS_GENUINE,
@@ -65,6 +66,8 @@ class Signals:
     churn: np.ndarray  # unfollows per follow inside the graph, capped at 1
     follow_rate: np.ndarray  # timed follows per day
     reciprocity: np.ndarray  # share of its follows that are mutual
+    campaign: np.ndarray  # followers of the campaign it arrived in (0: none)
+    campaign_span: np.ndarray  # days between its campaign's first and last creation date
 
     @classmethod
     def from_graph(cls, graph: AccountGraph, features: np.ndarray | None = None,
@@ -94,6 +97,8 @@ class Signals:
             churn=raw("churn"),
             follow_rate=np.expm1(raw("log_follow_rate")),
             reciprocity=raw("reciprocity_out"),
+            campaign=np.rint(np.expm1(raw("log_campaign_size"))),
+            campaign_span=np.expm1(raw("log_campaign_span")),
         )
 
 
@@ -159,6 +164,10 @@ RULES: tuple[Rule, ...] = (
          lambda s: np.where(s.lockstep >= 10, _clip(np.log10(s.lockstep + 1) / 2), 0.0),
          lambda s, i: f"followed an account within an hour of {_n(s.lockstep[i])} others "
                       "doing the same"),
+    Rule("campaign", ("bought",),
+         lambda s: np.where(s.campaign >= 5, _clip(0.3 + np.log10(s.campaign) / 3), 0.0),
+         lambda s, i: f"arrived in a block of {_n(s.campaign[i])} followers created "
+                      f"{within(s.campaign_span[i])}"),
     Rule("churn", ("mass_follow",),
          lambda s: np.where(s.follows_out >= 5, _clip((s.churn - 0.1) / 0.5), 0.0),
          lambda s, i: f"unfollowed {s.churn[i]:.0%} of the accounts it followed"),

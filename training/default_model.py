@@ -28,7 +28,8 @@ DEFAULT_MODEL = {
     "model": "evidence", "hidden": 32, "layers": 2, "epochs": 300, "patience": 40,
     "lr": 0.02, "dropout": 0.1, "class_weights": "binary", "seed": 0, "members": 5,
     "drop_features": ("log_creation_batch", "sync_mean", "sync_max", "like_sync_mean",
-                      "name_length", "log_likes", "log_age_days", "log_posts_per_day"),
+                      "name_length", "log_likes", "log_age_days", "log_posts_per_day",
+                      "log_campaign_span"),
 }
 
 

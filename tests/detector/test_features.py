@@ -141,6 +141,10 @@ EXPECTED = {
     # (tests/detector/test_lockstep.py works through real bursts)
     "lockstep_excess": [0] * 6,
     "lockstep_excess_mean": [0] * 6,
+    # campaigns need a follower list of some length (tests/detector/test_campaigns.py)
+    "log_campaign_size": [0] * 6,
+    "campaign_score": [0] * 6,
+    "log_campaign_span": [0] * 6,
 }
 
 
@@ -246,3 +250,22 @@ def test_reciprocated_both_ways_equal_a_set_lookup(monkeypatch, n, table_account
     expected = [(v, u) in follows for u, v in zip(src.tolist(), dst.tolist(), strict=True)]
     assert features._reciprocated(src, dst, n).tolist() == expected
     assert features._reciprocated(src[:0], dst[:0], n).tolist() == []
+
+
+def test_campaign_members_carry_their_campaign_as_features() -> None:
+    # The planted block of tests/detector/test_campaigns.py: 300 accounts made within a
+    # week, at places 1,500-1,799 of a 3,000-follower list.
+    from detector.campaigns import campaign_membership
+    from tests.detector.test_campaigns import BLOCK, listed_document
+
+    graph = parse_graph(listed_document())
+    x = compute_features(graph)
+    member = campaign_membership(graph)
+    np.testing.assert_allclose(column(x, "log_campaign_size"),
+                               np.log1p(member["campaign_size"]), rtol=1e-6)
+    rows = graph.index_of()
+    block = np.array([rows[f"f{i}"] for i in range(BLOCK.start, BLOCK.stop)])
+    others = np.setdiff1d(np.arange(1, graph.num_accounts), block)
+    assert (column(x, "log_campaign_size")[block] >= np.log1p(295)).mean() > 0.95
+    assert (column(x, "campaign_score")[block] > 0).mean() > 0.95
+    assert (column(x, "log_campaign_size")[others] == 0).mean() > 0.99

@@ -104,3 +104,13 @@ def test_rows_and_labels_must_agree():
     with pytest.raises(ValueError, match="unknown class 'robot'"):
         explain(g, ["robot", "bought"])
     assert explain(g, [], rows=np.array([], dtype=np.int64)) == []
+
+
+def test_a_campaign_member_is_told_which_block_it_arrived_in():
+    from tests.detector.test_campaigns import BLOCK, listed_document
+
+    g = parse_graph(listed_document())
+    row = g.index_of()[f"f{BLOCK.start + 100}"]
+    (reasons,) = explain(g, ["bought"], rows=np.array([row]))
+    assert any(r.startswith("arrived in a block of") and r.endswith("within the same week")
+               for r in reasons), reasons
