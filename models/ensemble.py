@@ -17,11 +17,13 @@ from collections.abc import Sequence
 from typing import Any
 
 import torch
+import torch.nn.functional as F
 from torch import Tensor
 from torch.nn import Module, ModuleList
 
 from models.base import NodeClassifier
-from models.evidence import EvidenceGNN, logits
+from models.evidence import EvidenceGNN, logits, propagate
+from models.monotone import MonotoneMLP
 
 
 class EvidenceEnsemble(Module):
@@ -72,19 +74,41 @@ class EvidenceEnsemble(Module):
 
     def evidence(self, x: Tensor) -> tuple[Tensor, Tensor]:
         """Mean profile and context evidence over the members, ``[N]`` each."""
-        parts = [m.evidence(x) for m in self.members]
-        return (torch.stack([p for p, _ in parts]).mean(0),
-                torch.stack([c for _, c in parts]).mean(0))
+        p, c = self._evidence_each(x)
+        return p.mean(0), c.mean(0)
+
+    def _evidence_each(self, x: Tensor) -> tuple[Tensor, Tensor]:
+        """Every member's profile and context evidence, ``[K, N]`` each: one batched
+        product per layer for all members when evaluating (a loop over members costs
+        five times the small-kernel overhead), the members' own modules when training."""
+        first = self.members[0]
+        if self.training:
+            each = [m.evidence(x) for m in self.members]
+            return torch.stack([p for p, _ in each]), torch.stack([c for _, c in each])
+        p = monotone_all([m.profile for m in self.members], x[:, first.profile_index])
+        if first.context is None:
+            return p, torch.zeros_like(p)
+        contexts = [m.context for m in self.members]
+        null = torch.stack([m.context_null for m in self.members])  # [K, C]
+        c = monotone_all(contexts, x[:, first.context_index])
+        c_null = monotone_all(contexts, null.unsqueeze(1), each_row=True)  # [K, 1]
+        return p, c - c_null
 
     def parts(self, x: Tensor, edge_index: Tensor, edge_type: Tensor | None = None
               ) -> tuple[Tensor, Tensor, Tensor | None]:
         """``(z, z0, t)`` averaged over the members (see ``EvidenceGNN.parts``)."""
         NodeClassifier.check_edges(edge_index, edge_type, x.size(0))
-        each = [m.parts(x, edge_index, edge_type) for m in self.members]
-        z = torch.stack([p[0] for p in each]).mean(0)
-        z0 = torch.stack([p[1] for p in each]).mean(0)
-        t = None if each[0][2] is None else torch.stack([p[2] for p in each]).mean(0)
-        return z, z0, t
+        if self.training:
+            each = [m.parts(x, edge_index, edge_type) for m in self.members]
+            z = torch.stack([p[0] for p in each]).mean(0)
+            z0 = torch.stack([p[1] for p in each]).mean(0)
+            t = None if each[0][2] is None else torch.stack([p[2] for p in each]).mean(0)
+            return z, z0, t
+        p, c = self._evidence_each(x)
+        beta = F.softplus(torch.cat([m.beta for m in self.members]))
+        z = propagate((p + c).T, beta, self.steps, edge_index, edge_type).T  # [K, N]
+        t = None if self.out_channels == 2 else kind_all([m.kind for m in self.members], x)
+        return z.mean(0), (p + c).mean(0), None if t is None else t.mean(0)
 
     def forward(self, x: Tensor, edge_index: Tensor, edge_type: Tensor | None = None) -> Tensor:
         z, _, t = self.parts(x, edge_index, edge_type)
@@ -96,3 +120,37 @@ class EvidenceEnsemble(Module):
 
     def __repr__(self) -> str:
         return f"{self.__class__.__name__}({len(self.members)} x {self.members[0]!r})"
+
+
+def monotone_all(nets: list[MonotoneMLP], x: Tensor, each_row: bool = False) -> Tensor:
+    """``MonotoneMLP`` scores of every net at once (same shapes, evaluation mode): ``x``
+    ``[N, F]`` shared by all, or ``[K, N, F]`` one block per net (``each_row``); returns
+    ``[K, N]``, equal to stacking ``net(x)`` (tested)."""
+    first = nets[0]
+    stack = lambda get: torch.stack([get(n) for n in nets])  # noqa: E731
+    shared = "knf" if each_row else "nf"
+    h = torch.einsum(f"{shared},khf->knh", x[..., first.free],
+                     stack(lambda n: n.free_input.weight))
+    h = h + stack(lambda n: n.free_input.bias).unsqueeze(1)
+    if len(first.signed):
+        signed = x[..., first.signed] * first.signs
+        h = h + torch.einsum(f"{shared.replace('f', 's')},khs->knh", signed,
+                             F.softplus(stack(lambda n: n.signed_weight)))
+    h = torch.tanh(h)
+    for layer in range(len(first.hidden_weights)):
+        weight = F.softplus(stack(lambda n, i=layer: n.hidden_weights[i]))
+        bias = stack(lambda n, i=layer: n.hidden_biases[i]).unsqueeze(1)
+        h = torch.tanh(torch.einsum("knh,kgh->kng", h, weight) + bias)
+    out = F.softplus(stack(lambda n: n.out_weight))[:, 0, :]  # [K, H]
+    return torch.einsum("knh,kh->kn", h, out) + stack(lambda n: n.out_bias)
+
+
+def kind_all(heads: list[Module], x: Tensor) -> Tensor:
+    """The kind logits ``t`` of every member's head at once (evaluation mode), ``[K, N]``:
+    Linear, Tanh, Dropout, Linear, Tanh, Linear as ``models.evidence`` builds it."""
+    stack = lambda i, name: torch.stack([getattr(h[i], name) for h in heads])  # noqa: E731
+    h = torch.tanh(torch.einsum("nf,khf->knh", x, stack(0, "weight"))
+                   + stack(0, "bias").unsqueeze(1))
+    h = torch.tanh(torch.einsum("knh,kgh->kng", h, stack(3, "weight"))
+                   + stack(3, "bias").unsqueeze(1))
+    return torch.einsum("knh,kgh->kng", h, stack(5, "weight")).squeeze(-1) + stack(5, "bias")

@@ -129,26 +129,8 @@ class EvidenceGNN(Module):
     def _propagate(self, z0: Tensor, n: int, edge_index: Tensor,
                    edge_type: Tensor | None) -> Tensor:
         """The floor for edge-less accounts, then ``steps`` rounds over follows."""
-        if edge_index.numel() == 0:
-            return z0.clamp(min=PROFILE_FLOOR)
-        seen = torch.zeros(n, dtype=torch.bool)
-        seen[edge_index.reshape(-1)] = True
-        z0 = torch.where(seen, z0, z0.clamp(min=PROFILE_FLOOR))
-        if not self.steps:
-            return z0
-        edges = edge_index
-        if edge_type is not None:
-            keep = (edge_type == FOLLOW_RELATIONS[0]) | (edge_type == FOLLOW_RELATIONS[1])
-            edges = edge_index[:, keep]
-        ones = torch.ones(edges.size(1), dtype=z0.dtype)
-        degree = scatter(ones, edges[1], 0, dim_size=n, reduce="sum")
-        norm = (degree[edges[0]] * degree[edges[1]]).clamp(min=1.0).rsqrt()
-        beta = F.softplus(self.beta)
-        z = z0
-        for _ in range(self.steps):
-            message = torch.tanh(z)[edges[0]] * norm
-            z = z0 + beta * scatter(message, edges[1], 0, dim_size=n, reduce="sum")
-        return z
+        return propagate(z0.unsqueeze(-1), F.softplus(self.beta), self.steps, edge_index,
+                         edge_type).squeeze(-1)
 
     def parts(self, x: Tensor, edge_index: Tensor, edge_type: Tensor | None = None
               ) -> tuple[Tensor, Tensor, Tensor | None]:
@@ -184,3 +166,30 @@ def logits(z: Tensor, t: Tensor | None) -> Tensor:
     if t is None:
         return torch.stack([torch.zeros_like(z), z], dim=1)
     return torch.stack([torch.zeros_like(z), z + F.logsigmoid(-t), z + F.logsigmoid(t)], dim=1)
+
+
+def propagate(z0: Tensor, beta: Tensor, steps: int, edge_index: Tensor,
+              edge_type: Tensor | None) -> Tensor:
+    """``z0`` ``[N, K]`` (K models at once) with the floor for edge-less accounts, then
+    ``steps`` rounds ``z <- z0 + beta * sum_j tanh(z_j) / sqrt(d_i d_j)`` over follows
+    (either direction); ``beta`` ``[K]`` non-negative."""
+    n = z0.size(0)
+    if edge_index.numel() == 0:
+        return z0.clamp(min=PROFILE_FLOOR)
+    seen = torch.zeros(n, dtype=torch.bool)
+    seen[edge_index.reshape(-1)] = True
+    z0 = torch.where(seen.unsqueeze(-1), z0, z0.clamp(min=PROFILE_FLOOR))
+    if not steps:
+        return z0
+    edges = edge_index
+    if edge_type is not None:
+        keep = (edge_type == FOLLOW_RELATIONS[0]) | (edge_type == FOLLOW_RELATIONS[1])
+        edges = edge_index[:, keep]
+    ones = torch.ones(edges.size(1), dtype=z0.dtype)
+    degree = scatter(ones, edges[1], 0, dim_size=n, reduce="sum")
+    norm = (degree[edges[0]] * degree[edges[1]]).clamp(min=1.0).rsqrt().unsqueeze(-1)
+    z = z0
+    for _ in range(steps):
+        message = torch.tanh(z)[edges[0]] * norm
+        z = z0 + beta * scatter(message, edges[1], 0, dim_size=n, reduce="sum")
+    return z
