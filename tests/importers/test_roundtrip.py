@@ -60,3 +60,27 @@ def test_rank_order_is_the_order_of_the_true_follow_times(round_trip):
     timed = times[~np.isnan(times)]
     assert len(timed) > 250 and (np.diff(timed) > 0).all()
     assert sorted(imported.rank[follows].tolist()) == list(range(fans.sum()))
+
+
+def test_the_import_audits_like_the_original_seen_as_a_follower_list(round_trip, model_dir):
+    # Issue 16's check: the simulated audience without its follow times (its follower
+    # list in follow order, as a collector gets it) and the same audience exported to
+    # v1.1 files and imported again give the same audit.
+    from models.auditing import audit_answer
+    from models.estimator import FollowerClassifier
+    from training.simulator.view import View, observe
+
+    original, imported, _ = round_trip
+    classifier = FollowerClassifier.load(model_dir)
+    seen = observe(original, View("follower_list"), np.random.default_rng(0))
+    seen.accounts.created_at = np.floor(seen.accounts.created_at)  # v1.1: whole seconds
+    a = audit_answer(seen, classifier)
+    b = audit_answer(imported, classifier)
+    assert a["followers_analysed"] == b["followers_analysed"] == original.num_accounts - 1
+    assert a["quality"] == b["quality"]
+    for name, share in a["shares"].items():
+        assert share == b["shares"][name], name
+    assert len(a["bursts"]) == len(b["bursts"])
+    assert [(c["rank_from"], c["rank_to"]) for c in a["campaigns"]] == \
+        [(c["rank_from"], c["rank_to"]) for c in b["campaigns"]]
+    assert a["timeline"]["follows"] == b["timeline"]["follows"]

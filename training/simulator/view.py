@@ -101,7 +101,12 @@ def _edges(graph: AccountGraph, view: View, rng: np.random.Generator) -> Edges:
     if view.edges == "follower_list":
         # The list comes in follow order (ranks from the true times, 0 = oldest), without
         # the times; the detector estimates them from the order, as for a real list.
-        out.rank = np.argsort(np.argsort(out.at, kind="stable"), kind="stable")
+        # Ranked as a platform lists them: newest first (a follow the simulator left
+        # untimed at the end, as the oldest), then counted from the end, 0 = oldest.
+        when = np.where(np.isnan(out.at), -np.inf, out.at)
+        newest_first = np.argsort(-when, kind="stable")
+        out.rank = np.empty(len(out), np.int64)
+        out.rank[newest_first] = len(out) - 1 - np.arange(len(out))
     if view.edges in ("untimed", "follower_list"):
         out.at = np.full(len(out), np.nan)
     return out
