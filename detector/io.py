@@ -113,7 +113,7 @@ def save_graph(graph: AccountGraph, path: str | os.PathLike) -> Path:
         data = orjson.dumps(graph_to_document(graph))
         if path.suffix == ".gz":
             data = gzip.compress(data, compresslevel=5)
-        _atomic_write(path, data)
+        atomic_write(path, data)
         return path
     path.mkdir(parents=True, exist_ok=True)
     accounts, edges = graph_to_frames(graph)
@@ -122,7 +122,7 @@ def save_graph(graph: AccountGraph, path: str | os.PathLike) -> Path:
         frame.to_parquet(tmp, index=False)
         os.replace(tmp, path / f"{name}.parquet")
     meta = {"format": FORMAT, "target": graph.target_id, "observed_at": _iso(graph.observed_at)}
-    _atomic_write(path / "graph.json", orjson.dumps(meta, option=orjson.OPT_INDENT_2))
+    atomic_write(path / "graph.json", orjson.dumps(meta, option=orjson.OPT_INDENT_2))
     return path
 
 
@@ -247,7 +247,9 @@ def _to_datetime(seconds: np.ndarray) -> pd.Series:
     return pd.to_datetime(pd.Series(seconds), unit="s", utc=True)
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file beside ``path`` and rename it into place: a
+    crash leaves the old file or the new one, never half of one."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:

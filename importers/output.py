@@ -26,7 +26,7 @@ import pandas as pd
 from detector.errors import DetectorError
 from detector.frames import graph_from_frames
 from detector.graph import AccountGraph
-from detector.io import graph_to_document, graph_to_frames
+from detector.io import atomic_write, graph_to_document, graph_to_frames
 from detector.schema import FORMAT
 from importers.audience import Imported
 
@@ -95,15 +95,7 @@ def document(imported: Imported, graph: AccountGraph) -> dict[str, Any]:
 def _atomic_file(path: Path, data: bytes) -> None:
     if path.is_dir():
         raise DetectorError(f"{path}: is a directory; a .json or .json.gz output is a file")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(path, data)
 
 
 def _atomic_directory(path: Path, accounts: pd.DataFrame, edges: pd.DataFrame,

@@ -9,7 +9,6 @@ suspicious followers with their reasons, and the warnings.
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ import click
 
 from detector.audit import AuditConfig
 from detector.errors import DetectorError
+from detector.io import atomic_write
 
 #: Most suspicious followers listed at most (as ``POST /v1/audit?limit=``).
 MAX_LIMIT = 1_000
@@ -101,17 +101,7 @@ def _mix(shares: dict[str, float]) -> str:
     return ", ".join(f"{_name(c)} {_pct(v)}" for c, v in shares.items())
 
 
-def _write(data: bytes, out: Path) -> None:
-    """Write to a temporary file beside ``out`` and rename it into place."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+
 
 
 @click.command("audit")
@@ -134,5 +124,5 @@ def audit_command(graph: str, model_dir: str | None, limit: int, as_json: bool,
     if out is None:
         click.echo(data.decode())
     else:
-        _write(data + b"\n", out)
+        atomic_write(Path(out), data + b"\n")
         click.echo(f"wrote {out}", err=True)

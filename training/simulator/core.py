@@ -17,6 +17,7 @@ from detector.schema import EDGE_CODE, LABELS, UNFOLLOW
 from training.simulator import audit, genuine, mass, names, vendors
 from training.simulator.config import Behaviour, SimConfig
 from training.simulator.tables import EdgeLog, Picker, Profiles, follow_degrees
+from training.simulator.view import hide
 
 #: Independent random streams, so changing one part of the world leaves the others be.
 STREAMS = ("genuine", "bought", "mass", "names", "follows", "interactions", "purchases",
@@ -162,19 +163,9 @@ def _hide(rng: np.random.Generator, accounts: Accounts, edges: Edges, beh: Behav
     and, at ``hard``, a few wrong labels."""
     n = len(accounts)
     for field in hidden:
-        accounts.counts[field][:] = np.nan
+        hide(accounts, field, np.ones(n, bool))
     for field, share in beh.missing.items():
-        gone = rng.random(n) < share
-        if field in accounts.counts:
-            accounts.counts[field][gone] = np.nan
-        elif field in accounts.flags:
-            accounts.flags[field][gone] = np.nan
-        elif field in accounts.texts:
-            accounts.texts[field][gone] = None
-        elif field == "created_at":
-            accounts.created_at[gone] = np.nan
-        else:
-            raise ValueError(f"missing-rate for unknown field {field!r}")
+        hide(accounts, field, rng.random(n) < share)
     edges.at[rng.random(len(edges)) < beh.missing_at] = np.nan
     wrong = np.flatnonzero(rng.random(n) < beh.label_noise)
     shift = rng.integers(1, len(LABELS), len(wrong)).astype(np.int8)

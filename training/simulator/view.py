@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from detector.follow_times import with_estimated_times
-from detector.graph import AccountGraph, Edges
+from detector.graph import AccountGraph, Accounts, Edges
 from detector.schema import FOLLOW
 
 DAY = 86_400.0
@@ -67,15 +67,7 @@ def observe(graph: AccountGraph, view: View, rng: np.random.Generator) -> Accoun
     accounts = graph.accounts.take(np.arange(graph.num_accounts))
     edges = _edges(graph, view, rng)
     for name, share in view.missing.items():
-        gone = rng.random(len(accounts)) < share
-        if name in accounts.counts:
-            accounts.counts[name][gone] = np.nan
-        elif name in accounts.flags:
-            accounts.flags[name][gone] = np.nan
-        elif name in accounts.texts:
-            accounts.texts[name][gone] = None
-        else:
-            accounts.created_at[gone] = np.nan
+        hide(accounts, name, rng.random(len(accounts)) < share)
     if view.created_by_day:
         accounts.created_at = np.floor(accounts.created_at / DAY) * DAY
     seen = AccountGraph(accounts, edges, graph.target, graph.observed_at)
@@ -110,3 +102,17 @@ def _edges(graph: AccountGraph, view: View, rng: np.random.Generator) -> Edges:
     if view.edges in ("untimed", "follower_list"):
         out.at = np.full(len(out), np.nan)
     return out
+
+
+def hide(accounts: Accounts, name: str, gone: np.ndarray) -> None:
+    """Make field ``name`` (one of ``HIDEABLE``) unknown where ``gone`` is true."""
+    if name in accounts.counts:
+        accounts.counts[name][gone] = np.nan
+    elif name in accounts.flags:
+        accounts.flags[name][gone] = np.nan
+    elif name in accounts.texts:
+        accounts.texts[name][gone] = None
+    elif name == "created_at":
+        accounts.created_at[gone] = np.nan
+    else:
+        raise ValueError(f"cannot hide unknown field {name!r}")
