@@ -32,7 +32,8 @@ from benchmarks.perf.common import ROOT, load_average, machine
 
 JSON_PATH = ROOT / "docs" / "performance.json"
 MD_PATH = ROOT / "docs" / "performance.md"
-SECTIONS = ("simulator", "features", "scoring", "training", "api", "hotpath", "ray")
+SECTIONS = ("simulator", "features", "scoring", "training", "api", "followers", "hotpath",
+            "ray")
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,8 @@ class Scale:
     hotpath_score: int  # accounts of the scoring before/after
     ray: int = 100_000  # accounts of the Ray engine run
     audit_requests: int = 30  # in-process audits per before/after measurement
+    followers: int = 100_000  # followers of the imported and audited list
+    api_followers: int = 30_000  # followers of the list audited through the API
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -71,7 +74,7 @@ SCALES = {
                 api=[100, 1_000, 10_000],
                 api_requests={100: 600, 1_000: 400, 10_000: 40}, api_seconds=20.0,
                 api_clients=4, api_rounds=5, hotpath_score=1_000_000, audit_requests=30,
-                ray=100_000),
+                ray=100_000, followers=1_000_000),
 }
 
 
@@ -93,6 +96,10 @@ def run_section(name: str, scale: Scale) -> Any:
     if name == "api":
         return api_speed.measure(model_dir(), scale.api, scale.api_clients, scale.api_requests,
                                  scale.api_seconds, rounds=scale.api_rounds)
+    if name == "followers":
+        from benchmarks.perf import follower_list
+
+        return follower_list.measure(model_dir(), scale.followers, scale.api_followers)
     if name == "hotpath":
         from benchmarks.perf.hotpath import measure
 

@@ -1,9 +1,11 @@
 """Audit-shaped graphs: one target account and its audience.
 
 The target is a genuine account with a large audience; every other account of the
-graph follows it. Genuine fans came over the years; the target's bought followers came
-in purchases (bursts from one vendor's stock, in creation order); mass followers that
-still follow it mostly followed in the last days, before their unfollow round.
+graph follows it. Genuine fans came over the years, a share of them (``viral_share``)
+within the hour of a viral post or a starter pack (harmless lockstep); the target's
+bought followers came in purchases (bursts from one vendor's stock, in creation order);
+mass followers that still follow it mostly followed in the last days, before their
+unfollow round.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from training.simulator.tables import EdgeLog, Profiles, coin, counts, uniform_b
 from training.simulator.vendors import DRIP_H, Bought
 
 RECENT_D = 6.0  # days within which a mass follower has not yet unfollowed
+VIRAL_MOMENTS = 3  # viral posts or starter packs that bring a target many fans at once
 RECENT_SHARE = 0.6  # mass followers in the audience that followed that recently
 
 
@@ -46,8 +49,17 @@ def audience_edges(rng: np.random.Generator, target: int, created: np.ndarray,
     """
     since = created[target]
     fans = np.setdiff1d(np.arange(genuine), [target])
-    log.add(fans, np.full(len(fans), target), "follow",
-            uniform_between(rng, np.maximum(created[fans], since), np.full(len(fans), now)))
+    at = uniform_between(rng, np.maximum(created[fans], since), np.full(len(fans), now))
+    # A viral post or a starter pack: a share of the fans arrive within the hour of one of
+    # a few moments, people of every age (nobody follows before it exists).
+    viral = np.flatnonzero(rng.random(len(fans)) < beh.viral_share)
+    if len(viral):
+        moments = uniform_between(rng, np.full(VIRAL_MOMENTS, since),
+                                  np.full(VIRAL_MOMENTS, now - HOUR))
+        burst = moments[rng.integers(0, VIRAL_MOMENTS, len(viral))]
+        at[viral] = np.minimum(np.maximum(burst + rng.exponential(0.5 * HOUR, len(viral)),
+                                          created[fans[viral]]), now)
+    log.add(fans, np.full(len(fans), target), "follow", at)
 
     n = len(bought.vendor)
     if n:

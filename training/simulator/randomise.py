@@ -86,7 +86,7 @@ def sample_behaviour(rng: np.random.Generator) -> dict[str, object]:
     u = rng.uniform
     return {
         "lurker_share": u(0.03, 0.45), "heavy_follower_share": u(0.01, 0.08),
-        "viral_share": u(0.0, 0.15), "premium_share": u(0.0, 0.35),
+        "viral_share": u(0.0, 0.3), "premium_share": u(0.0, 0.35),
         # From tight batches of hours to stock registered steadily over months.
         "batch_spread_h": float(np.exp(u(np.log(0.5), np.log(2_000.0)))),
         "camouflage": u(0.5, 8.0), "ring": u(0.0, 2.0),
