@@ -4,8 +4,9 @@
    pages, newest first) with one v1.1 user object each (``benchmarks.importers``), into
    a Parquet directory; then ``ffd audit`` of it with the default model. Each command runs
    in a fresh child process that reports its own peak RSS (``ru_maxrss``), so its wall
-   time and peak memory are its own, interpreter and imports included. The audit estimates follow times from the order, scans for campaigns and
-   draws the follower map, as for any collected list.
+   time and peak memory are its own, interpreter and imports included. The audit
+   estimates follow times from the order, scans for campaigns and draws the follower
+   map, as for any collected list.
 2. ``POST /v1/audit`` of a simulated ``api_followers``-follower audience seen as its
    follower list (ranks, no times), in process through Flask's test client, best and
    median of ``repeats``.
