@@ -27,7 +27,13 @@ from detector.features import (
     YEAR_DAYS,
 )
 from detector.graph import AccountGraph, Accounts, Edges
-from detector.lockstep import BATCH_BASELINE, SLACK, SYNC_BASELINE
+from detector.lockstep import (
+    BATCH_BASELINE,
+    COHORT_CREATED,
+    COHORT_WINDOW,
+    SLACK,
+    SYNC_BASELINE,
+)
 from detector.schema import FOLLOW, INTERACTIONS, UNFOLLOW
 
 _COUNTS = ("followers_count", "following_count", "posts_count", "likes_count",
@@ -64,6 +70,7 @@ def nx_features(g: nx.MultiDiGraph) -> np.ndarray:
     excess = _lockstep(g, lambda t: t == FOLLOW, excess=True)
     batch = _creation_batches(g)
     batch_excess = _creation_excess(g)
+    cohort = _cohort(g)
     interactions = any(d["type"] in INTERACTIONS for _, _, d in g.edges(data=True))
     # Campaigns are a statistical scan of follow order, not a graph count: the reference
     # takes them from detector.campaigns (tested in tests/detector/test_campaigns.py).
@@ -77,6 +84,7 @@ def nx_features(g: nx.MultiDiGraph) -> np.ndarray:
         values["lockstep_excess_mean"], values["lockstep_excess"] = excess.get(u, (0.0, 0.0))
         values["log_creation_batch"] = math.log1p(batch.get(u, 0))
         values["creation_excess"] = batch_excess.get(u, 0.0)
+        values["lockstep_cohort"] = cohort.get(u, 0.0)
         values.update({name: float(column[u]) for name, column in campaigns.items()})
         rows.append([_finite(values[name]) for name in FEATURE_NAMES])
     return np.array(rows, dtype=np.float64).reshape(-1, len(FEATURE_NAMES)).astype(np.float32)
@@ -264,3 +272,35 @@ def _campaign_features(g: nx.MultiDiGraph) -> dict[str, np.ndarray]:
     return {"log_campaign_size": np.log1p(member["campaign_size"]),
             "campaign_score": np.log1p(member["campaign_score"]),
             "log_campaign_span": np.log1p(np.nan_to_num(member["campaign_span_days"]))}
+
+
+def _cohort(g: nx.MultiDiGraph) -> dict[int, float]:
+    """Per account: the most, over its timed follows, of log(1 + others on the target in
+    its or a neighbouring hour bucket created in its or a neighbouring 30-day bucket)
+    minus log(1 + those in the hour buckets x the target's share created alike + SLACK),
+    floored at 0 (``detector.lockstep.lockstep_cohort``, counted with dictionaries)."""
+    follows = [(u, v, d["at"], g.nodes[u]["created_at"]) for u, v, d in g.edges(data=True)
+               if d["type"] == FOLLOW and d["at"] is not None
+               and g.nodes[u]["created_at"] is not None]
+    if not follows:
+        return {}
+    t0 = min(math.floor(at / COHORT_WINDOW) for _, _, at, _ in follows)
+    c0 = min(math.floor(c / COHORT_CREATED) for *_, c in follows)
+    cells = [(v, math.floor(at / COHORT_WINDOW) - t0, math.floor(c / COHORT_CREATED) - c0)
+             for _, v, at, c in follows]
+    both, by_time, by_created, audience = (defaultdict(int) for _ in range(4))
+    for v, tb, cb in cells:
+        both[v, tb, cb] += 1
+        by_time[v, tb] += 1
+        by_created[v, cb] += 1
+        audience[v] += 1
+    out: dict[int, float] = {}
+    for (u, *_), (v, tb, cb) in zip(follows, cells, strict=True):
+        steps = (-1, 0, 1)
+        close = sum(both[v, tb + a, cb + b] for a in steps for b in steps) - 1
+        near = sum(by_time[v, tb + a] for a in steps) - 1
+        alike = sum(by_created[v, cb + b] for b in steps) - 1
+        share = alike / max(audience[v] - 1, 1)
+        value = max(math.log1p(close) - math.log1p(near * share + SLACK), 0.0)
+        out[u] = max(out.get(u, 0.0), value)
+    return out

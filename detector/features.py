@@ -24,13 +24,14 @@ from detector.lockstep import (  # noqa: F401 (re-exported: part of this module'
     creation_batch_sizes,
     creation_excess,
     lockstep,
+    lockstep_cohort,
     lockstep_excess,
 )
 from detector.schema import FOLLOW, UNFOLLOW
 
 #: Bumped whenever a feature is added, removed, reordered or changes meaning; a saved
 #: model records it and refuses to load under a different version.
-FEATURE_SCHEMA_VERSION = 3
+FEATURE_SCHEMA_VERSION = 4
 
 #: Account ages beyond this many days count as this old in ``log_age_capped``.
 YEAR_DAYS = 365.0
@@ -166,6 +167,11 @@ FEATURES: tuple[Feature, ...] = (
             "rate over the surrounding days (scale-free lockstep; delivered orders stand out "
             "at any audience size).", 1),
     Feature("lockstep_excess_mean", "time", "The same, averaged over its timed follows.", 1),
+    Feature("lockstep_cohort", "time",
+            "Those following the same account with it within an hour or two were created "
+            "within a month or two of it, far beyond what the account's whole audience "
+            "predicts: a vendor's stock delivered together (even aged stock), not a viral "
+            "post or a starter pack, which bring people of every age.", 1),
     Feature("log_campaign_size", "time",
             "Followers in the campaign it arrived in: a block of consecutive follows whose "
             "creation dates cluster far more than their neighbours' (detector.campaigns); "
@@ -367,6 +373,8 @@ def _time(graph: AccountGraph, kinds: _Kinds) -> dict[str, np.ndarray]:
     return {
         "time_missing": (f_out > 0) & (timed_out == 0),
         "lockstep_excess": excess_max,
+        "lockstep_cohort": lockstep_cohort(e.src, e.dst, e.at, kinds.follow_mask,
+                                           graph.accounts.created_at, n),
         "lockstep_excess_mean": excess_mean,
         "churn": np.minimum(unf_out / np.maximum(f_out, 1.0), 1.0),
         "log_follow_rate": np.log1p(_rate(e.src[follow], e.at[follow], n)),

@@ -174,3 +174,60 @@ def creation_excess(created_at: np.ndarray) -> np.ndarray:
     excess = np.log1p(within(window)) - np.log1p(within(BATCH_BASELINE) * share + SLACK)
     out[known] = np.maximum(excess, 0.0)
     return out
+
+
+#: Time buckets of ``lockstep_cohort``: a follow meets the others of its bucket and of the
+#: buckets next to it, so "together" means within one to two hours.
+COHORT_WINDOW = SYNC_WINDOW
+#: Creation buckets of ``lockstep_cohort``: "created together" means within 30 to 60 days.
+COHORT_CREATED = 30 * DAY
+
+
+def lockstep_cohort(src: np.ndarray, dst: np.ndarray, at: np.ndarray, mask: np.ndarray,
+                    created: np.ndarray, n: int) -> np.ndarray:
+    """Per source account: the most, over its timed edges in ``mask``, that the others
+    acting on the same target at about the same time were also *created* at about the
+    same time as it, beyond what the target's whole audience predicts:
+    ``max(0, log(1 + close) - log(1 + near x share + SLACK))``.
+
+    ``near`` counts the others on the target within ``COHORT_WINDOW`` buckets (the same
+    hour bucket or the next), ``close`` those of them created within ``COHORT_CREATED``
+    buckets of it, and ``share`` is the fraction of all the target's actors created that
+    close to it. A delivered order is a run of one vendor's stock, created together even
+    when the stock is years old: it scores high. A viral post or a starter pack brings
+    people of every age at once: ``close`` is what ``share`` predicts, and it scores 0.
+    Accounts without a creation date, or without timed edges, get 0. Buckets make the
+    windows approximate (one to two hours, 30 to 60 days) and the count exact and fast:
+    a few sorts over the edges, no loop.
+    """
+    out = np.zeros(n)
+    sel = np.flatnonzero(mask & ~np.isnan(at) & ~np.isnan(created[src]))
+    if len(sel) == 0:
+        return out
+    s, d = src[sel], dst[sel].astype(np.int64)
+    tb = np.floor(at[sel] / COHORT_WINDOW).astype(np.int64)
+    cb = np.floor(created[s] / COHORT_CREATED).astype(np.int64)
+    tb -= tb.min() - 1  # room for the neighbours at -1 and +1
+    cb -= cb.min() - 1
+    t_span, c_span = int(tb.max()) + 2, int(cb.max()) + 2
+
+    def counts(key: np.ndarray, probes: list[np.ndarray]) -> np.ndarray:
+        keys, per = np.unique(key, return_counts=True)
+        total = np.zeros(len(probes[0]))
+        for probe in probes:
+            at_key = np.minimum(np.searchsorted(keys, probe), len(keys) - 1)
+            total += np.where(keys[at_key] == probe, per[at_key], 0)
+        return total
+
+    steps = (-1, 0, 1)
+    both = (d * t_span + tb) * c_span + cb
+    close = counts(both, [both + (dt * c_span + dc) for dt in steps for dc in steps]) - 1
+    by_time = d * t_span + tb
+    near = counts(by_time, [by_time + dt for dt in steps]) - 1
+    by_created = d * c_span + cb
+    alike = counts(by_created, [by_created + dc for dc in steps]) - 1
+    audience = np.bincount(d, minlength=n)[d] - 1
+    share = alike / np.maximum(audience, 1)
+    excess = np.log1p(close) - np.log1p(near * share + SLACK)
+    np.maximum.at(out, s, np.maximum(excess, 0.0))
+    return out

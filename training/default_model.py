@@ -22,14 +22,16 @@ import click
 DEFAULT_DATA = {"graphs": 100, "accounts": 1_500, "val_graphs": 16, "seed": 20_250_601}
 #: ``models.config.ModelConfig`` arguments of the default model (docs/transfer-protocol.md
 #: says which choice was made on which data). Left out: raw lockstep and batch counts,
-#: which grow with the graph (their scale-free forms stay), name length and likes, whose
-#: meaning differs between platforms, and absolute age beyond a year.
+#: which grow with the graph (their scale-free forms stay), lockstep that does not ask
+#: whether the accounts were also created together (viral posts and starter packs bring
+#: real people at once: ``lockstep_cohort`` stays), name length and likes, whose meaning
+#: differs between platforms, and absolute age beyond a year.
 DEFAULT_MODEL = {
     "model": "evidence", "hidden": 32, "layers": 2, "epochs": 300, "patience": 40,
     "lr": 0.02, "dropout": 0.1, "class_weights": "binary", "seed": 0, "members": 5,
     "drop_features": ("log_creation_batch", "sync_mean", "sync_max", "like_sync_mean",
                       "name_length", "log_likes", "log_age_days", "log_posts_per_day",
-                      "log_campaign_span"),
+                      "log_campaign_span", "lockstep_excess", "lockstep_excess_mean"),
 }
 
 

@@ -15,6 +15,7 @@ from detector.lockstep import (
     creation_batch_sizes,
     creation_excess,
     lockstep,
+    lockstep_cohort,
     lockstep_excess,
 )
 
@@ -162,3 +163,33 @@ def test_creation_excess_by_day_when_dates_have_no_time() -> None:
     got = creation_excess(np.r_[spread, batch])
     assert got[60:].min() > 1.0  # 19 others the same day against about 1 + SLACK
     assert np.median(got[:60]) == 0.0
+
+
+def _audience(created_burst: np.ndarray, seed: int = 0):
+    """600 followers of target 0 over two years, created over eight years, then 100 more
+    within 40 minutes, created at ``created_burst``."""
+    rng = np.random.default_rng(seed)
+    steady_at = rng.uniform(0, 730 * DAY, 600)
+    steady_created = rng.uniform(-3_000 * DAY, -30 * DAY, 600)
+    at = np.r_[steady_at, 740 * DAY + rng.uniform(0, 2_400, 100)]
+    created = np.r_[0.0, steady_created, created_burst]  # row 0: the target
+    n = len(created)
+    src = np.arange(1, n)
+    return lockstep_cohort(src, np.zeros(n - 1, np.int64), at, np.ones(n - 1, bool),
+                           created, n)
+
+
+def test_a_delivered_batch_is_a_cohort_and_a_crowd_of_every_age_is_not():
+    rng = np.random.default_rng(1)
+    batch = _audience(-900 * DAY + rng.uniform(0, 5 * DAY, 100))  # aged stock, made together
+    crowd = _audience(rng.uniform(-3_000 * DAY, -30 * DAY, 100))  # a starter pack
+    assert np.median(batch[601:]) > 1.0  # 99 close against about 17 + SLACK expected
+    assert np.median(crowd[601:]) == 0.0
+    assert np.median(batch[1:601]) == 0.0 and np.median(crowd[1:601]) == 0.0
+
+
+def test_cohort_needs_a_creation_date_and_a_time():
+    created = np.array([0.0, np.nan, 5.0])
+    got = lockstep_cohort(np.array([1, 2]), np.array([0, 0]), np.array([0.0, np.nan]),
+                          np.ones(2, bool), created, 3)
+    assert got.tolist() == [0.0, 0.0, 0.0]

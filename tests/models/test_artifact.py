@@ -38,7 +38,7 @@ def test_saving_over_a_model_replaces_it_and_leaves_no_temporary_files(graph, sa
 def test_a_different_feature_schema_is_refused(saved, monkeypatch):
     _, path = saved
     monkeypatch.setattr(artifact, "FEATURE_SCHEMA_VERSION", 99)
-    with pytest.raises(ModelFileError, match="feature schema version 3.*version 99"):
+    with pytest.raises(ModelFileError, match="feature schema version 4.*version 99"):
         FollowerClassifier.load(path)
 
 

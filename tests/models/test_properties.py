@@ -7,6 +7,7 @@ what must hold whatever the data, tested on a model trained the way the default 
 - a blatant fake profile stays non-genuine in every view a user may have of it;
 - removing edges or timestamps never turns a confident fake into a confident genuine;
 - a lurker (quiet, few followers) arriving at an ordinary time is not called bought;
+- people of every age arriving at once (a starter pack, a viral post) are not bought;
 - the reasons of a non-genuine verdict are inputs that pushed the score that way.
 """
 
@@ -178,6 +179,30 @@ def test_a_lurker_arriving_at_an_ordinary_time_is_not_called_bought(model):
                          "edges": edges})
     labels = np.asarray(model.classes_)[model.predict_proba(graph).argmax(axis=1)]
     assert (labels[lurkers] == "genuine").mean() >= 0.95
+
+
+def test_a_starter_pack_or_viral_burst_of_real_people_is_not_called_bought(model):
+    # 200 ordinary people, created at all different times, follow within 40 minutes
+    # (a Bluesky starter pack, a viral post) among 600 who came over two years.
+    rng = np.random.default_rng(7)
+    accounts = [{"id": "star", "followers_count": 20_000, "following_count": 300,
+                 "posts_count": 900, "has_avatar": True, "created_at": iso(T0 - 1_500 * DAY)}]
+    edges, pack = [], []
+    for i in range(800):
+        created = T0 - rng.uniform(30, 3_000) * DAY
+        record = {**_ordinary(i), "created_at": iso(created)}
+        accounts.append(record)
+        if i < 200:
+            at = T0 - 10 * DAY + rng.uniform(0, 2_400)
+            pack.append(len(accounts) - 1)
+        else:
+            at = max(created + DAY, T0 - rng.uniform(1, 700) * DAY)
+        edges.append({"source": record["id"], "target": "star", "type": "follow",
+                      "at": iso(at)})
+    graph = parse_graph({"observed_at": NOW, "target": "star", "accounts": accounts,
+                         "edges": edges})
+    labels = np.asarray(model.classes_)[model.predict_proba(graph).argmax(axis=1)]
+    assert (labels[pack] == "genuine").mean() >= 0.95
 
 
 def test_reasons_are_inputs_that_pushed_towards_the_verdict(model, audience):
