@@ -79,8 +79,10 @@ def summary(metrics: dict) -> str:
 @click.option("--data", required=True, help="Labelled graph: a file, directory or data-set name.")
 @click.option("--edges", type=click.Path(exists=True),
               help="Edges CSV when --data is an accounts CSV.")
-@click.option("--model", type=click.Choice(["rgcn", "sage", "mlp"]), default="rgcn",
-              show_default=True, help="Architecture.")
+@click.option("--model", type=click.Choice(["evidence", "rgcn", "sage", "mlp"]), default="rgcn",
+              show_default=True, help="Architecture (evidence: the default model's kind).")
+@click.option("--members", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Evidence models averaged (each on its own share of the data).")
 @click.option("--out", required=True, type=click.Path(file_okay=False),
               help="Model directory to write (replaced atomically).")
 @click.option("--seed", type=int, default=0, show_default=True)
@@ -99,21 +101,23 @@ def summary(metrics: dict) -> str:
               callback=lambda ctx, param, value: tuple(v.strip() for v in value.split(",")),
               help="Comma-separated feature groups; profile,flags is graph-blind.")
 @click.option("--no-class-weights", is_flag=True, help="Plain cross-entropy.")
+@click.option("--binary-weights", is_flag=True,
+              help="Weigh genuine against all non-genuine alike (the default model's loss).")
 @click.option("--no-calibrate", is_flag=True, help="Skip temperature scaling.")
 @click.option("--progress/--no-progress", default=True, show_default=True)
 @click.option("--threads", type=click.IntRange(min=1),
               help="torch threads for this run [default: torch's own choice].")
 def train_command(data: str, edges: str | None, out: str, progress: bool,
-                  no_class_weights: bool, no_calibrate: bool, threads: int | None,
-                  **options) -> None:
+                  no_class_weights: bool, binary_weights: bool, no_calibrate: bool,
+                  threads: int | None, **options) -> None:
     """Train a model on a labelled graph and save it to --out."""
     from models.config import ModelConfig
 
     set_threads(threads)
 
     try:
-        config = ModelConfig(class_weights=not no_class_weights, calibrate=not no_calibrate,
-                             **options)
+        weights = "binary" if binary_weights else not no_class_weights
+        config = ModelConfig(class_weights=weights, calibrate=not no_calibrate, **options)
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
     graph = load_data(data, edges)

@@ -51,3 +51,20 @@ def test_train_model_accepts_a_graph_in_memory(tmp_path, two_class_graph):
     again = FollowerClassifier.load(tmp_path / "m")
     assert again.classes_ == ("genuine", "bought")
     assert np.array_equal(again.predict_proba(graph), clf.predict_proba(graph))
+
+
+def test_the_cli_trains_an_evidence_ensemble(graph_file, tmp_path):
+    from click.testing import CliRunner
+
+    from models.estimator import FollowerClassifier
+    from training.cli import main
+
+    out = tmp_path / "model"
+    result = CliRunner().invoke(main, ["train", "--data", str(graph_file), "--model",
+                                       "evidence", "--members", "2", "--binary-weights",
+                                       "--epochs", "3", "--hidden", "8", "--out", str(out),
+                                       "--no-progress"])
+    assert result.exit_code == 0, result.output
+    clf = FollowerClassifier.load(out)
+    assert clf.metadata_["model"]["arguments"]["members"] == 2
+    assert clf.metadata_["training"]["class_weights"] == "binary"
