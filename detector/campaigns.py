@@ -19,12 +19,15 @@ campaign shows a block at least this tight somewhere. It is per list, not per ca
 
 from __future__ import annotations
 
+import hashlib
 import math
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
 
-from detector.campaign_scan import ScanConfig, scan
+from detector.campaign_scan import ScanConfig, ScanResult, scan
 from detector.follow_order import FollowOrder, follow_order, ordered_targets
 from detector.graph import AccountGraph
 
@@ -98,7 +101,7 @@ def find_campaigns(graph: AccountGraph, config: ScanConfig | None = None,
     if order is None or len(order) == 0:
         return []
     created = graph.accounts.created_at[order.src]
-    result = scan(created, config)
+    result = _scan(created, config)
     if result.count == 0:
         return []
     members = np.flatnonzero(result.group >= 0)
@@ -110,6 +113,29 @@ def find_campaigns(graph: AccountGraph, config: ScanConfig | None = None,
         out.append(_campaign(order, created, rows, float(result.p_value[rows].min()),
                              result.tests))
     return out
+
+
+#: Scans kept by ``_scan``: the features and the audit of one request scan the same list.
+_SCANS: OrderedDict[tuple[bytes, ScanConfig | None], ScanResult] = OrderedDict()
+_KEEP = 4
+_SCANS_LOCK = threading.Lock()
+
+
+def _scan(created: np.ndarray, config: ScanConfig | None) -> ScanResult:
+    """``scan``, remembering the last few lists by a digest of their creation dates: the
+    features and the audit of one request ask for the same scan (1 ms of 20 for a
+    1,000-follower audit, 3 s at a million)."""
+    key = (hashlib.blake2b(np.ascontiguousarray(created).tobytes(), digest_size=16).digest(),
+           config)
+    with _SCANS_LOCK:
+        found = _SCANS.get(key)
+    if found is None:
+        found = scan(created, config)
+        with _SCANS_LOCK:
+            _SCANS[key] = found
+            while len(_SCANS) > _KEEP:
+                _SCANS.popitem(last=False)
+    return found
 
 
 def _campaign(order: FollowOrder, created: np.ndarray, rows: np.ndarray, p: float,

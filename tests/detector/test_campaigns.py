@@ -167,3 +167,16 @@ def test_a_long_map_is_thinned_and_undated_followers_counted(listed):
     (100, "within 4 months"), (800, "within 3 years")])
 def test_spans_in_words(days, words):
     assert within(days) == words
+
+
+def test_one_list_is_scanned_once_for_features_and_audit(listed, monkeypatch):
+    import detector.campaigns as module
+
+    calls = []
+    real = module.scan
+    monkeypatch.setattr(module, "scan", lambda *a, **k: calls.append(1) or real(*a, **k))
+    module._SCANS.clear()
+    first = campaign_membership(listed)
+    again = find_campaigns(listed)
+    assert len(calls) == 1
+    assert sorted(first["campaign_size"][again[0].members]) == [again[0].size] * again[0].size
