@@ -34,6 +34,7 @@ from detector.lockstep import (  # noqa: F401 (re-exported: part of this module'
     creation_batch_sizes,
     creation_excess,
     lockstep,
+    lockstep_and_excess,
     lockstep_cohort,
     lockstep_excess,
 )
@@ -212,9 +213,9 @@ def _time(graph: AccountGraph, kinds: _Kinds) -> dict[str, np.ndarray]:
     received = np.bincount(e.dst[interact], weights=w, minlength=n)
     audience = np.fmax(np.fmax(graph.accounts.counts["followers_count"], 0.0),  # NaN as 0
                        np.bincount(e.dst[follow], minlength=n))
-    sync_mean, sync_max = lockstep(e.src, e.dst, e.at, kinds.follow_mask, n)
+    (sync_mean, sync_max), (excess_mean, excess_max) = lockstep_and_excess(
+        e.src, e.dst, e.at, kinds.follow_mask, n)
     like_mean, _ = lockstep(e.src, e.dst, e.at, kinds.interact_mask, n)
-    excess_mean, excess_max = lockstep_excess(e.src, e.dst, e.at, kinds.follow_mask, n)
     timed_out = np.bincount(e.src[follow], weights=~np.isnan(e.at[follow]), minlength=n)
     return {
         "time_missing": (f_out > 0) & (timed_out == 0),

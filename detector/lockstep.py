@@ -66,11 +66,26 @@ def lockstep_excess(
     own rate at the time and beyond chance. A follow in a quiet hour next to busy ones
     is no evidence either way, so a deficit counts as 0; accounts without a timed edge
     get 0 for both."""
+    return lockstep_and_excess(src, dst, at, mask, n, window, baseline)[1]
+
+
+def lockstep_and_excess(
+    src: np.ndarray,
+    dst: np.ndarray,
+    at: np.ndarray,
+    mask: np.ndarray,
+    n: int,
+    window: float = SYNC_WINDOW,
+    baseline: float = SYNC_BASELINE,
+) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """``(lockstep(...), lockstep_excess(...))`` of the same edges from one sort and
+    one window count (the feature pass wants both for follows)."""
     owner, d, t = _by_target(src, dst, at, mask, n)
     near = _others(d, t, window).astype(np.float64)
     around = _others(d, t, baseline).astype(np.float64)
     excess = np.log1p(near) - np.log1p(around * (window / baseline) + SLACK)
-    return _per_owner(owner, np.maximum(excess, 0.0), n)
+    return (_per_owner(owner, np.log1p(near), n),
+            _per_owner(owner, np.maximum(excess, 0.0), n))
 
 
 def _by_target(src: np.ndarray, dst: np.ndarray, at: np.ndarray, mask: np.ndarray,

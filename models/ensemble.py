@@ -14,6 +14,7 @@ of recall from one simulated mix to the next (docs/transfer-protocol.md).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import torch
@@ -23,7 +24,7 @@ from torch.nn import Module, ModuleList
 
 from models.base import NodeClassifier
 from models.evidence import EvidenceGNN, logits, propagate
-from models.monotone import MonotoneMLP
+from models.packed import PackedNets, pack_monotone, pack_sequential
 
 
 class EvidenceEnsemble(Module):
@@ -53,6 +54,7 @@ class EvidenceEnsemble(Module):
         self.in_channels, self.out_channels = first.in_channels, first.out_channels
         self.hidden_channels, self.steps = first.hidden_channels, first.steps
         self._arguments = first.arguments()
+        self._packed: tuple[tuple[Tensor, ...], int, _Packed] | None = None
 
     @classmethod
     def of(cls, members: Sequence[EvidenceGNN]) -> EvidenceEnsemble:
@@ -78,21 +80,38 @@ class EvidenceEnsemble(Module):
         return p.mean(0), c.mean(0)
 
     def _evidence_each(self, x: Tensor) -> tuple[Tensor, Tensor]:
-        """Every member's profile and context evidence, ``[K, N]`` each: one batched
-        product per layer for all members when evaluating (a loop over members costs
-        five times the small-kernel overhead), the members' own modules when training."""
-        first = self.members[0]
+        """Every member's profile and context evidence, ``[K, N]`` each: the packed
+        networks when evaluating (``models.packed``; one product per layer for all
+        members), the members' own modules when training."""
         if self.training:
             each = [m.evidence(x) for m in self.members]
             return torch.stack([p for p, _ in each]), torch.stack([c for _, c in each])
-        p = monotone_all([m.profile for m in self.members], x[:, first.profile_index])
-        if first.context is None:
+        packed = self.packed()
+        p = packed.profile(x)
+        if packed.context is None:
             return p, torch.zeros_like(p)
-        contexts = [m.context for m in self.members]
-        null = torch.stack([m.context_null for m in self.members])  # [K, C]
-        c = monotone_all(contexts, x[:, first.context_index])
-        c_null = monotone_all(contexts, null.unsqueeze(1), each_row=True)  # [K, 1]
-        return p, c - c_null
+        return p, packed.context(x) - packed.context_null
+
+    def packed(self) -> _Packed:
+        """The members' networks packed for inference, rebuilt whenever a parameter or
+        buffer changed: training steps, ``load_state_dict`` and in-place edits all bump
+        the tensors' version counters, which only grow, so their sum is the key
+        (``_apply``, behind ``to``/``float``, drops the cache)."""
+        if self._packed is None:
+            tensors = (*self.parameters(), *self.buffers())
+        else:
+            tensors = self._packed[0]
+        key = sum(t._version for t in tensors)
+        if self._packed is None or self._packed[1] != key:
+            # Plain tensors even when first asked inside inference_mode, so that the
+            # attributions can differentiate through them later.
+            with torch.inference_mode(False), torch.no_grad():
+                self._packed = (tensors, key, _pack(self.members))
+        return self._packed[2]
+
+    def _apply(self, fn, recurse=True):  # noqa: ANN001, ANN202 (torch's signature)
+        self._packed = None
+        return super()._apply(fn, recurse)
 
     def parts(self, x: Tensor, edge_index: Tensor, edge_type: Tensor | None = None
               ) -> tuple[Tensor, Tensor, Tensor | None]:
@@ -107,7 +126,8 @@ class EvidenceEnsemble(Module):
         p, c = self._evidence_each(x)
         beta = F.softplus(torch.cat([m.beta for m in self.members]))
         z = propagate((p + c).T, beta, self.steps, edge_index, edge_type).T  # [K, N]
-        t = None if self.out_channels == 2 else kind_all([m.kind for m in self.members], x)
+        kind = self.packed().kind
+        t = None if kind is None else kind(x)
         return z.mean(0), (p + c).mean(0), None if t is None else t.mean(0)
 
     def forward(self, x: Tensor, edge_index: Tensor, edge_type: Tensor | None = None) -> Tensor:
@@ -122,35 +142,21 @@ class EvidenceEnsemble(Module):
         return f"{self.__class__.__name__}({len(self.members)} x {self.members[0]!r})"
 
 
-def monotone_all(nets: list[MonotoneMLP], x: Tensor, each_row: bool = False) -> Tensor:
-    """``MonotoneMLP`` scores of every net at once (same shapes, evaluation mode): ``x``
-    ``[N, F]`` shared by all, or ``[K, N, F]`` one block per net (``each_row``); returns
-    ``[K, N]``, equal to stacking ``net(x)`` (tested)."""
-    first = nets[0]
-    stack = lambda get: torch.stack([get(n) for n in nets])  # noqa: E731
-    shared = "knf" if each_row else "nf"
-    h = torch.einsum(f"{shared},khf->knh", x[..., first.free],
-                     stack(lambda n: n.free_input.weight))
-    h = h + stack(lambda n: n.free_input.bias).unsqueeze(1)
-    if len(first.signed):
-        signed = x[..., first.signed] * first.signs
-        h = h + torch.einsum(f"{shared.replace('f', 's')},khs->knh", signed,
-                             F.softplus(stack(lambda n: n.signed_weight)))
-    h = torch.tanh(h)
-    for layer in range(len(first.hidden_weights)):
-        weight = F.softplus(stack(lambda n, i=layer: n.hidden_weights[i]))
-        bias = stack(lambda n, i=layer: n.hidden_biases[i]).unsqueeze(1)
-        h = torch.tanh(torch.einsum("knh,kgh->kng", h, weight) + bias)
-    out = F.softplus(stack(lambda n: n.out_weight))[:, 0, :]  # [K, H]
-    return torch.einsum("knh,kh->kn", h, out) + stack(lambda n: n.out_bias)
+@dataclass(frozen=True)
+class _Packed:
+    profile: PackedNets
+    context: PackedNets | None
+    context_null: Tensor | None  # [K, 1]: each member's context score of its null row
+    kind: PackedNets | None
 
 
-def kind_all(heads: list[Module], x: Tensor) -> Tensor:
-    """The kind logits ``t`` of every member's head at once (evaluation mode), ``[K, N]``:
-    Linear, Tanh, Dropout, Linear, Tanh, Linear as ``models.evidence`` builds it."""
-    stack = lambda i, name: torch.stack([getattr(h[i], name) for h in heads])  # noqa: E731
-    h = torch.tanh(torch.einsum("nf,khf->knh", x, stack(0, "weight"))
-                   + stack(0, "bias").unsqueeze(1))
-    h = torch.tanh(torch.einsum("knh,kgh->kng", h, stack(3, "weight"))
-                   + stack(3, "bias").unsqueeze(1))
-    return torch.einsum("knh,kgh->kng", h, stack(5, "weight")).squeeze(-1) + stack(5, "bias")
+def _pack(members: ModuleList) -> _Packed:
+    first = members[0]
+    context = kind = null = None
+    if first.context is not None:
+        context = pack_monotone([m.context for m in members], first.context_index)
+        null = torch.stack([m.context(m.context_null.unsqueeze(0)) for m in members])
+    if first.kind is not None:
+        kind = pack_sequential([m.kind for m in members])
+    return _Packed(pack_monotone([m.profile for m in members], first.profile_index),
+                   context, null, kind)

@@ -15,6 +15,7 @@ from detector.lockstep import (
     creation_batch_sizes,
     creation_excess,
     lockstep,
+    lockstep_and_excess,
     lockstep_cohort,
     lockstep_excess,
 )
@@ -193,3 +194,18 @@ def test_cohort_needs_a_creation_date_and_a_time():
     got = lockstep_cohort(np.array([1, 2]), np.array([0, 0]), np.array([0.0, np.nan]),
                           np.ones(2, bool), created, 3)
     assert got.tolist() == [0.0, 0.0, 0.0]
+
+
+def test_lockstep_and_excess_equal_the_two_passes() -> None:
+    rng = np.random.default_rng(3)
+    n, m = 300, 4_000
+    src, dst = rng.integers(0, n, m), rng.integers(0, 20, m)
+    at = np.floor(rng.uniform(0, 30 * DAY, m))
+    at[rng.random(m) < 0.1] = np.nan
+    mask = rng.random(m) < 0.8
+    both = lockstep_and_excess(src, dst, at, mask, n)
+    for got, want in zip(both, (lockstep(src, dst, at, mask, n),
+                                lockstep_excess(src, dst, at, mask, n)), strict=True):
+        np.testing.assert_array_equal(got[0], want[0])
+        np.testing.assert_array_equal(got[1], want[1])
+    assert both[0][1].max() > 0 and both[1][1].max() > 0
