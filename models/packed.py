@@ -6,10 +6,9 @@ weights on every call, most of the time went to small-kernel overhead and weight
 transforms (softplus of the monotone weights), not to arithmetic. ``PackedNets``
 holds each layer of ``K`` same-shaped tanh networks as one tensor, transformed once:
 
-- layer 1: one ``[N, F] x [F, K*H]`` product for all members (the monotone
-  networks' signed weights already made positive and signed, so a signed column
-  enters like any other);
-- hidden layers and the output: one batched product ``[K, N, H] x [K, H, H]``.
+- every layer one batched product, ``[N, F]`` (shared, not copied) by ``[K, F, H]``
+  first, then ``[K, N, H] x [K, H, H]`` (the monotone networks' signed weights
+  already made positive and signed, so a signed column enters like any other).
 
 The values equal the members' own forward passes up to float rounding (tested in
 tests/models/test_packed.py). Packed tensors are plain tensors without gradients, so
@@ -37,8 +36,8 @@ class PackedNets:
 
     Attributes:
         columns: the input columns the networks read (``None``: all of them).
-        first: ``[F, K*H]`` first-layer weights, member ``k`` in columns ``k*H:(k+1)*H``.
-        first_bias: ``[K*H]``.
+        first: ``[K, F, H]`` first-layer weights (input by output).
+        first_bias: ``[K, 1, H]``.
         hidden: per hidden layer, ``[K, H, H]`` weights (input by output) and
             ``[K, 1, H]`` biases.
         out: ``[K, H, 1]`` output weights; ``out_bias`` ``[K, 1, 1]``.
@@ -57,9 +56,8 @@ class PackedNets:
 
     def __call__(self, x: Tensor) -> Tensor:
         rows = x if self.columns is None else x[:, self.columns]
-        k, width = self.members, self.out.size(1)
-        h = _tanh(torch.addmm(self.first_bias, rows, self.first))  # [N, K*H]
-        h = h.view(-1, k, width).transpose(0, 1)  # [K, N, H]
+        shared = rows.expand(self.members, *rows.shape)  # a view: no copy per member
+        h = _tanh(torch.baddbmm(self.first_bias, shared, self.first))  # [K, N, H]
         for weight, bias in self.hidden:
             h = _tanh(torch.baddbmm(bias, h, weight))
         return torch.baddbmm(self.out_bias, h, self.out).squeeze(-1)
@@ -88,8 +86,8 @@ def pack_monotone(nets: Sequence[MonotoneMLP], columns: Tensor | None) -> Packed
                        torch.stack([n.hidden_biases[layer] for n in nets]).unsqueeze(1)))
     return PackedNets(
         columns=columns,
-        first=torch.cat(firsts).T.contiguous(),
-        first_bias=torch.cat([n.free_input.bias for n in nets]),
+        first=torch.stack([w.T for w in firsts]).contiguous(),
+        first_bias=torch.stack([n.free_input.bias for n in nets]).unsqueeze(1),
         hidden=tuple((w.contiguous(), b) for w, b in hidden),
         out=torch.stack([F.softplus(n.out_weight).T for n in nets]).contiguous(),
         out_bias=torch.stack([n.out_bias for n in nets]).view(-1, 1, 1))
@@ -104,8 +102,8 @@ def pack_sequential(heads: Sequence[Module]) -> PackedNets:
     middle = range(1, len(linears[0]) - 1)
     return PackedNets(
         columns=None,
-        first=torch.cat([lin.weight for lin in first]).T.contiguous(),
-        first_bias=torch.cat([lin.bias for lin in first]),
+        first=torch.stack([lin.weight.T for lin in first]).contiguous(),
+        first_bias=torch.stack([lin.bias for lin in first]).unsqueeze(1),
         hidden=tuple((torch.stack([ls[i].weight.T for ls in linears]).contiguous(),
                       torch.stack([ls[i].bias for ls in linears]).unsqueeze(1))
                      for i in middle),
