@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from detector.campaign_scan import ScanConfig, ScanResult, scan
-from detector.follow_order import FollowOrder, follow_order, ordered_targets
+from detector.follow_order import FollowOrder, follow_order, follow_orders, ordered_targets
 from detector.graph import AccountGraph
 
 #: ``score`` is -log10(p_value), at most this (p-values underflow to 0 for big blocks).
@@ -173,10 +173,10 @@ def campaign_membership(graph: AccountGraph, config: ScanConfig | None = None,
     n = graph.num_accounts
     size, score = np.zeros(n), np.zeros(n)
     span = np.full(n, np.nan)
-    targets = ([graph.target] if graph.target is not None
-               else ordered_targets(graph, min_list).tolist())
-    for target in targets:
-        for c in find_campaigns(graph, config, follow_order(graph, target)):
+    orders = ([follow_order(graph)] if graph.target is not None
+              else follow_orders(graph, ordered_targets(graph, min_list)))
+    for order in orders:
+        for c in find_campaigns(graph, config, order):
             bigger = size[c.members] < c.size
             rows = c.members[bigger]
             size[rows] = c.size

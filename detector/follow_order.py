@@ -59,7 +59,24 @@ def follow_order(graph: AccountGraph, target: int | None = None) -> FollowOrder 
     if target is None:
         return None
     e = graph.edges
-    rows = np.flatnonzero((e.dst == target) & (e.type == FOLLOW))
+    return _ordered(graph, target, np.flatnonzero((e.dst == target) & (e.type == FOLLOW)))
+
+
+def follow_orders(graph: AccountGraph, targets: np.ndarray):  # noqa: ANN201 (a generator)
+    """``follow_order(graph, target)`` for each of ``targets``, in turn, from one sort
+    of the follow edges by target: asking ``follow_order`` for each of thousands of
+    targets scanned every edge each time (40 s of a 1M-account feature pass)."""
+    e = graph.edges
+    follows = np.flatnonzero(e.type == FOLLOW)
+    by_target = follows[np.argsort(e.dst[follows], kind="stable")]  # input order kept
+    ends = np.searchsorted(e.dst[by_target], [targets, np.add(targets, 1)])
+    for target, start, end in zip(np.asarray(targets).tolist(), *ends.tolist(), strict=True):
+        yield _ordered(graph, target, by_target[start:end])
+
+
+def _ordered(graph: AccountGraph, target: int, rows: np.ndarray) -> FollowOrder | None:
+    """The follow order from ``rows``: the follow edges of ``target``, in input order."""
+    e = graph.edges
     ranked = rows[e.rank[rows] >= 0]
     if len(ranked):
         by, rows, key = BY_RANK, ranked, e.rank[ranked].astype(np.float64)

@@ -226,14 +226,28 @@ def lockstep_cohort(src: np.ndarray, dst: np.ndarray, at: np.ndarray, mask: np.n
     cb -= cb.min() - 1
     t_span, c_span = int(tb.max()) + 2, int(cb.max()) + 2
 
-    def counts(key: np.ndarray, shifts: tuple[int, ...] = (0,)) -> np.ndarray:
-        """Per edge: edges whose cell key is within 1 of its own plus one of ``shifts``."""
-        cells, inverse, per = np.unique(key, return_inverse=True, return_counts=True)
-        return sum(_around(cells, per, shift) for shift in shifts)[inverse]
+    def counts(key: np.ndarray, order: np.ndarray, shifts: tuple[int, ...] = (0,)
+               ) -> np.ndarray:
+        """Per edge: edges whose cell key is within 1 of its own plus one of ``shifts``;
+        ``order`` sorts ``key``."""
+        ordered = key[order]
+        new = np.empty(len(ordered), dtype=bool)
+        new[0] = True
+        np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+        starts = np.flatnonzero(new)
+        per = np.diff(np.append(starts, len(ordered)))
+        total = sum(_around(ordered[starts], per, shift) for shift in shifts)
+        out = np.empty(len(key))
+        out[order] = total[np.cumsum(new) - 1]
+        return out
 
-    close = counts((d * t_span + tb) * c_span + cb, (-c_span, 0, c_span)) - 1
-    near = counts(d * t_span + tb) - 1
-    alike = counts(d * c_span + cb) - 1
+    # One sort serves "close" and "near": ordered by (target, time, creation) is
+    # ordered by (target, time) too.
+    by_time = np.argsort((d * t_span + tb) * c_span + cb, kind="stable")
+    close = counts((d * t_span + tb) * c_span + cb, by_time, (-c_span, 0, c_span)) - 1
+    near = counts(d * t_span + tb, by_time) - 1
+    by_creation = np.argsort(d * c_span + cb, kind="stable")
+    alike = counts(d * c_span + cb, by_creation) - 1
     audience = np.bincount(d, minlength=n)[d] - 1
     share = alike / np.maximum(audience, 1)
     excess = np.log1p(close) - np.log1p(near * share + SLACK)

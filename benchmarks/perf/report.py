@@ -246,6 +246,14 @@ def _scoring(rows: list[dict]) -> list[str]:
         out.append(f"- Goal at {_n(big['accounts'])} accounts / {_n(big['edges'])} edges:"
                    f" <= {GOALS['score_seconds']:.0f} s ({_met(ok_t)}: {big['seconds']} s) and"
                    f" <= {GOALS['score_gb']:.0f} GB ({_met(ok_m)}: {_gb(big['peak_rss_mb'])} GB).")
+        if "ratio" in big:
+            out.append(f"- Against the model-pass floor measured in the same run (a plain"
+                       f" 2-layer PyG `SAGEConv` forward, 45 -> 64 -> 3, full batch, over the"
+                       f" same follow edges, best of 3: {big['floor_seconds']} s, runs"
+                       f" {big['floor_runs']}): `ffd score` takes {big['ratio']}x the floor;"
+                       f" goal <= 3x ({_met(big['ratio'] <= 3)}). Other sizes: "
+                       + ", ".join(f"{_n(r['accounts'])}: {r['ratio']}x" for r in rows
+                                   if r is not big and "ratio" in r) + ".")
     if len(rows) >= 2:
         per = {r["accounts"]: {k: v / r["accounts"] * 1e6 for k, v in r["stages"].items()}
                for r in rows}

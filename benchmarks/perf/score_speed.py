@@ -35,9 +35,16 @@ def staged(root: Path, model: Path, data: Path, out: Path,
     return {**result.value, "peak_rss_mb": round(result.peak_rss_mb, 1)}
 
 
+def sage_floor(data: Path) -> dict[str, Any]:
+    """The model-pass floor on the same graph (``benchmarks/perf/stages.py floor``)."""
+    result = measured_command([sys.executable, str(STAGES), "floor", str(ROOT), str(data)])
+    return {**result.value, "peak_rss_mb": round(result.peak_rss_mb, 1)}
+
+
 def measure(sizes: dict[int, int], model: Path) -> list[dict[str, Any]]:
     """Median ``ffd score`` time and peak RSS per size (size -> repeats), with one staged
-    run each."""
+    run each and, in the same run, the SAGE floor: ``ratio`` is the median command time
+    over the floor's best forward pass (issue 17 asks for at most 3 at 1M accounts)."""
     from benchmarks.perf.data import graph_dir
 
     rows = []
@@ -48,15 +55,20 @@ def measure(sizes: dict[int, int], model: Path) -> list[dict[str, Any]]:
         out = out_dir / f"scores-{accounts}.parquet"
         runs = [ffd_score(model, data, out) for _ in range(repeats)]
         split = staged(ROOT, model, data, out_dir / f"staged-{accounts}.parquet")
+        bare = sage_floor(data)
+        seconds = median([r["seconds"] for r in runs])
         rows.append({
             "accounts": accounts,
             "edges": split["edges"],
             "repeats": repeats,
-            "seconds": round(median([r["seconds"] for r in runs]), 2),
+            "seconds": round(seconds, 2),
             "runs": [round(r["seconds"], 2) for r in runs],
             "peak_rss_mb": round(median([r["peak_rss_mb"] for r in runs]), 1),
             "stages": split["stages"],
             "staged_peak_rss_mb": split["peak_rss_mb"],
+            "floor_seconds": bare["seconds"],
+            "floor_runs": bare["runs"],
+            "ratio": round(seconds / bare["seconds"], 2),
         })
     return rows
 

@@ -2,6 +2,7 @@
 
     python benchmarks/perf/stages.py score ROOT MODEL GRAPH_DIR OUT [--profile FILE]
     python benchmarks/perf/stages.py audit ROOT MODEL DOCUMENT REQUESTS [--profile FILE]
+    python benchmarks/perf/stages.py floor ROOT GRAPH_DIR
 
 ``ROOT`` is the source tree to import (``detector``, ``models``, ``api``): the current
 one, or an older commit unpacked by ``benchmarks.perf.baseline`` to measure "before".
@@ -11,6 +12,9 @@ So this file imports nothing from ``benchmarks`` and only long-standing project 
   ``graph_from_frames``), features, model (normalise, tensors, forward pass) and write.
 - ``audit``: ``POST /v1/audit`` through Flask's test client, in-process (one torch thread,
   as in a gunicorn worker); the stages are the server's own ``Server-Timing`` header.
+
+- ``floor``: the model-pass floor of issue 17: a plain two-layer PyG ``SAGEConv`` forward
+  (45 -> 64 -> 3, full batch, best of 3) over the graph's follow edges, random inputs.
 
 The result is one line ``@@result {json}``; ``--profile`` also writes a pyinstrument
 profile (text) of the run.
@@ -133,6 +137,36 @@ def audit(model: str, document: str, requests: int, profile: str | None) -> dict
             "wall_ms_p50": round(statistics.median(wall), 2)}
 
 
+def floor(graph_dir: str, repeats: int = 3) -> dict:
+    """Seconds of a bare 2-layer SAGE forward over the follow edges (best of ``repeats``)."""
+    import numpy as np
+    import pandas as pd
+    import torch
+    from torch_geometric.nn import SAGEConv
+
+    path = Path(graph_dir)
+    accounts = pd.read_parquet(path / "accounts.parquet", columns=["id"])["id"]
+    edges = pd.read_parquet(path / "edges.parquet", columns=["source", "target", "type"])
+    edges = edges[edges["type"] == "follow"]
+    index = pd.Index(accounts)
+    edge_index = torch.from_numpy(np.stack([index.get_indexer(edges["source"]),
+                                            index.get_indexer(edges["target"])]))
+    n = len(accounts)
+    del accounts, edges, index
+    torch.manual_seed(0)
+    x = torch.randn(n, 45)
+    first, second = SAGEConv(45, 64), SAGEConv(64, 3)
+    runs = []
+    with torch.inference_mode():
+        for _ in range(repeats):
+            clock = time.perf_counter()
+            second(first(x, edge_index).relu(), edge_index)
+            runs.append(time.perf_counter() - clock)
+    return {"accounts": n, "follow_edges": int(edge_index.size(1)),
+            "seconds": round(min(runs), 3), "runs": [round(r, 3) for r in runs],
+            "threads": torch.get_num_threads()}
+
+
 def main(argv: list[str]) -> None:
     profile = None
     if "--profile" in argv:
@@ -145,8 +179,10 @@ def main(argv: list[str]) -> None:
         _emit(score(rest[0], rest[1], rest[2], profile))
     elif kind == "audit":
         _emit(audit(rest[0], rest[1], int(rest[2]), profile))
+    elif kind == "floor":
+        _emit(floor(rest[0]))
     else:
-        raise SystemExit(f"unknown kind {kind!r}: score or audit")
+        raise SystemExit(f"unknown kind {kind!r}: score, audit or floor")
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from detector.campaigns import (
     find_campaigns,
     within,
 )
-from detector.follow_order import BY_RANK, BY_TIME, follow_order
+from detector.follow_order import BY_RANK, BY_TIME, follow_order, follow_orders
 from detector.follower_map import follower_map
 from detector.validate import parse_graph
 
@@ -149,6 +149,31 @@ def test_ranks_win_over_times_and_keep_their_gaps():
     ]}
     order = follow_order(parse_graph(doc))
     assert order.by == BY_RANK and order.place.tolist() == [2, 7]
+
+
+def test_the_orders_of_many_targets_equal_one_by_one():
+    rng = np.random.default_rng(4)
+    ids = [f"u{i}" for i in range(40)]
+    edges, ranks = [], np.zeros(40, np.int64)
+    for _ in range(600):  # repeated follows, unfollows, ranks on some targets, equal times
+        source, target = rng.choice(40, 2, replace=False)
+        edge = {"source": ids[source], "target": ids[target],
+                "type": "follow" if rng.random() < 0.85 else "unfollow"}
+        if target % 3 == 0 and edge["type"] == "follow" and rng.random() < 0.8:
+            ranks[target] += rng.integers(1, 4)  # unique per target, with gaps
+            edge["rank"] = int(ranks[target])
+        elif rng.random() < 0.9:
+            edge["at"] = iso(NOW - int(rng.integers(0, 20)) * DAY)
+        edges.append(edge)
+    graph = parse_graph({"accounts": [{"id": i} for i in ids], "edges": edges})
+    targets = np.array([0, 3, 5, 5, 17, 39])
+    for target, got in zip(targets, follow_orders(graph, targets), strict=True):
+        want = follow_order(graph, int(target))
+        assert (got is None) == (want is None)
+        if want is not None:
+            assert got.target == want.target and got.by == want.by
+            for name in ("src", "place", "at", "estimated"):
+                np.testing.assert_array_equal(getattr(got, name), getattr(want, name))
 
 
 def test_a_long_map_is_thinned_and_undated_followers_counted(listed):
