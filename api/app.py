@@ -45,6 +45,8 @@ DEFAULTS: dict[str, Any] = {
     # sqlite:///var/ffd.sqlite3; from a test mapping, no store (its endpoints answer 404).
     "DATABASE_URL": None,
     "DATABASE_MIGRATE": True,  # migrate the database to the newest schema at start
+    # Keep each snapshot's graph (profiles and edges): `ffd train --labels` trains on it.
+    "KEEP_SNAPSHOT_GRAPHS": True,
     "WARM_UP": True,  # score a shipped example once in each worker before traffic (api.warmup)
 }
 
