@@ -28,7 +28,7 @@ from api.timing import stage
 from detector.audit import AuditConfig, iso
 from detector.errors import Issue
 from detector.io import graph_to_document
-from store.graphs import add_graph, encode_document
+from store.graphs import add_graph, encode_document, prune_graphs
 from store.history import HistoryConfig, change_ids, history
 from store.snapshots import NewSnapshot, SnapshotConflict, add_snapshot, get_snapshot
 
@@ -73,10 +73,14 @@ def post_snapshot(target: str) -> Response:
     document = (encode_document(graph_to_document(graph))
                 if current_app.config["KEEP_SNAPSHOT_GRAPHS"] else None)
 
+    keep = current_app.config["SNAPSHOT_GRAPHS_PER_TARGET"]
+
     def write(session):
         row = add_snapshot(session, new)
         if document is not None:
             add_graph(session, row.id, document)
+            if keep is not None:
+                prune_graphs(session, target, keep)
         return row
 
     try:

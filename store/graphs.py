@@ -7,8 +7,9 @@ features come from its profile and its place in the graph), so each snapshot als
 the ``account-graph/1`` document it was audited from, as zlib-compressed JSON in a table
 of its own (``snapshot_graphs``; the history never reads it). Measured sizes are in
 docs/monitoring.md. Snapshots stored before this table existed, or by a server started
-with ``KEEP_SNAPSHOT_GRAPHS`` false, have no graph: their labelled accounts cannot be
-trained on, and ``ffd train --labels`` says how many those are.
+with ``KEEP_SNAPSHOT_GRAPHS`` false, have no graph, and ``SNAPSHOT_GRAPHS_PER_TARGET``
+bounds how many a target keeps (``prune_graphs``): labelled accounts found in no kept
+graph cannot be trained on, and ``ffd train --labels`` says how many those are.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import orjson
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from store.followers import decode, resolve
@@ -46,6 +47,17 @@ def add_graph(session: Session, snapshot_id: int, blob: bytes) -> None:
     while) as the graph of snapshot ``snapshot_id`` (caller's transaction)."""
     session.add(SnapshotGraph(snapshot_id=snapshot_id, document=blob))
     session.flush()
+
+
+def prune_graphs(session: Session, target: str, keep: int) -> int:
+    """Drop the kept graphs of ``target``'s snapshots but the newest ``keep`` (by
+    ``observed_at``); the snapshots themselves stay. Returns how many were dropped."""
+    older = (select(Snapshot.id).join(Target, Target.id == Snapshot.target_id)
+             .where(Target.account == target)
+             .order_by(Snapshot.observed_at.desc(), Snapshot.id.desc()).offset(keep))
+    result = session.execute(delete(SnapshotGraph).where(SnapshotGraph.snapshot_id.in_(
+        select(older.subquery().c.id))))
+    return result.rowcount
 
 
 def get_graph(session: Session, snapshot_id: int) -> dict | None:

@@ -140,3 +140,17 @@ def test_a_snapshot_keeps_its_graph_unless_told_not_to(model_dir, database_url, 
     with app.extensions[EXTENSION].read() as session:
         kept = get_graph(session, response.get_json()["id"])
     assert kept == (graph_to_document(parse_graph(doc)) if keep else None)
+
+
+def test_a_target_keeps_only_its_newest_graphs_when_told_to(model_dir, database_url, doc):
+    from api.store import EXTENSION
+    from store.graphs import get_graph
+
+    app = create_app({"MODEL_DIR": str(model_dir), "DATABASE_URL": database_url,
+                      "SNAPSHOT_GRAPHS_PER_TARGET": 1})
+    client = app.test_client()
+    ids = [client.post("/v1/targets/star/snapshots", json=at_day(doc, day)).get_json()["id"]
+           for day in (1, 2)]
+    with app.extensions[EXTENSION].read() as session:
+        assert [get_graph(session, i) is not None for i in ids] == [False, True]
+    assert len(client.get("/v1/targets/star/history").get_json()["snapshots"]) == 2

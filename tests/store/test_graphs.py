@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from store import graphs_of
-from store.graphs import add_graph, decode_document, encode_document, get_graph
+from store.graphs import add_graph, decode_document, encode_document, get_graph, prune_graphs
 from store.snapshots import NewSnapshot, add_snapshot
 
 
@@ -49,3 +49,14 @@ def test_each_labelled_account_is_found_in_the_newest_kept_graph_it_is_in(store)
     assert found.missing == ["e", "nobody"]
     newest = next(g for g in found.graphs if g.snapshot_id == second)
     assert newest.target == "star" and newest.document == document(["b", "c", "d"], 2)
+
+
+def test_pruning_keeps_the_newest_graphs_of_a_target_and_every_snapshot(store):
+    ids = [snapshot(store, day, ["a", f"x{day}"]) for day in (3, 1, 4, 2)]
+    assert store.write(lambda session: prune_graphs(session, "star", 2)) == 2
+    assert store.write(lambda session: prune_graphs(session, "star", 2)) == 0
+    with store.read() as session:
+        kept = [i for i in ids if get_graph(session, i) is not None]
+        found = graphs_of(session, ["a", "x1", "x4"])
+    assert kept == [ids[0], ids[2]]  # days 3 and 4
+    assert [g.accounts for g in found.graphs] == [["a", "x4"]] and found.missing == ["x1"]
