@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from detector.errors import DetectorError
+from detector.errors import DetectorError, ModelFileError
 from detector.schema import LABEL_CODE
 from detector.validate import parse_graph
 from models.finetune import FineTuneConfig
@@ -138,7 +138,13 @@ def retrain_from_labels(config: RetrainConfig, *, log: Callable[[str], object] =
     if not labels:
         raise DetectorError(f"the store {store!r} holds no labels (POST /v1/labels)")
     base_dir = _base_directory(config, live)
-    base = FollowerClassifier.load(base_dir)
+    try:
+        base = FollowerClassifier.load(base_dir)
+    except ModelFileError as exc:
+        where = "the store's live version" if config.base is None and live is not None \
+            else "the model to start from"
+        raise ModelFileError(f"{exc} ({where}; run where the server runs, or give --base)") \
+            from None
     log(f"live model {base.metadata_.get('version')} from {base_dir}; classes "
         f"{', '.join(base.classes_)}")
     placed = {a for g in found.graphs for a in g.accounts}
