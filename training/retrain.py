@@ -175,6 +175,8 @@ def retrain_from_labels(config: RetrainConfig, *, log: Callable[[str], object] =
         "live_model": {"id": base.metadata_.get("id"), "version": base.metadata_.get("version"),
                        "directory": str(base_dir)},
     }
+    if simulated:
+        comparison["simulated"] = _forgetting(base, candidate, simulated)
     candidate.metadata_["metrics"]["labels"] = comparison
     candidate.metadata_["data"]["source"] = {
         "labels": comparison["labels"], "snapshots": [g.snapshot_id for g in found.graphs],
@@ -184,6 +186,24 @@ def retrain_from_labels(config: RetrainConfig, *, log: Callable[[str], object] =
     directory = candidate.save(out)
     log(f"candidate {candidate.metadata_['version']} saved to {directory}")
     return Outcome(candidate, directory, base_dir, comparison, better)
+
+
+def _forgetting(base, candidate, simulated: list) -> dict:
+    """Both models on the simulated validation world(s) (no gradient step saw them): what
+    the candidate may have forgotten. Reported; promotion is decided on the labels."""
+    from detector.schema import LABELS, SPLIT_CODE
+
+    out: dict = {}
+    for name, model in (("live", base), ("candidate", candidate)):
+        truth, predicted = [], []
+        for graph in simulated:
+            rows = np.flatnonzero((graph.accounts.split == SPLIT_CODE["val"])
+                                  & (graph.accounts.label >= 0))
+            if len(rows):
+                truth += [LABELS[c] for c in graph.accounts.label[rows].tolist()]
+                predicted += model.predict(graph)[rows].tolist()
+        out[name] = holdout_metrics(truth, predicted, base.classes_)
+    return out
 
 
 def _name(candidate) -> str:
@@ -212,6 +232,12 @@ def report(comparison: dict) -> str:
                         f"(n={v['support']})" for c, v in m["per_class"].items() if v["support"])
         lines.append(f"{who:<9} balanced accuracy {m['balanced_accuracy']:.4f}  accuracy "
                      f"{m['accuracy']:.4f}  macro-F1 {m['macro_f1']:.4f}  |  {per}")
+    if "simulated" in comparison:
+        sim = comparison["simulated"]
+        lines.append(f"simulated validation world ({sim['live']['accounts']} accounts, not "
+                     f"deciding): balanced accuracy live {sim['live']['balanced_accuracy']:.4f}"
+                     f", candidate {sim['candidate']['balanced_accuracy']:.4f}; macro-F1 "
+                     f"{sim['live']['macro_f1']:.4f} -> {sim['candidate']['macro_f1']:.4f}")
     lines.append("candidate is better" if comparison["better"] else
                  "candidate is not better: " + comparison["rule"])
     return "\n".join(lines)

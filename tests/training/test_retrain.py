@@ -63,6 +63,8 @@ def test_labels_that_contradict_the_live_model_are_learned(client, database_url,
     assert candidate["per_class"]["mass_follow"]["recall"] >= 0.9
     assert candidate["per_class"]["genuine"]["recall"] >= 0.9  # not forgotten
     assert outcome.better and candidate["balanced_accuracy"] > live["balanced_accuracy"]
+    forgetting = outcome.comparison["simulated"]  # reported beside, on an unseen world
+    assert forgetting["live"]["accounts"] == forgetting["candidate"]["accounts"] == 100
     saved = FollowerClassifier.load(outcome.directory)
     assert saved.metadata_["metrics"]["labels"] == outcome.comparison
     base = FollowerClassifier.load(model_dir)
