@@ -102,11 +102,12 @@ def fine_tune(base: FollowerClassifier, labelled: list[AccountGraph],
     data = to_data(whole, base.normaliser_.transform(features))
     k = len(base.classes_)
     binary = base.config is not None and base.config.class_weights == "binary"
-    parts = [(torch.from_numpy(np.flatnonzero(from_labels)), 1.0, False),
-             (torch.from_numpy(np.flatnonzero(sim_train)), 1.0, binary)]
-    parts = [(index, weight, binary) for index, weight, binary in parts if len(index)]
+    label_rows, sim_rows = np.flatnonzero(from_labels), np.flatnonzero(sim_train)
+    # (rows, their class weights): the labels first, then the simulated accounts if any.
+    parts = [(torch.from_numpy(label_rows), class_weights(y[label_rows], k))]
+    if len(sim_rows):
+        parts.append((torch.from_numpy(sim_rows), class_weights(y[sim_rows], k, binary)))
     target = torch.from_numpy(y)
-    weights = [class_weights(y[index.numpy()], k, b) for index, _, b in parts]
 
     model = copy.deepcopy(base.model_)
     optimiser = torch.optim.AdamW(model.parameters(), lr=config.lr,
@@ -118,8 +119,8 @@ def fine_tune(base: FollowerClassifier, labelled: list[AccountGraph],
         for epoch in range(1, config.epochs + 1):
             optimiser.zero_grad(set_to_none=True)
             logits = model(data.x, data.edge_index, data.edge_type)
-            losses = [F.cross_entropy(logits[index], target[index], weight=w)
-                      for (index, _, _), w in zip(parts, weights, strict=True)]
+            losses = [F.cross_entropy(logits[index], target[index], weight=weight)
+                      for index, weight in parts]
             loss = config.label_weight * losses[0] + sum(losses[1:])
             loss.backward()
             optimiser.step()

@@ -113,6 +113,18 @@ def _judge(model, graphs: list, rows: list[tuple[int, np.ndarray]]) -> list[str]
     return out
 
 
+def _compare(base, candidate, truth: list[str], graphs: list,
+             rows: list[tuple[int, np.ndarray]], holdout: HoldoutConfig) -> dict:
+    """Both models' held-out metrics, whether the candidate is better, and the rule."""
+    live = holdout_metrics(truth, _judge(base, graphs, rows), base.classes_)
+    tuned = holdout_metrics(truth, _judge(candidate, graphs, rows), base.classes_)
+    return {"live": live, "candidate": tuned,
+            "better": is_better(tuned, live, holdout.min_gain),
+            "rule": f"candidate balanced accuracy > live + {holdout.min_gain:g} "
+                    f"(ties keep the live model)",
+            "holdout": holdout.to_dict()}
+
+
 def retrain_from_labels(config: RetrainConfig, *, log: Callable[[str], object] = print
                         ) -> Outcome:
     """Fine-tune the live model on the stored labels and compare it on the held-out ones.
@@ -161,20 +173,13 @@ def retrain_from_labels(config: RetrainConfig, *, log: Callable[[str], object] =
     candidate = fine_tune(base, graphs, simulated, config.tune, log=log)
     truth = [held[a] for placed_graph in found.graphs for a in placed_graph.accounts
              if a in held]
-    live_metrics = holdout_metrics(truth, _judge(base, graphs, rows), base.classes_)
-    tuned_metrics = holdout_metrics(truth, _judge(candidate, graphs, rows), base.classes_)
-    better = is_better(tuned_metrics, live_metrics, config.holdout.min_gain)
-    comparison = {
-        "live": live_metrics, "candidate": tuned_metrics, "better": better,
-        "rule": f"candidate balanced accuracy > live + {config.holdout.min_gain:g} "
-                f"(ties keep the live model)",
-        "labels": {"total": len(labels), "usable": len(usable), "train": len(train),
-                   "held_out": len(held), "without_graph": len(found.missing),
-                   "foreign_class": len(foreign)},
-        "holdout": config.holdout.to_dict(),
-        "live_model": {"id": base.metadata_.get("id"), "version": base.metadata_.get("version"),
-                       "directory": str(base_dir)},
-    }
+    comparison = _compare(base, candidate, truth, graphs, rows, config.holdout)
+    comparison.update(
+        labels={"total": len(labels), "usable": len(usable), "train": len(train),
+                "held_out": len(held), "without_graph": len(found.missing),
+                "foreign_class": len(foreign)},
+        live_model={"id": base.metadata_.get("id"), "version": base.metadata_.get("version"),
+                    "directory": str(base_dir)})
     if simulated:
         comparison["simulated"] = _forgetting(base, candidate, simulated)
     candidate.metadata_["metrics"]["labels"] = comparison
@@ -185,7 +190,7 @@ def retrain_from_labels(config: RetrainConfig, *, log: Callable[[str], object] =
     out = Path(config.out) if config.out else Path("var") / "models" / _name(candidate)
     directory = candidate.save(out)
     log(f"candidate {candidate.metadata_['version']} saved to {directory}")
-    return Outcome(candidate, directory, base_dir, comparison, better)
+    return Outcome(candidate, directory, base_dir, comparison, comparison["better"])
 
 
 def _forgetting(base, candidate, simulated: list) -> dict:
