@@ -45,6 +45,9 @@ DEFAULTS: dict[str, Any] = {
     # sqlite:///var/ffd.sqlite3; from a test mapping, no store (its endpoints answer 404).
     "DATABASE_URL": None,
     "DATABASE_MIGRATE": True,  # migrate the database to the newest schema at start
+    # Keep each snapshot's graph (profiles and edges): `ffd train --labels` trains on it.
+    "KEEP_SNAPSHOT_GRAPHS": True,
+    "SNAPSHOT_GRAPHS_PER_TARGET": None,  # None: keep every graph; N: the newest N per target
     "WARM_UP": True,  # score a shipped example once in each worker before traffic (api.warmup)
 }
 

@@ -3,6 +3,8 @@
 - ``POST /v1/targets/<target>/snapshots``: an ``account-graph/1`` of the target's
   followers at its ``observed_at``; audited with the same code as ``POST /v1/audit``
   (``api.audit.audit_body``) and stored with its followers. 201 with the id and audit.
+  The posted graph is kept too (``store.graphs``) unless ``KEEP_SNAPSHOT_GRAPHS`` is
+  false: ``ffd train --labels`` trains on the labelled accounts' profiles in it.
 - ``GET /v1/targets/<target>/history``: every snapshot's time, follower count and audit
   summary, who joined and left between consecutive snapshots, growth anomalies and
   churners (``store.history``).
@@ -13,7 +15,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, url_for
+from flask import Blueprint, Response, current_app, url_for
 
 from api.audit import MAX_LIMIT, audit_body, auditing_model
 from api.auth import protect, require
@@ -25,6 +27,8 @@ from api.store import get_store
 from api.timing import stage
 from detector.audit import AuditConfig, iso
 from detector.errors import Issue
+from detector.io import graph_to_document
+from store.graphs import add_graph, encode_document, prune_graphs
 from store.history import HistoryConfig, change_ids, history
 from store.snapshots import NewSnapshot, SnapshotConflict, add_snapshot, get_snapshot
 
@@ -65,9 +69,23 @@ def post_snapshot(target: str) -> Response:
                       followers=graph.ids[who.followers].tolist(), audit=body,
                       summary=_summary(body), model_id=model.info["id"],
                       model_version=model.info["version"], created_by=who_calls.name)
+    # Retraining from labels needs the followers' profiles and edges (store.graphs).
+    document = (encode_document(graph_to_document(graph))
+                if current_app.config["KEEP_SNAPSHOT_GRAPHS"] else None)
+
+    keep = current_app.config["SNAPSHOT_GRAPHS_PER_TARGET"]
+
+    def write(session):
+        row = add_snapshot(session, new)
+        if document is not None:
+            add_graph(session, row.id, document)
+            if keep is not None:
+                prune_graphs(session, target, keep)
+        return row
+
     try:
         with stage("store"):
-            row = store.write(lambda session: add_snapshot(session, new))
+            row = store.write(write)
     except SnapshotConflict as exc:
         existing = f" (snapshot {exc.existing})" if exc.existing else ""
         raise Problem("conflict", f"target {target!r} has a snapshot observed at "

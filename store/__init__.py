@@ -16,12 +16,13 @@ from typing import Any
 
 _WHERE = {
     "Store": "db", "StoreConfig": "db", "default_url": "db",
-    "churn_counts": "history",
+    "churn_counts": "history", "graphs_of": "graphs",
     "create_key": "keys", "list_keys": "keys", "revoke_key": "keys", "verify_key": "keys",
     "add_labels": "labels", "latest_labels": "labels", "list_labels": "labels",
     "upgrade": "migrate", "LABELS": "schema", "ROLES": "schema",
     "SnapshotConflict": "snapshots", "add_snapshot": "snapshots",
-    "list_versions": "versions", "register_version": "versions",
+    "list_versions": "versions", "live_version": "versions",
+    "register_version": "versions",
 }
 __all__ = sorted(_WHERE)
 

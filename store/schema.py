@@ -71,6 +71,17 @@ class Snapshot(Base):
     audit: Mapped[dict] = mapped_column(JSON)  # the whole /v1/audit answer
 
 
+class SnapshotGraph(Base):
+    """The ``account-graph/1`` document a snapshot was audited from (``store.graphs``):
+    the followers' profiles and edges, which retraining from labels needs. A table of its
+    own, so that the history never reads it."""
+
+    __tablename__ = "snapshot_graphs"
+    snapshot_id: Mapped[int] = mapped_column(
+        ForeignKey("snapshots.id", ondelete="CASCADE"), primary_key=True)
+    document: Mapped[bytes] = mapped_column(LargeBinary)  # store.graphs.encode_document
+
+
 class Label(Base):
     """An analyst's verdict on an account; the latest per account wins, all are kept."""
 

@@ -4,8 +4,9 @@ The API registers a model each time it makes one current (at start, on reload or
 rollback): a version is identified by its metadata's SHA-256, so the same directory
 retrained is a new version and the same model loaded by several workers is one.
 ``GET /v1/models`` lists them; a rollback loads an older version's directory through
-the same checked, atomic reload (api/admin.py). A later ``ffd train --labels`` can read
-``store.labels.latest_labels`` and its models appear here when served.
+the same checked, atomic reload (api/admin.py). ``ffd train --labels`` fine-tunes from
+the live version and, with ``--promote``, asks the server to reload its candidate, which
+then appears here as live with its held-out metrics.
 """
 
 from __future__ import annotations
@@ -44,6 +45,12 @@ def list_versions(session: Session) -> list[ModelVersion]:
     """Every version, most recently activated first."""
     return list(session.scalars(select(ModelVersion).order_by(
         ModelVersion.activated_at.desc(), ModelVersion.id.desc())))
+
+
+def live_version(session: Session) -> ModelVersion | None:
+    """The version marked live (None before a server has served one)."""
+    return session.scalars(select(ModelVersion).where(ModelVersion.live.is_(True))
+                           .order_by(ModelVersion.activated_at.desc()).limit(1)).first()
 
 
 def get_version(session: Session, version_id: int) -> ModelVersion | None:

@@ -124,3 +124,33 @@ def test_without_a_database_the_store_endpoints_say_so(model_dir, doc):
     assert response.status_code == 404
     assert "FFD_DATABASE_URL" in response.get_json()["detail"]
     assert client.post("/v1/audit", json=doc).status_code == 200  # auditing still works
+
+
+@pytest.mark.parametrize("keep", [True, False])
+def test_a_snapshot_keeps_its_graph_unless_told_not_to(model_dir, database_url, doc, keep):
+    from api.store import EXTENSION
+    from detector.io import graph_to_document
+    from detector.validate import parse_graph
+    from store.graphs import get_graph
+
+    app = create_app({"MODEL_DIR": str(model_dir), "DATABASE_URL": database_url,
+                      "KEEP_SNAPSHOT_GRAPHS": keep})
+    response = app.test_client().post("/v1/targets/star/snapshots", json=doc)
+    assert response.status_code == 201
+    with app.extensions[EXTENSION].read() as session:
+        kept = get_graph(session, response.get_json()["id"])
+    assert kept == (graph_to_document(parse_graph(doc)) if keep else None)
+
+
+def test_a_target_keeps_only_its_newest_graphs_when_told_to(model_dir, database_url, doc):
+    from api.store import EXTENSION
+    from store.graphs import get_graph
+
+    app = create_app({"MODEL_DIR": str(model_dir), "DATABASE_URL": database_url,
+                      "SNAPSHOT_GRAPHS_PER_TARGET": 1})
+    client = app.test_client()
+    ids = [client.post("/v1/targets/star/snapshots", json=at_day(doc, day)).get_json()["id"]
+           for day in (1, 2)]
+    with app.extensions[EXTENSION].read() as session:
+        assert [get_graph(session, i) is not None for i in ids] == [False, True]
+    assert len(client.get("/v1/targets/star/history").get_json()["snapshots"]) == 2
