@@ -77,9 +77,14 @@ def run(backend: Backend, plan: Plan, parts: int, out_dir: str) -> list[dict]:
         return [backend.call(p, method, (*extra, *[sent[q][p] for q in range(k)]), returns)
                 for p in range(k)]
 
+    # Each stage's results are dropped once the next stage is submitted: Ray keeps an
+    # object while a task that takes it runs, and frees it from the store after.
     asked = exchange("receive", pieces, k)
+    del pieces
     answers = exchange("answer", asked, k)
+    del asked
     inbound = exchange("inbound", answers, k + 2, plan.target, plan.observed_at)
+    del answers
     summaries = backend.get([inbound[p][k] for p in range(k)])
     creation = backend.task(_creation, tuple(inbound[p][k + 1] for p in range(k)), k)
     latest = [s["latest"] for s in summaries if not math.isnan(s["latest"])]
@@ -89,10 +94,13 @@ def run(backend: Backend, plan: Plan, parts: int, out_dir: str) -> list[dict]:
     halo = [backend.call(p, "features", (reference, interactions, creation[p],
                                          *[inbound[q][p] for q in range(k)]), k)
             for p in range(k)]
+    del inbound, creation
     backend.get(exchange("serve", halo, None))
+    del halo
     for _ in range(plan.steps):
         rows = [backend.call(p, "outgoing", (), k) for p in range(k)]
         backend.get(exchange("step", rows, None))
+        del rows
     plan.stats.update(accounts=sum(s["accounts"] for s in summaries),
                       edges=sum(s["edges"] for s in summaries))
     return backend.get([backend.call(p, "write", (out_dir,), None) for p in range(k)])

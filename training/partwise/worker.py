@@ -65,6 +65,10 @@ class PartWorker:
         self.classifier = FollowerClassifier.load(model_dir)
         self.part, self.parts = part, parts
 
+    def first(self, method: str, *args):
+        """The first (only) table a sending stage returns: Ray's one-result form."""
+        return getattr(self, method)(*args)[0]
+
     def ingest(self, accounts: list[str], account_offsets: list[int], edges: list[str],
                edge_offsets: list[int]) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
         a = _read(accounts, account_offsets, "pos")
@@ -160,7 +164,9 @@ class PartWorker:
         tmp = out.with_name(f".{out.name}.tmp")
         table.to_parquet(tmp, index=False)
         os.replace(tmp, out)
+        labels = table["label"].value_counts()
         return {"part": self.part, "accounts": len(table), "halo": len(self.scorer.halo_ids),
+                "labels": {str(k): int(v) for k, v in labels.items()},
                 "peak_rss_mb": peak_rss_mb(), "pid": os.getpid()}
 
 
