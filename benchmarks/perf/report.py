@@ -400,17 +400,24 @@ def _hotpath(r: dict) -> list[str]:
 
 
 def _ray(r: dict) -> list[str]:
+    if "local" not in r:  # a run of the old 2-hop engine
+        return ["(measured with the 2-hop halo engine, since replaced; re-run the section)"]
+    local = r["local"]
     return [
-        f"{_n(r['accounts'])} accounts, {_n(r['edges'])} edges, a local Ray instance with"
-        f" {r['cpus']} CPUs (starting it took {r['ray_init_seconds']} s, not included below)."
-        f" One process without Ray: {r['local_seconds']} s (features + model). Ray seconds"
-        " include features, partitioning, halos, shipping the parts and the tasks. One"
-        " machine gives Ray no more cores than the single process has; the point is the"
-        " halo a cluster pays (every part carries core + halo, so more parts multiply the"
-        " work when halos are large) and that the scores agree.",
+        f"{_n(r['accounts'])} accounts, {_n(r['edges'])} edges in {r['shards']} Parquet shards,"
+        f" a local Ray instance with {r['cpus']} CPUs. Single-process `ffd score` on the same"
+        f" graph: {local['seconds']} s, peak RSS {_gb(local['peak_rss_mb'])} GB. Ray seconds"
+        " exclude starting Ray; each part is one actor process, whose peak includes about"
+        " 0.5 GB of imports (torch) and the model. One machine gives Ray no more cores than"
+        " the single process has: the point is the memory per process.",
         "",
-        *_table(["partitioner", "parts", "hops", "seconds", "halo / accounts",
-                 "largest part (accounts)", "max abs diff vs one process"],
-                [[x["method"], x["partitions"], x["hops"], x["seconds"], x["halo_share"],
-                  _n(x["largest_part"]), f"{x['max_abs_diff']:.1e}"] for x in r["runs"]]),
+        *_table(["parts", "seconds", "driver peak (GB)", "largest part peak (GB)",
+                 "largest part / single process", "halo rows (largest part)",
+                 "max abs diff vs one process"],
+                [[x["partitions"], x["seconds"], _gb(x["driver_peak_rss_mb"]),
+                  _gb(x["largest_part_peak_rss_mb"]),
+                  f"{x.get('largest_part_share_of_local', float('nan')):.0%}",
+                  _n(max(p["halo"] for p in x["parts"])),
+                  f"{x['max_abs_diff']:.1e}" if "max_abs_diff" in x else "-"]
+                 for x in r["runs"]]),
     ]

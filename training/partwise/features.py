@@ -5,9 +5,9 @@ outbound edges with the target-side values attached. From these, by kind of feat
 
 - **own row** (profile, flags; age at the whole graph's reference time) and **one hop**
   (degrees, interaction counts, reciprocity, churn, follow rate, time-missing): exact
-  from ``compute_features`` on the part's local graph (its accounts, their edges both
-  ways, the other ends as bare stubs), whose rows for the part's accounts see every
-  edge those rows depend on;
+  from ``detector.features``' own helpers on the part's local graph (its accounts, their
+  edges both ways, the other ends as bare stubs), whose rows for the part's accounts
+  see every edge those rows depend on;
 - **target-side per edge** (lockstep: ``sync_*``, ``like_sync_mean``,
   ``lockstep_excess*``, ``lockstep_cohort``): each edge's value comes from the part
   owning its target; here they are averaged or maximised per source, as
@@ -24,7 +24,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from detector.features import FEATURE_INDEX, compute_features
+from detector import features
+from detector.features import FEATURE_NAMES
 from detector.graph import AccountGraph, Accounts, Edges
 from detector.lockstep import creation_batch_sizes, creation_excess
 from detector.schema import FOLLOW, INTERACTIONS
@@ -65,17 +66,39 @@ def local_graph(inbound: AccountGraph, core: int, outbound: pd.DataFrame,
 def part_features(graph: AccountGraph, core: int, outbound: pd.DataFrame,
                   campaigns: pd.DataFrame, creation: tuple[np.ndarray, np.ndarray],
                   any_interaction: bool) -> np.ndarray:
-    """Raw features of the first ``core`` accounts of ``local_graph``'s ``graph``."""
-    x = compute_features(graph)[:core]
+    """Raw features of the first ``core`` accounts of ``local_graph``'s ``graph``, as
+    ``compute_features`` lays them out."""
+    values = _one_hop(graph)
     index = pd.Index(graph.ids[:core])
-    values = _lockstep(index.get_indexer(outbound["source"]), outbound, core)
+    values.update(_lockstep(index.get_indexer(outbound["source"]), outbound, core))
     values.update(_campaigns(index, campaigns, core))
     values["creation_excess"], batch = creation
     values["log_creation_batch"] = np.log1p(batch)
     values["engagement_rate"] = _engagement(graph, core, any_interaction)
-    for name, column in values.items():
-        x[:, FEATURE_INDEX[name]] = column
-    return np.nan_to_num(x, copy=False, nan=0.0, posinf=0.0, neginf=0.0)
+    out = np.empty((len(FEATURE_NAMES), core), dtype=np.float32)
+    for row, name in zip(out, FEATURE_NAMES, strict=True):
+        row[...] = values[name][:core]
+    np.nan_to_num(out, copy=False, nan=0.0, posinf=0.0, neginf=0.0)
+    return out.T.copy()
+
+
+def _one_hop(graph: AccountGraph) -> dict[str, np.ndarray]:
+    """The own-row and one-hop columns of ``compute_features``, by its own helpers
+    (the rest, target-side and global, would be wrong on a part and cost most)."""
+    kinds = features._Kinds.of(graph.edges)
+    values = {**features._profile(graph), **features._graph(graph, kinds)}
+    e, n = graph.edges, graph.num_accounts
+    follow = kinds.follow
+    f_out = np.bincount(e.src[follow], minlength=n).astype(np.float64)
+    unfollows = np.bincount(e.src[kinds.unfollow], minlength=n)
+    given = np.bincount(e.src[kinds.interact],
+                        weights=e.weight[kinds.interact].astype(np.float64), minlength=n)
+    timed = np.bincount(e.src[follow], weights=~np.isnan(e.at[follow]), minlength=n)
+    values.update(time_missing=(f_out > 0) & (timed == 0),
+                  churn=np.minimum(unfollows / np.maximum(f_out, 1.0), 1.0),
+                  log_follow_rate=np.log1p(features._rate(e.src[follow], e.at[follow], n)),
+                  interactions_per_follow=np.log1p(given / np.maximum(f_out, 1.0)))
+    return values
 
 
 def _lockstep(src: np.ndarray, out: pd.DataFrame, n: int) -> dict[str, np.ndarray]:

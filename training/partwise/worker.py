@@ -32,7 +32,6 @@ from detector.graph import AccountGraph
 from training.partwise.exchange import split_by
 from training.partwise.features import local_graph, part_features
 from training.partwise.inbound import campaign_rows, inbound_graph, outbound_edges
-from training.partwise.scoring import PartScorer
 
 
 def _read(files: list[str], offsets: list[int], column: str) -> pd.DataFrame | None:
@@ -64,6 +63,7 @@ class PartWorker:
         torch.set_num_threads(threads)  # one part per CPU: more threads fight over it
         self.classifier = FollowerClassifier.load(model_dir)
         self.part, self.parts = part, parts
+        self.peaks: dict[str, float] = {"start": peak_rss_mb()}  # peak RSS after each stage
 
     def first(self, method: str, *args):
         """The first (only) table a sending stage returns: Ray's one-result form."""
@@ -75,6 +75,7 @@ class PartWorker:
         e = _read(edges, edge_offsets, "epos")
         a_out = split_by(a, "id", self.parts) if a is not None else [None] * self.parts
         e_out = split_by(e, "target", self.parts) if e is not None else [None] * self.parts
+        self.peaks["ingest"] = peak_rss_mb()
         return list(zip(a_out, e_out, strict=True))
 
     def receive(self, *pieces: tuple[pd.DataFrame, pd.DataFrame]) -> list[np.ndarray]:
@@ -88,6 +89,7 @@ class PartWorker:
         sources = pd.unique(self.edges["source"].astype(str).to_numpy(dtype=object))
         mine = pd.Index(self.core["id"].astype(str)).get_indexer(sources) >= 0
         asked = pd.DataFrame({"id": sources[~mine]})
+        self.peaks["receive"] = peak_rss_mb()
         return [f["id"].to_numpy(dtype=object) for f in split_by(asked, "id", self.parts)]
 
     def answer(self, *requests: np.ndarray) -> list[pd.DataFrame]:
@@ -117,6 +119,7 @@ class PartWorker:
                    "accounts": self.n, "edges": len(graph.edges)}
         sent = list(zip(split_by(outbound_edges(graph), "source", self.parts),
                         split_by(campaigns, "id", self.parts), strict=True))
+        self.peaks["inbound"] = peak_rss_mb()
         return [*sent, summary, created]
 
     def features(self, reference: float, any_interaction: bool,
@@ -134,7 +137,10 @@ class PartWorker:
         self.raw_features = x  # [n, F] float32: kept for the equality tests
         self.positions = self.core["pos"].to_numpy()
         self.core = None
+        from training.partwise.scoring import PartScorer  # torch: in the parts only
+
         self.scorer = PartScorer(self.classifier, graph, self.n, x, self.parts)
+        self.peaks["features"] = peak_rss_mb()
         return self.scorer.requests(self.parts)
 
     def serve(self, *requests: np.ndarray) -> None:
@@ -145,6 +151,7 @@ class PartWorker:
 
     def step(self, *incoming: tuple[np.ndarray, np.ndarray]) -> None:
         self.scorer.step(list(incoming))
+        self.peaks["rounds"] = peak_rss_mb()
 
     def table(self) -> pd.DataFrame:
         """``id, label, p_<class>...`` of the part's accounts, with their input ``pos``."""
@@ -167,7 +174,7 @@ class PartWorker:
         labels = table["label"].value_counts()
         return {"part": self.part, "accounts": len(table), "halo": len(self.scorer.halo_ids),
                 "labels": {str(k): int(v) for k, v in labels.items()},
-                "peak_rss_mb": peak_rss_mb(), "pid": os.getpid()}
+                "peak_rss_mb": peak_rss_mb(), "peaks": self.peaks, "pid": os.getpid()}
 
 
 def peak_rss_mb() -> float:
