@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / "var" / "bench"
 #: Libraries whose versions the report names.
 LIBRARIES = ("numpy", "pandas", "pyarrow", "torch", "torch-geometric", "networkx", "orjson",
-             "flask", "gunicorn", "ray", "pymetis")
+             "flask", "gunicorn", "ray")
 #: A child prints exactly one line starting with this, followed by its JSON result.
 RESULT_PREFIX = "@@result "
 

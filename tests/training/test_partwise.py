@@ -111,3 +111,20 @@ def test_owners_are_stable_and_spread():
     pieces = split_by(frame, "id", 8)
     assert sum(len(p) for p in pieces) == len(ids)
     assert all(p["k"].is_monotonic_increasing for p in pieces)
+
+
+def test_an_unknown_target_or_endpoint_is_refused_as_by_the_single_process(evidence_dir,
+                                                                           tmp_path):
+    from detector.errors import GraphValidationError
+
+    data = save_graph(parse_graph(DOC), tmp_path / "graph", shards=2)
+    (data / "graph.json").write_bytes(b'{"format": "account-graph/1", "target": "nobody"}')
+    workers = [PartWorker(str(evidence_dir), p, 2) for p in range(2)]
+    with pytest.raises(GraphValidationError, match="target: unknown account 'nobody'"):
+        run(LocalBackend(workers), plan_for(data, 2), 2, str(tmp_path / "out"))
+    edges = pd.read_parquet(data / "edges" / "00001.parquet")
+    edges.loc[0, "source"] = "stranger"
+    edges.to_parquet(data / "edges" / "00001.parquet")
+    (data / "graph.json").write_bytes(b'{"format": "account-graph/1"}')
+    with pytest.raises(GraphValidationError, match="unknown account 'stranger'"):
+        run(LocalBackend(workers), plan_for(data, 2), 2, str(tmp_path / "out"))

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from detector.errors import GraphValidationError, Issue
 from detector.shards import open_sharded
 from training.partwise.features import creation_columns
 
@@ -86,6 +87,8 @@ def run(backend: Backend, plan: Plan, parts: int, out_dir: str) -> list[dict]:
     inbound = exchange("inbound", answers, k + 2, plan.target, plan.observed_at)
     del answers
     summaries = backend.get([inbound[p][k] for p in range(k)])
+    if plan.target is not None and not any(s["target"] for s in summaries):
+        raise GraphValidationError([Issue("target", f"unknown account {plan.target!r}")])
     creation = backend.task(_creation, tuple(inbound[p][k + 1] for p in range(k)), k)
     latest = [s["latest"] for s in summaries if not math.isnan(s["latest"])]
     reference = plan.observed_at if not math.isnan(plan.observed_at) else (

@@ -116,7 +116,7 @@ class PartWorker:
         stamps = stamps[~np.isnan(stamps)]
         summary = {"latest": float(stamps.max()) if len(stamps) else float("nan"),
                    "interactions": bool(graph.edges.interactions().any()),
-                   "accounts": self.n, "edges": len(graph.edges)}
+                   "accounts": self.n, "edges": len(graph.edges), "target": here is not None}
         sent = list(zip(split_by(outbound_edges(graph), "source", self.parts),
                         split_by(campaigns, "id", self.parts), strict=True))
         self.peaks["inbound"] = peak_rss_mb()
