@@ -68,7 +68,7 @@ GRAPHS = _graphs()
 
 def _run(model_dir, graph, parts, tmp_path, shards=3):
     data = save_graph(graph, tmp_path / "graph", shards=shards)
-    workers = [PartWorker(str(model_dir), p, parts) for p in range(parts)]
+    workers = [PartWorker(str(model_dir), p, parts, keep_features=True) for p in range(parts)]
     out = tmp_path / "out"
     out.mkdir()
     stats = run(LocalBackend(workers), plan_for(data, workers[0].classifier.model_.steps),

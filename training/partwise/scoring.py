@@ -16,8 +16,27 @@ from detector.features import FEATURE_INDEX
 from detector.graph import AccountGraph
 from detector.schema import FOLLOW
 from models.estimator import FollowerClassifier, Outputs
-from models.layerwise import finish, members_beta, node_pass, propagation_round
+from models.layerwise import NodeState, finish, members_beta, node_pass, propagation_round
 from training.partwise.exchange import owners
+
+#: Accounts per block of the per-account layer: its activations (members x rows x hidden
+#: floats) stay a few tens of MB whatever the part's size.
+BLOCK = 32_768
+
+
+def _node_pass(classifier: FollowerClassifier, features: np.ndarray) -> NodeState:
+    """``node_pass`` over blocks of accounts (it is per account, so blocks change nothing
+    but the peak memory)."""
+    blocks = []
+    for start in range(0, max(len(features), 1), BLOCK):
+        rows = features[start:start + BLOCK]
+        x = torch.from_numpy(np.ascontiguousarray(
+            classifier.normaliser_.transform(rows[:, classifier.columns_]), np.float32))
+        seen = torch.from_numpy(rows[:, FEATURE_INDEX["isolated"]] < 0.5)
+        with torch.inference_mode():
+            blocks.append(node_pass(classifier.model_, x, seen))
+    t = None if blocks[0].t is None else torch.cat([b.t for b in blocks])
+    return NodeState(torch.cat([b.z0 for b in blocks]), torch.cat([b.raw for b in blocks]), t)
 
 
 class PartScorer:
@@ -38,11 +57,7 @@ class PartScorer:
             raise ValueError(f"layer-wise scoring needs an evidence model, not {model!r}")
         self.classifier, self.core, self.steps = classifier, core, model.steps
         self.ids = graph.ids[:core]
-        x = torch.from_numpy(np.ascontiguousarray(
-            classifier.normaliser_.transform(features[:, classifier.columns_]), np.float32))
-        seen = torch.from_numpy(features[:, FEATURE_INDEX["isolated"]] < 0.5)
-        with torch.inference_mode():
-            self.state = node_pass(model, x, seen)
+        self.state = _node_pass(classifier, features)
         self.beta = members_beta(model).detach()
         e = graph.edges
         follow = np.flatnonzero(e.type == FOLLOW)

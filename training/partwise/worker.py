@@ -55,7 +55,8 @@ def _concat(frames: tuple[pd.DataFrame, ...], order: str | None = None) -> pd.Da
 class PartWorker:
     """Part ``part`` of ``parts``, scoring with the model in ``model_dir``."""
 
-    def __init__(self, model_dir: str, part: int, parts: int, threads: int = 1) -> None:
+    def __init__(self, model_dir: str, part: int, parts: int, threads: int = 1,
+                 keep_features: bool = False) -> None:
         import torch
 
         from models.estimator import FollowerClassifier
@@ -63,6 +64,7 @@ class PartWorker:
         torch.set_num_threads(threads)  # one part per CPU: more threads fight over it
         self.classifier = FollowerClassifier.load(model_dir)
         self.part, self.parts = part, parts
+        self.keep_features = keep_features  # keep ``raw_features`` (the equality tests)
         self.peaks: dict[str, float] = {"start": peak_rss_mb()}  # peak RSS after each stage
 
     def first(self, method: str, *args):
@@ -134,7 +136,8 @@ class PartWorker:
         graph: AccountGraph = local_graph(self.graph, self.n, outbound, reference)
         self.graph = None
         x = part_features(graph, self.n, outbound, campaigns, creation, any_interaction)
-        self.raw_features = x  # [n, F] float32: kept for the equality tests
+        if self.keep_features:
+            self.raw_features = x  # [n, F] float32
         self.positions = self.core["pos"].to_numpy()
         self.core = None
         from training.partwise.scoring import PartScorer  # torch: in the parts only
