@@ -6,17 +6,20 @@ Every run is a fresh process. The single-process figure is the ``ffd score`` com
 under ``benchmarks.perf.rss``. A Ray run is a child that starts a local Ray instance
 (``num_cpus=2``) and scores the sharded copy of the graph; the driver reports its own
 peak (``RUSAGE_SELF``: Ray's own daemons are not counted) and every part (one actor
-process each) reports its peak when it writes its scores.
+process each) reports its peak when it writes its scores. All parts live on this one
+machine at once, so a run also records the least memory the machine had available, and
+stops (and is recorded as failed) below ``FLOOR_MB``.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.perf.common import CACHE, emit, python_child
+from benchmarks.perf.common import CACHE, ChildError, emit, python_child
 
 
 def measure(accounts: int, model: str, parts: list[int], shards: int = 8,
@@ -43,7 +46,11 @@ def measure(accounts: int, model: str, parts: list[int], shards: int = 8,
         scores = out / f"parts-{k}"
         for old in scores.glob("*.parquet"):
             old.unlink()
-        child = python_child("ray_speed", str(sharded), model, str(k), str(scores))
+        try:
+            child = python_child("ray_speed", str(sharded), model, str(k), str(scores))
+        except ChildError as exc:  # out of memory (``_watch``) or failed: say so, go on
+            result["runs"].append({"partitions": k, "error": str(exc)[-600:]})
+            continue
         run = {**child.value, "wall_seconds": round(child.seconds, 2)}
         if expected is not None:
             got = pd.concat([pd.read_parquet(f, columns=["id", *expected.columns])
@@ -58,13 +65,39 @@ def measure(accounts: int, model: str, parts: list[int], shards: int = 8,
     return result
 
 
+#: A Ray run stops (its processes killed) when the machine has less memory available than
+#: this: the benchmark shares the machine, and all parts of a run live on it at once.
+FLOOR_MB = 2_500
+
+
+def _watch(low: dict[str, float]) -> None:
+    """Track the least available memory; kill this run's processes below ``FLOOR_MB``."""
+    import psutil
+
+    me = psutil.Process()
+    while True:
+        available = psutil.virtual_memory().available / 2**20
+        low["available_mb"] = min(low.get("available_mb", available), available)
+        if available < FLOOR_MB:
+            print(f"available memory {available:.0f} MB < {FLOOR_MB} MB: stopping", flush=True)
+            for child in me.children(recursive=True):
+                child.kill()
+            os._exit(3)
+        time.sleep(0.2)
+
+
 def _child(data: str, model: str, parts: str, out: str) -> None:
+    import threading
+
     import ray
 
     from training.ray_score import ROOT, RayConfig, score_shards_ray
 
+    low: dict[str, float] = {}
+    threading.Thread(target=_watch, args=(low,), daemon=True).start()
     start = time.perf_counter()
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False,
+             object_store_memory=2 * 2**30,  # beyond this the exchanges spill to disk
              runtime_env={"env_vars": {"PYTHONPATH": str(ROOT)}})
     init = time.perf_counter() - start
     start = time.perf_counter()
@@ -75,6 +108,7 @@ def _child(data: str, model: str, parts: str, out: str) -> None:
           "edges": stats["edges"], "ray_init_seconds": round(init, 2),
           "seconds": round(seconds, 2), "driver_peak_rss_mb": stats["peak_rss_mb"],
           "largest_part_peak_rss_mb": max(p["peak_rss_mb"] for p in stats["parts"]),
+          "least_available_mb": round(low.get("available_mb", float("nan"))),
           "parts": [{k: p[k] for k in ("accounts", "halo", "peak_rss_mb", "peaks")}
                     for p in stats["parts"]]})
 

@@ -404,7 +404,7 @@ def _ray(r: dict) -> list[str]:
         return ["(measured with the 2-hop halo engine, since replaced; re-run the section)"]
     local = r["local"]
     return [
-        f"{_n(r['accounts'])} accounts, {_n(r['edges'])} edges in {r['shards']} Parquet shards,"
+        f"{_n(r['accounts'])} accounts, {_n(r.get('edges', 0))} edges in {r['shards']} Parquet shards,"
         f" a local Ray instance with {r['cpus']} CPUs. Single-process `ffd score` on the same"
         f" graph: {local['seconds']} s, peak RSS {_gb(local['peak_rss_mb'])} GB. Ray seconds"
         " exclude starting Ray; each part is one actor process, whose peak includes about"
@@ -419,5 +419,7 @@ def _ray(r: dict) -> list[str]:
                   f"{x.get('largest_part_share_of_local', float('nan')):.0%}",
                   _n(max(p["halo"] for p in x["parts"])),
                   f"{x['max_abs_diff']:.1e}" if "max_abs_diff" in x else "-"]
-                 for x in r["runs"]]),
+                 for x in r["runs"] if "error" not in x]),
+        *[f"\n{x['partitions']} parts: failed (`{x['error'][-300:]}`)"
+          for x in r["runs"] if "error" in x],
     ]

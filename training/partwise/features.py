@@ -68,7 +68,7 @@ def part_features(graph: AccountGraph, core: int, outbound: pd.DataFrame,
                   any_interaction: bool) -> np.ndarray:
     """Raw features of the first ``core`` accounts of ``local_graph``'s ``graph``, as
     ``compute_features`` lays them out."""
-    values = _one_hop(graph)
+    values = _one_hop(graph, core)
     index = pd.Index(graph.ids[:core])
     values.update(_lockstep(index.get_indexer(outbound["source"]), outbound, core))
     values.update(_campaigns(index, campaigns, core))
@@ -82,11 +82,14 @@ def part_features(graph: AccountGraph, core: int, outbound: pd.DataFrame,
     return out.T.copy()
 
 
-def _one_hop(graph: AccountGraph) -> dict[str, np.ndarray]:
-    """The own-row and one-hop columns of ``compute_features``, by its own helpers
-    (the rest, target-side and global, would be wrong on a part and cost most)."""
+def _one_hop(graph: AccountGraph, core: int) -> dict[str, np.ndarray]:
+    """The own-row and one-hop columns of ``compute_features`` for the first ``core``
+    accounts (and, for the one-hop ones, the stubs, unused), by its own helpers (the
+    rest, target-side and global, would be wrong on a part and cost most)."""
     kinds = features._Kinds.of(graph.edges)
-    values = {**features._profile(graph), **features._graph(graph, kinds)}
+    own = AccountGraph(graph.accounts.take(np.arange(core)), Edges.empty(), None,
+                       graph.reference_time())
+    values = {**features._profile(own), **features._graph(graph, kinds)}
     e, n = graph.edges, graph.num_accounts
     follow = kinds.follow
     f_out = np.bincount(e.src[follow], minlength=n).astype(np.float64)
