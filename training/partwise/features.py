@@ -40,18 +40,24 @@ def creation_columns(created: list[np.ndarray]) -> list[tuple[np.ndarray, np.nda
     return [(excess[a:b], batch[a:b]) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
 
 
-def local_graph(inbound: AccountGraph, core: int, outbound: pd.DataFrame,
-                reference: float) -> AccountGraph:
+def local_graph(inbound: AccountGraph, core: int, keys: np.ndarray, owner: np.ndarray,
+                outbound: pd.DataFrame, reference: float
+                ) -> tuple[AccountGraph, np.ndarray, np.ndarray]:
     """The part's accounts (first ``core`` rows), every edge touching them, and bare
-    stubs for the other ends; observed at the whole graph's ``reference`` time."""
-    core_ids = inbound.ids[:core]
-    external = outbound[pd.Index(core_ids).get_indexer(outbound["target"]) < 0]
-    others = pd.unique(np.concatenate([inbound.ids[core:],
-                                       external["target"].to_numpy(dtype=object)]))
-    index = pd.Index(np.concatenate([core_ids, others]).astype(object))
-    accounts = _stack(inbound.accounts.take(np.arange(core)), Accounts.empty(others))
+    stubs for the other ends; observed at the whole graph's ``reference`` time.
+
+    ``keys`` and ``owner``: each inbound account's place in the input and owning part;
+    ``outbound`` carries keys and its targets' ``owner``. Returns the graph and the keys
+    and owners of its accounts."""
+    external = outbound[pd.Index(keys[:core]).get_indexer(outbound["target"]) < 0]
+    every = pd.DataFrame({"key": np.concatenate([keys, external["target"].to_numpy()]),
+                          "owner": np.concatenate([owner, external["owner"].to_numpy()])})
+    every = every.drop_duplicates("key", ignore_index=True)  # core rows stay first
+    index = pd.Index(every["key"])
+    stubs = Accounts.empty(np.full(len(every) - core, "", dtype=object))
+    accounts = _stack(inbound.accounts.take(np.arange(core)), stubs)
     e = inbound.edges
-    src = np.concatenate([index.get_indexer(inbound.ids[e.src]),
+    src = np.concatenate([index.get_indexer(keys[e.src]),
                           index.get_indexer(external["source"])])
     dst = np.concatenate([e.dst, index.get_indexer(external["target"])])
     edges = Edges(src=src, dst=dst,
@@ -60,16 +66,17 @@ def local_graph(inbound: AccountGraph, core: int, outbound: pd.DataFrame,
                   weight=np.concatenate([e.weight, external["weight"].to_numpy(np.int64)]),
                   rank=np.concatenate([e.rank, external["rank"].to_numpy(np.int64)]),
                   at_estimated=np.zeros(len(src), bool))
-    return AccountGraph(accounts, edges, None, reference)
+    return (AccountGraph(accounts, edges, None, reference), every["key"].to_numpy(),
+            every["owner"].to_numpy())
 
 
-def part_features(graph: AccountGraph, core: int, outbound: pd.DataFrame,
+def part_features(graph: AccountGraph, keys: np.ndarray, core: int, outbound: pd.DataFrame,
                   campaigns: pd.DataFrame, creation: tuple[np.ndarray, np.ndarray],
                   any_interaction: bool) -> np.ndarray:
     """Raw features of the first ``core`` accounts of ``local_graph``'s ``graph``, as
     ``compute_features`` lays them out."""
     values = _one_hop(graph, core)
-    index = pd.Index(graph.ids[:core])
+    index = pd.Index(keys[:core])
     values.update(_lockstep(index.get_indexer(outbound["source"]), outbound, core))
     values.update(_campaigns(index, campaigns, core))
     values["creation_excess"], batch = creation
@@ -129,8 +136,8 @@ def _campaigns(index: pd.Index, rows: pd.DataFrame, n: int) -> dict[str, np.ndar
     size, score, span = np.zeros(n), np.zeros(n), np.full(n, np.nan)
     if len(rows):
         best = rows.sort_values(["size", "target_pos", "order"], ascending=[False, True, True],
-                                kind="stable").drop_duplicates("id")
-        at = index.get_indexer(best["id"])
+                                kind="stable").drop_duplicates("key")
+        at = index.get_indexer(best["key"])
         size[at], score[at] = best["size"].to_numpy(), best["score"].to_numpy()
         span[at] = best["span_days"].to_numpy()
     return {"log_campaign_size": np.log1p(size), "campaign_score": np.log1p(score),

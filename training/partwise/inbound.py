@@ -59,23 +59,26 @@ def edge_values(graph: AccountGraph) -> dict[str, np.ndarray]:
     }
 
 
-def outbound_edges(graph: AccountGraph) -> pd.DataFrame:
-    """The repaired edges with their ids, times and ``edge_values``, for the parts that
-    own their sources."""
-    e, ids = graph.edges, graph.ids
-    frame = pd.DataFrame({"source": ids[e.src], "target": ids[e.dst], "type": e.type,
+def outbound_edges(graph: AccountGraph, keys: np.ndarray) -> pd.DataFrame:
+    """The repaired edges with their endpoints' ``keys`` (each account's place in the
+    input: integers travel lighter than ids), times and ``edge_values``, for the parts
+    that own their sources."""
+    e = graph.edges
+    frame = pd.DataFrame({"source": keys[e.src], "target": keys[e.dst], "type": e.type,
                           "at": e.at, "weight": e.weight, "rank": e.rank})
     for name, values in edge_values(graph).items():
         frame[name] = values
     return frame
 
 
-def campaign_rows(graph: AccountGraph, core_positions: np.ndarray,
+def campaign_rows(graph: AccountGraph, keys: np.ndarray,
                   whole_graph_target: bool) -> pd.DataFrame:
     """Every campaign membership found in the follower lists of this part's accounts:
-    ``id, size, score, span_days, target_pos, order``. As ``campaign_membership``: with a
-    target in the whole graph only its list is scanned (here if it is in this part),
-    else every account with at least ``MIN_LIST`` ordered followers."""
+    ``member`` (its row in ``graph``), ``key``, ``size, score, span_days``, and the
+    ``target_pos`` and ``order`` that break ties (``keys``: places in the input). As
+    ``campaign_membership``: with a target in the whole graph only its list is scanned
+    (here if it is in this part), else every account with at least ``MIN_LIST`` ordered
+    followers."""
     if whole_graph_target:
         targets = [] if graph.target is None else [graph.target]
     else:
@@ -84,12 +87,13 @@ def campaign_rows(graph: AccountGraph, core_positions: np.ndarray,
     for target in targets:
         for order, c in enumerate(find_campaigns(graph, None, follow_order(graph, target))):
             rows.append(pd.DataFrame({
-                "id": graph.ids[c.members], "size": float(c.size), "score": c.score,
-                "span_days": (c.created_to - c.created_from) / DAY,
-                "target_pos": int(core_positions[target]), "order": order}))
+                "member": c.members, "key": keys[c.members], "size": float(c.size),
+                "score": c.score, "span_days": (c.created_to - c.created_from) / DAY,
+                "target_pos": int(keys[target]), "order": order}))
     if not rows:
-        return pd.DataFrame({"id": pd.Series(dtype=object), "size": [], "score": [],
-                             "span_days": [], "target_pos": pd.Series(dtype=np.int64),
-                             "order": pd.Series(dtype=np.int64)})
+        return pd.DataFrame({name: pd.Series(dtype=np.int64) for name in ("member", "key")}
+                            | {"size": [], "score": [], "span_days": [],
+                               "target_pos": pd.Series(dtype=np.int64),
+                               "order": pd.Series(dtype=np.int64)})
     return pd.concat(rows, ignore_index=True)
 

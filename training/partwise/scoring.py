@@ -17,7 +17,6 @@ from detector.graph import AccountGraph
 from detector.schema import FOLLOW
 from models.estimator import FollowerClassifier, Outputs
 from models.layerwise import NodeState, finish, members_beta, node_pass, propagation_round
-from training.partwise.exchange import owners
 
 #: Accounts per block of the per-account layer: its activations (members x rows x hidden
 #: floats) stay a few tens of MB whatever the part's size.
@@ -47,16 +46,16 @@ class PartScorer:
         graph: the part's local graph (``training.partwise.features.local_graph``).
         core: how many of its first accounts belong to the part.
         features: their raw features ``[core, F]``.
-        parts: parts of the whole graph (to tell each halo account's owner).
+        keys, owner: every account's key (place in the input) and owning part.
     """
 
     def __init__(self, classifier: FollowerClassifier, graph: AccountGraph, core: int,
-                 features: np.ndarray, parts: int) -> None:
+                 features: np.ndarray, keys: np.ndarray, owner: np.ndarray) -> None:
         model = classifier.model_
         if not hasattr(model, "evidence"):
             raise ValueError(f"layer-wise scoring needs an evidence model, not {model!r}")
         self.classifier, self.core, self.steps = classifier, core, model.steps
-        self.ids = graph.ids[:core]
+        self.ids, self.keys = graph.ids[:core], keys[:core]
         self.state = _node_pass(classifier, features)
         self.beta = members_beta(model).detach()
         e = graph.edges
@@ -68,27 +67,27 @@ class PartScorer:
         dst = np.concatenate([d[d < core], s[s < core]])
         self.degree = torch.from_numpy(np.bincount(dst, minlength=core).astype(np.float32))
         outside = np.unique(src[src >= core])
-        owner = owners(graph.ids[outside], parts)
-        order = np.argsort(owner, kind="stable")  # halo rows grouped by owning part
-        outside, self.owner = outside[order], owner[order]
+        order = np.argsort(owner[outside], kind="stable")  # halo rows grouped by owner
+        outside = outside[order]
+        self.owner = owner[outside]
         local = np.full(graph.num_accounts, -1, np.int64)
         local[:core] = np.arange(core)
         local[outside] = core + np.arange(len(outside))
         self.edges = torch.from_numpy(np.stack([local[src], dst]))
-        self.halo_ids = graph.ids[outside]
+        self.halo_keys = keys[outside]
         self.z = self.state.z0
         self.halo_degree: torch.Tensor | None = None
         self.serving: list[np.ndarray] = []
 
     def requests(self, parts: int) -> list[np.ndarray]:
-        """The halo ids each part owns, in halo order."""
+        """The keys of the halo accounts each part owns, in halo order."""
         bounds = np.searchsorted(self.owner, np.arange(parts + 1))
-        return [self.halo_ids[bounds[p]:bounds[p + 1]] for p in range(parts)]
+        return [self.halo_keys[bounds[p]:bounds[p + 1]] for p in range(parts)]
 
     def serve(self, requests: list[np.ndarray]) -> None:
         """Remember which of the part's rows each part asked for."""
-        index = pd.Index(self.ids)
-        self.serving = [index.get_indexer(ids) for ids in requests]
+        index = pd.Index(self.keys)
+        self.serving = [index.get_indexer(keys) for keys in requests]
         missing = [p for p, rows in enumerate(self.serving) if (rows < 0).any()]
         if missing:
             raise RuntimeError(f"parts {missing} asked for accounts this part does not own")

@@ -28,8 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from detector.graph import AccountGraph
-from training.partwise.exchange import split_by
+from training.partwise.exchange import split, split_by
 from training.partwise.features import local_graph, part_features
 from training.partwise.inbound import campaign_rows, inbound_graph, outbound_edges
 
@@ -96,7 +95,7 @@ class PartWorker:
 
     def answer(self, *requests: np.ndarray) -> list[pd.DataFrame]:
         index = pd.Index(self.core["id"].astype(str))
-        columns = ["id", "created_at"] if "created_at" in self.core else ["id"]
+        columns = ["id", "pos", "created_at"] if "created_at" in self.core else ["id", "pos"]
         out = []
         for ids in requests:
             rows = index.get_indexer(ids)
@@ -106,43 +105,55 @@ class PartWorker:
     def inbound(self, target: str | None, observed_at: float, *answers: pd.DataFrame
                 ) -> list[tuple[pd.DataFrame, pd.DataFrame] | dict]:
         stubs = _concat(answers)
+        owner = np.repeat(np.arange(self.parts), [len(a) for a in answers])  # who answered
         ids = self.core["id"].astype(str)
         here = target if target is not None and (ids == target).any() else None
-        graph = inbound_graph(self.core.drop(columns="pos"), stubs,
+        graph = inbound_graph(self.core.drop(columns="pos"),
+                              stubs.drop(columns="pos", errors="ignore"),
                               self.edges.drop(columns="epos", errors="ignore"), here, observed_at)
         self.n, self.graph = len(self.core), graph
         self.edges = None  # the repaired edges live in ``graph`` now
-        campaigns = campaign_rows(graph, self.core["pos"].to_numpy(), target is not None)
+        pos = stubs["pos"].to_numpy() if len(stubs) else np.zeros(0, np.int64)
+        self.keys = np.concatenate([self.core["pos"].to_numpy(), pos])
+        self.owner = np.concatenate([np.full(self.n, self.part), owner])
+        campaigns = campaign_rows(graph, self.keys, target is not None)
         created = graph.accounts.created_at[:self.n]
         stamps = np.concatenate([created, graph.edges.at])
         stamps = stamps[~np.isnan(stamps)]
         summary = {"latest": float(stamps.max()) if len(stamps) else float("nan"),
                    "interactions": bool(graph.edges.interactions().any()),
                    "accounts": self.n, "edges": len(graph.edges), "target": here is not None}
-        sent = list(zip(split_by(outbound_edges(graph), "source", self.parts),
-                        split_by(campaigns, "id", self.parts), strict=True))
+        sent = list(zip(split(outbound_edges(graph, self.keys), self.owner[graph.edges.src],
+                              self.parts),
+                        split(campaigns.drop(columns="member"),
+                              self.owner[campaigns["member"].to_numpy()], self.parts),
+                        strict=True))
         self.peaks["inbound"] = peak_rss_mb()
         return [*sent, summary, created]
 
     def features(self, reference: float, any_interaction: bool,
                  creation: tuple[np.ndarray, np.ndarray],
                  *pieces: tuple[pd.DataFrame, pd.DataFrame]) -> list[np.ndarray]:
+        for q, (edges, _) in enumerate(pieces):  # part q sent the edges of its targets
+            edges["owner"] = q
         outbound = _concat(tuple(e for e, _ in pieces))
         campaigns = _concat(tuple(c for _, c in pieces))
         if not len(outbound):
-            outbound = pd.DataFrame({"source": [], "target": [], "type": [], "at": [],
-                                     "weight": [], "rank": [], "sync": [], "like_sync": [],
-                                     "excess": [], "cohort": []})
-        graph: AccountGraph = local_graph(self.graph, self.n, outbound, reference)
-        self.graph = None
-        x = part_features(graph, self.n, outbound, campaigns, creation, any_interaction)
+            outbound = pd.DataFrame({name: pd.Series(dtype=np.int64) for name in (
+                "source", "target", "type", "weight", "rank", "owner")} | {
+                name: pd.Series(dtype=np.float64) for name in (
+                    "at", "sync", "like_sync", "excess", "cohort")})
+        graph, keys, owner = local_graph(self.graph, self.n, self.keys, self.owner, outbound,
+                                         reference)
+        self.graph = self.keys = self.owner = None
+        x = part_features(graph, keys, self.n, outbound, campaigns, creation, any_interaction)
         if self.keep_features:
             self.raw_features = x  # [n, F] float32
         self.positions = self.core["pos"].to_numpy()
         self.core = None
         from training.partwise.scoring import PartScorer  # torch: in the parts only
 
-        self.scorer = PartScorer(self.classifier, graph, self.n, x, self.parts)
+        self.scorer = PartScorer(self.classifier, graph, self.n, x, keys, owner)
         self.peaks["features"] = peak_rss_mb()
         return self.scorer.requests(self.parts)
 
@@ -175,7 +186,7 @@ class PartWorker:
         table.to_parquet(tmp, index=False)
         os.replace(tmp, out)
         labels = table["label"].value_counts()
-        return {"part": self.part, "accounts": len(table), "halo": len(self.scorer.halo_ids),
+        return {"part": self.part, "accounts": len(table), "halo": len(self.scorer.halo_keys),
                 "labels": {str(k): int(v) for k, v in labels.items()},
                 "peak_rss_mb": peak_rss_mb(), "peaks": self.peaks, "pid": os.getpid()}
 
