@@ -404,9 +404,10 @@ def _ray(r: dict) -> list[str]:
         return ["(measured with the 2-hop halo engine, since replaced; re-run the section)"]
     local = r["local"]
     return [
-        f"{_n(r['accounts'])} accounts, {_n(r.get('edges', 0))} edges in {r['shards']} Parquet shards,"
-        f" a local Ray instance with {r['cpus']} CPUs. Single-process `ffd score` on the same"
-        f" graph: {local['seconds']} s, peak RSS {_gb(local['peak_rss_mb'])} GB. Ray seconds"
+        f"{_n(r['accounts'])} accounts, {_n(r.get('edges', 0))} edges in {r['shards']}"
+        f" Parquet shards, a local Ray instance with {r['cpus']} CPUs. Single-process"
+        f" `ffd score` on the same graph: {local['seconds']} s, peak RSS"
+        f" {_gb(local['peak_rss_mb'])} GB. Ray seconds"
         " exclude starting Ray; each part is one actor process, whose peak includes about"
         " 0.5 GB of imports (torch) and the model. One machine gives Ray no more cores than"
         " the single process has: the point is the memory per process.",

@@ -52,7 +52,8 @@ def test_bought_batch_gets_the_reasons_that_drove_it(client, doc):
                        "created within an hour of 14 other accounts",
                        "follows 703, followed by",
                        "account is 19 days old", "user name ends in 4 digits", "no posts")
-        assert bought["reasons"] and all(r.startswith(batch_signs) for r in bought["reasons"]), bought
+        assert bought["reasons"], bought
+        assert all(r.startswith(batch_signs) for r in bought["reasons"]), bought
 
 
 def test_node_link_json_is_accepted(client, doc):
