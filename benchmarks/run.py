@@ -56,7 +56,7 @@ class Scale:
     api_rounds: int  # load runs per audit size (the figures are their medians)
     hotpath_score: int  # accounts of the scoring before/after
     ray: int = 100_000  # accounts of the Ray engine run
-    ray_parts: tuple[int, ...] = (2, 8)  # parts of each Ray engine run
+    ray_parts: tuple[int, ...] = (2, 8)  # parts of each Ray engine run, in run order
     ray_shards: int = 8  # Parquet files of accounts and of edges of its input
     audit_requests: int = 30  # in-process audits per before/after measurement
     followers: int = 100_000  # followers of the imported and audited list
@@ -77,7 +77,7 @@ SCALES = {
                 api=[100, 1_000, 10_000],
                 api_requests={100: 600, 1_000: 400, 10_000: 40}, api_seconds=20.0,
                 api_clients=4, api_rounds=5, hotpath_score=1_000_000, audit_requests=30,
-                ray=1_000_000, ray_parts=(2, 8, 16), ray_shards=16, followers=1_000_000),
+                ray=1_000_000, ray_parts=(8, 2, 16), ray_shards=16, followers=1_000_000),
 }
 
 

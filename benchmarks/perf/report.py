@@ -420,7 +420,24 @@ def _ray(r: dict) -> list[str]:
                   f"{x.get('largest_part_share_of_local', float('nan')):.0%}",
                   _n(max(p["halo"] for p in x["parts"])),
                   f"{x['max_abs_diff']:.1e}" if "max_abs_diff" in x else "-"]
-                 for x in r["runs"] if "error" not in x]),
+                 for x in sorted(r["runs"], key=lambda x: x["partitions"])
+                 if "error" not in x]),
         *[f"\n{x['partitions']} parts: failed (`{x['error'][-300:]}`)"
           for x in r["runs"] if "error" in x],
+        "",
+        "Peak RSS (GB) of the largest part after each stage (`training/partwise/worker.py`),"
+        " and the least memory the machine had available during the run (all parts run on"
+        " it at once):",
+        "",
+        *_table(["parts", "start (imports, model)", "ingest", "receive", "inbound",
+                 "features", "rounds", "machine available (GB)"],
+                [[x["partitions"], *[_gb(_largest(x)["peaks"].get(stage, float("nan")))
+                                     for stage in ("start", "ingest", "receive", "inbound",
+                                                   "features", "rounds")],
+                  _gb(x.get("least_available_mb", float("nan")))]
+                 for x in r["runs"] if "error" not in x and "peaks" in x["parts"][0]]),
     ]
+
+
+def _largest(run: dict) -> dict:
+    return max(run["parts"], key=lambda p: p["peak_rss_mb"])
