@@ -15,6 +15,7 @@ GOALS = {
     "api_p50_ms": 30.0,  # server side, 1,000 accounts
     "api_p99_ms": 100.0,
     "api_req_s": 40.0,
+    "ray_part_share": 0.25,  # largest Ray part's peak RSS / single-process peak (8 parts)
 }
 
 
@@ -425,6 +426,8 @@ def _ray(r: dict) -> list[str]:
         *[f"\n{x['partitions']} parts: failed (`{x['error'][-300:]}`)"
           for x in r["runs"] if "error" in x],
         "",
+        *_ray_goals(r),
+        "",
         "Peak RSS (GB) of the largest part after each stage (`training/partwise/worker.py`),"
         " and the least memory the machine had available during the run (all parts run on"
         " it at once):",
@@ -436,6 +439,24 @@ def _ray(r: dict) -> list[str]:
                                                    "features", "rounds")],
                   _gb(x.get("least_available_mb", float("nan")))]
                  for x in r["runs"] if "error" not in x and "peaks" in x["parts"][0]]),
+    ]
+
+
+def _ray_goals(r: dict) -> list[str]:
+    """Issue 17's goals, checked against the run with the most parts at 8 or fewer."""
+    runs = [x for x in r["runs"] if "error" not in x and "max_abs_diff" in x]
+    if not runs:
+        return []
+    x = max((x for x in runs if x["partitions"] <= 8), key=lambda x: x["partitions"],
+            default=runs[0])
+    share = x["largest_part_share_of_local"]
+    met = lambda ok: "met" if ok else "missed"  # noqa: E731
+    return [
+        f"Goals at {x['partitions']} parts: largest part at most 25% of the single-process"
+        f" peak: {share:.0%}, {met(share <= GOALS['ray_part_share'])}; driver at most 1 GB:"
+        f" {_gb(x['driver_peak_rss_mb'])} GB, {met(x['driver_peak_rss_mb'] <= 1024)};"
+        f" scores equal (at most 1e-5 apart): {x['max_abs_diff']:.1e},"
+        f" {met(max(y['max_abs_diff'] for y in runs) <= 1e-5)} (all runs).",
     ]
 
 
