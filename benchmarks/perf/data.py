@@ -55,3 +55,9 @@ def model_dir() -> Path:
     from training.default_model import ensure_default_model
 
     return ensure_default_model(CACHE / "model", progress=False, log=lambda _msg: None)
+
+
+if __name__ == "__main__":  # python -m benchmarks.perf.data ACCOUNTS SHARDS: prepare both
+    import sys
+
+    print(sharded_dir(int(sys.argv[1]), int(sys.argv[2])))
