@@ -438,7 +438,8 @@ def _ray(r: dict) -> list[str]:
                                      for stage in ("start", "ingest", "receive", "inbound",
                                                    "features", "rounds")],
                   _gb(x.get("least_available_mb", float("nan")))]
-                 for x in r["runs"] if "error" not in x and "peaks" in x["parts"][0]]),
+                 for x in sorted(r["runs"], key=lambda x: x["partitions"])
+                 if "error" not in x and "peaks" in x["parts"][0]]),
     ]
 
 
