@@ -425,6 +425,7 @@ def _ray(r: dict) -> list[str]:
                  if "error" not in x]),
         *[f"\n{x['partitions']} parts: failed (`{x['error'][-300:]}`)"
           for x in r["runs"] if "error" in x],
+        *_ray_largest(r.get("largest")),
         "",
         *_ray_goals(r),
         "",
@@ -441,6 +442,21 @@ def _ray(r: dict) -> list[str]:
                  for x in sorted(r["runs"], key=lambda x: x["partitions"])
                  if "error" not in x and "peaks" in x["parts"][0]]),
     ]
+
+
+def _ray_largest(big: dict | None) -> list[str]:
+    """The largest graph scored (``largest``: a ``ray_speed.measure`` result with its
+    ``command``, measured once and copied into the section by hand)."""
+    if not big:
+        return []
+    rows = [x for x in big["runs"] if "error" not in x]
+    return ["", f"Largest graph scored: {_n(big['accounts'])} accounts, {_n(big['edges'])}"
+            f" edges (`{big['command']}`): one process {big['local']['seconds']} s, peak"
+            f" {_gb(big['local']['peak_rss_mb'])} GB; "
+            + "; ".join(f"{x['partitions']} parts {x['seconds']} s, driver"
+                        f" {_gb(x['driver_peak_rss_mb'])} GB, largest part"
+                        f" {_gb(x['largest_part_peak_rss_mb'])} GB, max abs diff"
+                        f" {x['max_abs_diff']:.1e}" for x in rows) + "."]
 
 
 def _ray_goals(r: dict) -> list[str]:
