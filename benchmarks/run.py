@@ -8,7 +8,8 @@ section can be re-measured alone when the machine is quiet):
 - ``scoring``: the ``ffd score`` command end to end, and its per-stage split.
 - ``training``: seconds per epoch and in total (default model; a large graph).
 - ``api``: audit latency and throughput against the real gunicorn server.
-- ``ray``: ``ffd score --engine ray`` on this machine: overhead, halo, agreement.
+- ``ray``: ``ffd score --engine ray`` on this machine against single-process ``ffd
+  score``: time, the driver's and the largest part's peak memory, agreement.
 - ``hotpath``: before/after of the hot-path work (audit of 1,000 accounts, scoring),
   the "before" being ``benchmarks.perf.baseline.BASELINE`` run in the same conditions,
   with pyinstrument profiles of the current code in docs/profiles/.
@@ -55,6 +56,8 @@ class Scale:
     api_rounds: int  # load runs per audit size (the figures are their medians)
     hotpath_score: int  # accounts of the scoring before/after
     ray: int = 100_000  # accounts of the Ray engine run
+    ray_parts: tuple[int, ...] = (2, 8)  # parts of each Ray engine run, in run order
+    ray_shards: int = 8  # Parquet files of accounts and of edges of its input
     audit_requests: int = 30  # in-process audits per before/after measurement
     followers: int = 100_000  # followers of the imported and audited list
     api_followers: int = 30_000  # followers of the list audited through the API
@@ -74,7 +77,7 @@ SCALES = {
                 api=[100, 1_000, 10_000],
                 api_requests={100: 600, 1_000: 400, 10_000: 40}, api_seconds=20.0,
                 api_clients=4, api_rounds=5, hotpath_score=1_000_000, audit_requests=30,
-                ray=100_000, followers=1_000_000),
+                ray=1_000_000, ray_parts=(8, 2, 16), ray_shards=16, followers=1_000_000),
 }
 
 
@@ -107,8 +110,8 @@ def run_section(name: str, scale: Scale) -> Any:
     if name == "ray":
         from benchmarks.perf import ray_speed
 
-        return ray_speed.measure(scale.ray, str(model_dir()),
-                                 [("metis", 2), ("metis", 8), ("blocks", 8)])
+        return ray_speed.measure(scale.ray, str(model_dir()), list(scale.ray_parts),
+                                 scale.ray_shards)
     raise ValueError(f"unknown section {name!r}")
 
 

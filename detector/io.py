@@ -4,6 +4,8 @@ Forms on disk:
 - ``graph.json`` / ``graph.json.gz``: one ``account-graph/1`` or node-link document.
 - a directory with ``accounts.parquet`` and ``edges.parquet`` (the columnar form, for
   graphs too big for JSON) and ``graph.json`` holding ``format``/``target``/``observed_at``.
+- a directory with ``accounts/*.parquet`` and ``edges/*.parquet`` (the sharded columnar
+  form, ``detector.shards``): the same tables cut into files.
 - a directory (or two files) with ``accounts.csv`` and ``edges.csv``: the spreadsheet form.
 """
 
@@ -30,6 +32,7 @@ from detector.schema import (
     FORMAT,
     TEXT_FIELDS,
 )
+from detector.shards import LAYOUT, is_sharded, open_sharded, read_tables, shard_name
 from detector.typed import graph_from_json
 from detector.validate import parse_graph, parse_timestamp
 
@@ -57,6 +60,8 @@ def load_graph(path: str | os.PathLike, edges: str | os.PathLike | None = None) 
     if not path.exists():
         raise DetectorError(f"{path}: no such file or directory")
     if path.is_dir():
+        if is_sharded(path):
+            return load_sharded(path)
         if (path / "accounts.parquet").exists():
             return _load_columnar(path)
         if (path / "accounts.csv").exists():
@@ -105,10 +110,21 @@ def _load_columnar(path: Path) -> AccountGraph:
                              float("nan") if observed is None else observed)
 
 
-def save_graph(graph: AccountGraph, path: str | os.PathLike) -> Path:
+def load_sharded(path: str | os.PathLike) -> AccountGraph:
+    """The whole graph of a sharded directory, in one process (the local engine's way;
+    ``ffd score --engine ray`` reads the shards part by part instead)."""
+    sharded = open_sharded(path)
+    return graph_from_frames(read_tables(sharded.accounts), read_tables(sharded.edges),
+                             sharded.target, sharded.observed_at)
+
+
+def save_graph(graph: AccountGraph, path: str | os.PathLike, shards: int | None = None) -> Path:
     """Write a graph: ``.json``/``.json.gz`` as a document, anything else as a columnar
-    directory. Files are written to a temporary name and renamed into place."""
+    directory, cut into ``shards`` files of accounts and of edges when given (the sharded
+    form). Files are written to a temporary name and renamed into place."""
     path = Path(path)
+    if shards is not None:
+        return _save_sharded(graph, path, shards)
     if path.suffix in (".json", ".gz"):
         data = orjson.dumps(graph_to_document(graph))
         if path.suffix == ".gz":
@@ -122,6 +138,27 @@ def save_graph(graph: AccountGraph, path: str | os.PathLike) -> Path:
         frame.to_parquet(tmp, index=False)
         os.replace(tmp, path / f"{name}.parquet")
     meta = {"format": FORMAT, "target": graph.target_id, "observed_at": _iso(graph.observed_at)}
+    atomic_write(path / "graph.json", orjson.dumps(meta, option=orjson.OPT_INDENT_2))
+    return path
+
+
+def _save_sharded(graph: AccountGraph, path: Path, shards: int) -> Path:
+    """Contiguous blocks of accounts and of edges, ``shards`` files each."""
+    if shards < 1:
+        raise ValueError(f"shards must be at least 1, got {shards}")
+    accounts, edges = graph_to_frames(graph)
+    for name, frame in (("accounts", accounts), ("edges", edges)):
+        folder = path / name
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.glob("*.parquet"):
+            old.unlink()
+        n = len(frame)
+        for k in range(shards):
+            tmp = folder / f".{shard_name(k)}.tmp"
+            frame.iloc[k * n // shards:(k + 1) * n // shards].to_parquet(tmp, index=False)
+            os.replace(tmp, folder / shard_name(k))
+    meta = {"format": FORMAT, "layout": LAYOUT, "target": graph.target_id,
+            "observed_at": _iso(graph.observed_at)}
     atomic_write(path / "graph.json", orjson.dumps(meta, option=orjson.OPT_INDENT_2))
     return path
 

@@ -1,31 +1,29 @@
-"""``ffd score --engine ray``: score a graph as partitions on a Ray cluster.
+"""``ffd score --engine ray``: score a sharded graph part by part on a Ray cluster, no
+process holding the whole graph.
 
-1. Features are computed once on the whole graph (vectorised; they depend on global
-   context such as creation batches and lockstep groups, which a partition cannot see).
-2. The graph is cut into ``K`` parts: METIS (``pymetis``) minimises the edges cut; if
-   pymetis is missing, contiguous blocks of the account order (``i * K // N``) are used.
-3. Each part gets its halo: every account within ``L`` hops (edges taken in both
-   directions, as the relations carry messages both ways), ``L`` being the model's
-   number of message-passing layers from its saved arguments (0 for the MLP). With the
-   induced subgraph on core + halo, a core account's output after ``L`` layers sees
-   exactly its full ``L``-hop neighbourhood, so its scores equal single-machine scores.
-4. Each part is a Ray task: it loads the model from the directory (one torch thread),
-   runs the forward pass on its subgraph and returns the probabilities of its core
-   accounts only; the driver puts them back in account order.
+Each part is a Ray actor (``training.partwise.worker.PartWorker``) that owns the
+accounts whose id hashes to it. The actors read the input's Parquet shards, route rows
+to their owners through the object store, compute their accounts' features with the
+target-side values computed where each target's follower list is whole, and run the
+evidence model layer by layer: the per-account evidence first, then each propagation
+round from one row per 1-hop neighbour of the previous round. Each writes its accounts'
+scores as one Parquet file. The driver only routes references (``training.partwise.run``)
+and holds a few numbers per part.
 
-docs/scaling.md explains how this goes from one machine to a cluster.
+docs/scaling.md describes the stages, the layout and how this goes to a cluster.
 """
 
 from __future__ import annotations
 
 import os
+import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-import numpy as np
-
-#: Partitioners: "metis" needs pymetis; "blocks" needs nothing; "auto" prefers METIS.
-METHODS = ("auto", "metis", "blocks")
+#: The project root: local Ray workers import this checkout's code from here.
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @dataclass
@@ -34,130 +32,68 @@ class RayConfig:
 
     address: str | None = None  # Ray cluster address; None starts a local Ray instance
     partitions: int | None = None  # parts of the graph; None: one per CPU of the cluster
-    method: str = "auto"  # "auto" (METIS if pymetis is installed), "metis" or "blocks"
     num_cpus: int | None = None  # CPUs of a local instance (ignored with an address)
 
     def __post_init__(self) -> None:
-        if self.method not in METHODS:
-            raise ValueError(f"method must be one of {', '.join(METHODS)}, got {self.method!r}")
         if self.partitions is not None and self.partitions < 1:
             raise ValueError(f"partitions must be at least 1, got {self.partitions}")
 
 
-@dataclass
-class Part:
-    """One partition: its core accounts first, then its halo (global indices)."""
+class RayBackend:
+    """The parts as Ray actors (``training.partwise.run.Backend``)."""
 
-    nodes: np.ndarray
-    core: int  # the first ``core`` entries of ``nodes`` are the core accounts
+    def __init__(self, model_dir: str, parts: int) -> None:
+        import ray
 
+        from training.partwise.worker import PartWorker
 
-def receptive_hops(classifier) -> int:
-    """Hops of neighbourhood a node's output depends on: the model's layers, or 0."""
-    model = classifier.model_
-    return int(model.num_layers) if getattr(model, "uses_graph", True) else 0
+        self.ray = ray
+        cpus = float(ray.cluster_resources().get("CPU", 1.0))
+        actor = ray.remote(PartWorker).options(num_cpus=min(1.0, cpus / parts),
+                                               max_concurrency=1)
+        self.workers = [actor.remote(model_dir, p, parts) for p in range(parts)]
 
+    def call(self, part: int, method: str, args: tuple, returns: int | None) -> Any:
+        bound = getattr(self.workers[part], method)
+        if returns is None:
+            return bound.remote(*args)
+        if returns == 1:  # Ray returns one object, not a list of one
+            return [self.workers[part].first.remote(method, *args)]
+        return bound.options(num_returns=returns).remote(*args)
 
-def undirected(edge_index: np.ndarray, n: int):
-    """Symmetric 0/1 CSR adjacency without self-loops (``scipy.sparse``)."""
-    from scipy.sparse import coo_matrix
+    def task(self, fn: Callable, args: tuple, returns: int) -> list:
+        # No CPU reserved: the actors may hold every CPU of the cluster, and this one
+        # short task must still run.
+        remote = self.ray.remote(num_cpus=0)(_first if returns == 1 else fn)
+        if returns == 1:
+            return [remote.remote(fn, *args)]
+        return remote.options(num_returns=returns).remote(*args)
 
-    src, dst = edge_index
-    keep = src != dst
-    # int32 counts: the halo search sums neighbours, and a hub has thousands of them.
-    a = coo_matrix((np.ones(int(keep.sum()), np.int32), (src[keep], dst[keep])), shape=(n, n))
-    a = (a + a.T).tocsr()
-    a.data[:] = 1
-    return a
+    def get(self, refs: Any) -> Any:
+        return self.ray.get(refs)
 
-
-def partition(adjacency, k: int, method: str = "auto") -> tuple[np.ndarray, str]:
-    """Part id (``0..k-1``) of every node, and the method used."""
-    n = adjacency.shape[0]
-    if k <= 1 or n <= k:
-        return np.minimum(np.arange(n) * max(k, 1) // max(n, 1), max(k, 1) - 1), "blocks"
-    if method in ("auto", "metis"):
-        try:
-            import pymetis
-        except ImportError:
-            if method == "metis":
-                raise
-        else:
-            csr = (adjacency.indptr, adjacency.indices)
-            if hasattr(pymetis, "CSRAdjacency"):  # pymetis >= 2025.2
-                _, membership = pymetis.part_graph(k, adjacency=pymetis.CSRAdjacency(*csr))
-            else:
-                _, membership = pymetis.part_graph(k, xadj=csr[0], adjncy=csr[1])
-            return np.asarray(membership, dtype=np.int64), "metis"
-    return np.arange(n, dtype=np.int64) * k // n, "blocks"
+    def close(self) -> None:
+        for worker in self.workers:
+            self.ray.kill(worker)
 
 
-def with_halo(adjacency, parts: np.ndarray, hops: int) -> list[Part]:
-    """Every part's core accounts followed by all accounts within ``hops`` of them."""
-    out = []
-    for p in range(int(parts.max()) + 1 if len(parts) else 0):
-        core = np.flatnonzero(parts == p)
-        if len(core) == 0:
-            continue
-        reached = np.zeros(len(parts), dtype=bool)
-        reached[core] = True
-        frontier = reached.copy()
-        for _ in range(hops):
-            frontier = (adjacency @ frontier.astype(np.int32)) > 0
-            frontier &= ~reached
-            reached |= frontier
-        reached[core] = False
-        out.append(Part(np.concatenate([core, np.flatnonzero(reached)]), len(core)))
-    return out
+def _first(fn: Callable, *args: Any) -> Any:
+    return fn(*args)[0]
 
 
-def subgraph(edge_index: np.ndarray, edge_type: np.ndarray, nodes: np.ndarray,
-             n: int) -> tuple[np.ndarray, np.ndarray]:
-    """The relation edges among ``nodes``, renumbered to positions in ``nodes``."""
-    local = np.full(n, -1, dtype=np.int64)
-    local[nodes] = np.arange(len(nodes))
-    src, dst = local[edge_index[0]], local[edge_index[1]]
-    keep = (src >= 0) & (dst >= 0)
-    return np.stack([src[keep], dst[keep]]), edge_type[keep]
+def score_shards_ray(model_dir: str | os.PathLike, data: str | os.PathLike,
+                     out_dir: str | os.PathLike, config: RayConfig | None = None,
+                     log=lambda _msg: None) -> dict[str, Any]:
+    """Score the sharded graph ``data`` (``detector.shards``) on Ray; every part writes
+    ``out_dir/<part>.parquet`` (``id, pos, label, p_<class>...``).
 
-
-_MODELS: dict[str, object] = {}
-
-
-def score_part(model_dir: str, x: np.ndarray, edge_index: np.ndarray, edge_type: np.ndarray,
-               core: int) -> np.ndarray:
-    """Probabilities of the first ``core`` rows of one subgraph (runs inside a Ray task).
-
-    ``x`` holds normalised features. The model is loaded from ``model_dir`` once per
-    worker process and kept, so many tasks on one worker pay the load once.
-    """
-    import torch
-
-    from models.calibration import softmax
-    from models.estimator import FollowerClassifier
-
-    torch.set_num_threads(1)  # one task per CPU: more threads would fight over it
-    classifier = _MODELS.get(model_dir)
-    if classifier is None:
-        classifier = _MODELS[model_dir] = FollowerClassifier.load(model_dir)
-    with torch.inference_mode():
-        logits = classifier.model_(torch.from_numpy(x), torch.from_numpy(edge_index),
-                                   torch.from_numpy(edge_type))
-    return softmax(logits[:core].double().numpy(), classifier.temperature_)
-
-
-def predict_proba_ray(model_dir: str | os.PathLike, graph, config: RayConfig | None = None,
-                      log=lambda _msg: None, stats: dict | None = None) -> np.ndarray:
-    """Scores of every account of ``graph``, computed partition by partition on Ray.
-
-    Equal (to float tolerance) to ``FollowerClassifier.load(model_dir).predict_proba``.
-    ``stats``, if given, receives the partitioning: method, partitions, hops, the core
-    and halo accounts of each part.
+    Returns:
+        ``accounts``, ``edges``, ``partitions``, the driver's ``peak_rss_mb`` and per
+        part its ``accounts``, ``halo``, ``labels`` and ``peak_rss_mb``.
     """
     from detector.errors import DetectorError
-    from detector.features import compute_features
-    from detector.tensors import relation_edges
-    from models.estimator import FollowerClassifier
+    from training.partwise.run import plan_for, run
+    from training.partwise.worker import peak_rss_mb
 
     try:
         import ray
@@ -165,64 +101,80 @@ def predict_proba_ray(model_dir: str | os.PathLike, graph, config: RayConfig | N
         raise DetectorError("--engine ray needs Ray: pip install '.[scale]'") from None
     config = config or RayConfig()
     model_dir = str(Path(model_dir).resolve())
-    classifier = FollowerClassifier.load(model_dir)
-    n = graph.num_accounts
-    if n == 0:
-        return np.zeros((0, len(classifier.classes_)))
-    x = classifier.normaliser_.transform(compute_features(graph))
-    edge_index, edge_type = relation_edges(graph)
+    plan = plan_for(data, _evidence_steps(model_dir))
     started = ray.is_initialized()
     if not started:
         ray.init(address=config.address, num_cpus=None if config.address else config.num_cpus,
-                 include_dashboard=False, log_to_driver=False)
+                 include_dashboard=False, log_to_driver=False,
+                 runtime_env=None if config.address else
+                 {"env_vars": {"PYTHONPATH": str(ROOT)}})
     try:
         k = config.partitions or max(1, int(ray.cluster_resources().get("CPU", 1)))
-        adjacency = undirected(edge_index, n)
-        parts, method = partition(adjacency, k, config.method)
-        hops = receptive_hops(classifier)
-        pieces = with_halo(adjacency, parts, hops)
-        halo = sum(len(p.nodes) - p.core for p in pieces)
-        log(f"{len(pieces)} partitions ({method}), {hops}-hop halo: {halo:,} halo accounts "
-            f"for {n:,} core accounts")
-        if stats is not None:
-            stats.update(method=method, partitions=len(pieces), hops=hops,
-                         core=[p.core for p in pieces],
-                         halo=[len(p.nodes) - p.core for p in pieces])
-        task = ray.remote(num_cpus=1)(score_part)
-        futures = []
-        for piece in pieces:
-            ei, et = subgraph(edge_index, edge_type, piece.nodes, n)
-            futures.append(task.remote(model_dir, np.ascontiguousarray(x[piece.nodes]), ei, et,
-                                       piece.core))
-        proba = np.zeros((n, len(classifier.classes_)))
-        for piece, result in zip(pieces, ray.get(futures), strict=True):
-            proba[piece.nodes[:piece.core]] = result
-        return proba
+        log(f"{len(plan.accounts)} account files, {len(plan.edges)} edge files, "
+            f"{sum(plan.account_rows):,} accounts, {sum(plan.edge_rows):,} edges in; {k} parts")
+        Path(out_dir).mkdir(parents=True, exist_ok=True)
+        backend = RayBackend(model_dir, k)
+        try:
+            parts = run(backend, plan, k, str(Path(out_dir).resolve()))
+        finally:
+            backend.close()
     finally:
         if not started:
             ray.shutdown()
+    return {**plan.stats, "partitions": k, "parts": parts, "peak_rss_mb": peak_rss_mb()}
+
+
+def _evidence_steps(model_dir: str) -> int:
+    """The propagation rounds of the saved evidence model, read from ``model.json`` (the
+    driver never imports torch; the parts load and verify the model)."""
+    import orjson
+
+    from detector.errors import DetectorError, ModelFileError
+
+    try:
+        model = orjson.loads((Path(model_dir) / "model.json").read_bytes())["model"]
+        name, steps = model["name"], int(model["arguments"].get("steps", 0))
+    except (OSError, orjson.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+        raise ModelFileError(f"{model_dir}: no readable model.json ({exc})") from None
+    if name != "evidence":
+        raise DetectorError(f"--engine ray scores layer by layer and needs an evidence model "
+                            f"(the default), not {name!r}")
+    return steps
 
 
 def score_graph_ray(model_dir: str | os.PathLike, data: str | os.PathLike,
-                    out: str | os.PathLike, config: RayConfig | None = None, log=print):
-    """``ffd score --engine ray``: like ``training.score.score_graph``, on Ray."""
-    import pandas as pd
-
-    from detector.errors import DetectorError
-    from models.estimator import FollowerClassifier
-    from training.score import SUFFIXES, _write
-    from training.train import load_data
+                    out: str | os.PathLike, config: RayConfig | None = None,
+                    log=print) -> dict[str, Any]:
+    """``ffd score --engine ray``: ``data`` a sharded directory (other inputs are loaded
+    here and written as shards first: for small graphs only); ``out`` a directory for
+    one Parquet file per part, or one ``.csv``/``.parquet`` table (gathered here, in the
+    input's account order)."""
+    from detector.shards import is_sharded
+    from training.tables import SUFFIXES
 
     out = Path(out)
-    if out.suffix.lower() not in SUFFIXES:
-        raise DetectorError(f"{out}: the output must end in {', '.join(SUFFIXES)}")
-    classes = list(FollowerClassifier.load(model_dir).classes_)
-    graph = load_data(data)
-    proba = predict_proba_ray(model_dir, graph, config, log=log)
-    table = pd.DataFrame({"id": graph.ids.astype(str),
-                          "label": pd.Categorical.from_codes(proba.argmax(axis=1),
-                                                             categories=classes)})
-    for c, name in enumerate(classes):
-        table[f"p_{name}"] = proba[:, c]
-    _write(table, out)
-    return table
+    with tempfile.TemporaryDirectory(prefix="ffd-ray-") as scratch:
+        if not is_sharded(data):
+            from detector.io import save_graph
+            from training.train import load_data
+
+            log(f"{data} is not sharded: loading it here and writing shards first")
+            data = save_graph(load_data(data), Path(scratch) / "graph", shards=8)
+        single = out.suffix.lower() in SUFFIXES
+        result = score_shards_ray(model_dir, data, Path(scratch) / "scores" if single else out,
+                                  config, log)
+        if single:
+            _gather(Path(scratch) / "scores", out)
+    return result
+
+
+def _gather(parts: Path, out: Path) -> None:
+    """One table in input order from the parts' files."""
+    import pandas as pd
+
+    from training.tables import write_table
+
+    table = pd.concat([pd.read_parquet(f) for f in sorted(parts.glob("*.parquet"))],
+                      ignore_index=True)
+    table = table.sort_values("pos", kind="stable").drop(columns="pos")
+    write_table(table.reset_index(drop=True), out)

@@ -2,18 +2,17 @@
 file and writes ``id, label, p_<class>...`` as CSV or Parquet (chosen by extension).
 
 Everything is vectorised: one feature pass, one forward pass, one table write.
+``--engine ray`` runs the partitioned engine instead (``training.ray_score``).
 """
 
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 import click
 
-#: Output formats by file extension.
-SUFFIXES = (".csv", ".parquet", ".pq")
+from training.tables import SUFFIXES, score_table, write_table
 
 
 def score_graph(model_dir: str | os.PathLike, data: str | os.PathLike,
@@ -23,8 +22,6 @@ def score_graph(model_dir: str | os.PathLike, data: str | os.PathLike,
     Returns:
         The written table (a ``pandas.DataFrame``).
     """
-    import pandas as pd
-
     from detector.errors import DetectorError
     from models.estimator import FollowerClassifier
     from training.train import load_data
@@ -34,40 +31,20 @@ def score_graph(model_dir: str | os.PathLike, data: str | os.PathLike,
         raise DetectorError(f"{out}: the output must end in {', '.join(SUFFIXES)}")
     classifier = FollowerClassifier.load(model_dir)
     graph = load_data(data)
-    proba = classifier.predict_proba(graph)
-    table = pd.DataFrame({"id": graph.ids.astype(str),
-                          "label": pd.Categorical.from_codes(proba.argmax(axis=1),
-                                                             categories=list(classifier.classes_))})
-    for c, name in enumerate(classifier.classes_):
-        table[f"p_{name}"] = proba[:, c]
-    _write(table, out)
+    table = score_table(graph.ids, classifier.predict_proba(graph), list(classifier.classes_))
+    write_table(table, out)
     return table
-
-
-def _write(table, out: Path) -> None:
-    """Write to a temporary file beside ``out`` and rename it into place."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=out.suffix)
-    os.close(fd)
-    try:
-        if out.suffix.lower() == ".csv":
-            table.to_csv(tmp, index=False, float_format="%.6g")
-        else:
-            table.to_parquet(tmp, index=False)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 @click.command("score")
 @click.option("--model", "model_dir", required=True, type=click.Path(),
               help="Saved model directory.")
 @click.option("--data", required=True, help="Graph to score: a file, directory or data-set name.")
-@click.option("--out", required=True, type=click.Path(dir_okay=False),
-              help="Output table: .csv or .parquet.")
+@click.option("--out", required=True, type=click.Path(),
+              help="Output table: .csv or .parquet; with --engine ray also a directory "
+                   "(one Parquet file per part).")
 @click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
-              help="ray: score graph partitions as Ray tasks (pip install .[scale]).")
+              help="ray: score the graph part by part as Ray actors (pip install .[scale]).")
 @click.option("--address", default=None,
               help="Ray cluster address (--engine ray) [default: start a local Ray instance].")
 @click.option("--partitions", type=click.IntRange(1), default=None,
@@ -78,10 +55,17 @@ def score_command(model_dir: str, data: str, out: str, engine: str, address: str
     if engine == "ray":
         from training.ray_score import RayConfig, score_graph_ray
 
-        table = score_graph_ray(model_dir, data, out, RayConfig(address, partitions),
-                                log=click.echo)
-    else:
-        table = score_graph(model_dir, data, out)
+        result = score_graph_ray(model_dir, data, out, RayConfig(address, partitions),
+                                 log=click.echo)
+        counts: dict = {}
+        for part in result["parts"]:
+            for name, count in part["labels"].items():
+                counts[name] = counts.get(name, 0) + count
+        shares = ", ".join(f"{name} {count:,}" for name, count in counts.items())
+        click.echo(f"scored {result['accounts']:,} accounts ({shares}) in "
+                   f"{result['partitions']} parts -> {out}")
+        return
+    table = score_graph(model_dir, data, out)
     counts = table["label"].value_counts()
     shares = ", ".join(f"{name} {counts.get(name, 0):,}" for name in table["label"].cat.categories)
     click.echo(f"scored {len(table):,} accounts ({shares}) -> {out}")

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / "var" / "bench"
 #: Libraries whose versions the report names.
 LIBRARIES = ("numpy", "pandas", "pyarrow", "torch", "torch-geometric", "networkx", "orjson",
-             "flask", "gunicorn", "ray", "pymetis")
+             "flask", "gunicorn", "ray")
 #: A child prints exactly one line starting with this, followed by its JSON result.
 RESULT_PREFIX = "@@result "
 
@@ -91,7 +91,12 @@ def measured_command(args: Sequence[str], **kwargs: Any) -> ChildResult:
     The command runs under ``benchmarks.perf.rss``, which execs it and prints the peak
     resident memory of the whole process tree it waited for (``os.wait4``).
     """
-    return run_child([sys.executable, "-m", "benchmarks.perf.rss", *args], cwd=ROOT, **kwargs)
+    # The venv's console scripts (``ffd``) import the checkout the venv was installed from;
+    # PYTHONPATH puts this checkout first (another worktree may share the venv).
+    path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    env = {"PYTHONPATH": path, **(kwargs.pop("env", None) or {})}
+    return run_child([sys.executable, "-m", "benchmarks.perf.rss", *args], cwd=ROOT, env=env,
+                     **kwargs)
 
 
 def python_child(module: str, *args: str, **kwargs: Any) -> ChildResult:

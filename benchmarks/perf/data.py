@@ -27,6 +27,17 @@ def graph_dir(accounts: int, seed: int = SEED) -> Path:
     return path
 
 
+def sharded_dir(accounts: int, shards: int, seed: int = SEED) -> Path:
+    """The same graph in the sharded form (``shards`` files of accounts and of edges),
+    created if missing; the one step of the Ray benchmark that loads the whole graph."""
+    path = CACHE / f"graph-{accounts}-s{seed}-shards{shards}"
+    if not (path / "graph.json").exists():
+        from detector.io import load_graph, save_graph
+
+        save_graph(load_graph(graph_dir(accounts, seed)), path, shards=shards)
+    return path
+
+
 def audit_document(accounts: int, seed: int = SEED) -> Path:
     """JSON audit request: a target and ``accounts - 1`` followers, created if missing."""
     path = CACHE / f"audit-{accounts}-s{seed}.json"
@@ -44,3 +55,9 @@ def model_dir() -> Path:
     from training.default_model import ensure_default_model
 
     return ensure_default_model(CACHE / "model", progress=False, log=lambda _msg: None)
+
+
+if __name__ == "__main__":  # python -m benchmarks.perf.data ACCOUNTS SHARDS: prepare both
+    import sys
+
+    print(sharded_dir(int(sys.argv[1]), int(sys.argv[2])))

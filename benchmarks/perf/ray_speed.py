@@ -1,8 +1,14 @@
-"""``ffd score --engine ray`` on one machine: time, halo sizes, and agreement with the
-single-process scores, for a few partition counts and both partitioners.
+"""``ffd score --engine ray`` on one machine, against single-process ``ffd score`` on
+the same graph: wall time, the driver's peak RSS, the largest part's peak RSS, halo
+sizes, and the largest score difference.
 
-On one 2-core machine Ray cannot be faster than one process (same cores, plus task and
-object-store overhead); this measures the overhead and the halo a cluster would pay.
+Every run is a fresh process. The single-process figure is the ``ffd score`` command
+under ``benchmarks.perf.rss``. A Ray run is a child that starts a local Ray instance
+(``num_cpus=2``) and scores the sharded copy of the graph; the driver reports its own
+peak (``RUSAGE_SELF``: Ray's own daemons are not counted) and every part (one actor
+process each) reports its peak when it writes its scores. All parts live on this one
+machine at once, so a run also records the least memory the machine had available, and
+stops (and is recorded as failed) below ``FLOOR_MB``.
 """
 
 from __future__ import annotations
@@ -10,55 +16,105 @@ from __future__ import annotations
 import os
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
-from benchmarks.perf.common import emit, python_child
+from benchmarks.perf.common import CACHE, ChildError, emit, python_child
 
 
-def measure(accounts: int, model: str, settings: list[tuple[str, int]]) -> dict[str, Any]:
-    from benchmarks.perf.data import graph_dir
-
-    args = [str(graph_dir(accounts)), model] + [f"{m}:{k}" for m, k in settings]
-    result = python_child("ray_speed", *args)
-    return {**result.value, "peak_rss_mb_driver": round(result.peak_rss_mb, 1)}
-
-
-def _child(path: str, model: str, settings: list[str]) -> None:
+def measure(accounts: int, model: str, parts: list[int], shards: int = 8,
+            local: bool = True) -> dict[str, Any]:
+    """Single-process ``ffd score`` (if ``local``), then the Ray engine at each count of
+    ``parts``, on the simulated graph of ``accounts`` cut into ``shards`` files."""
     import numpy as np
+    import pandas as pd
+
+    from benchmarks.perf.data import graph_dir, sharded_dir
+    from benchmarks.perf.score_speed import ffd_score
+
+    # Simulated and cut into shards in a child: the whole graph never enters this
+    # process, which stays alive beside the runs it measures.
+    python_child("data", str(accounts), str(shards))
+    data, sharded = graph_dir(accounts), sharded_dir(accounts, shards)
+    out = CACHE / "scores" / f"ray-{accounts}"
+    out.mkdir(parents=True, exist_ok=True)
+    result: dict[str, Any] = {"accounts": accounts, "shards": shards, "cpus": 2, "runs": []}
+    expected = None
+    if local:
+        single = out / "local.parquet"
+        result["local"] = {k: round(v, 2) for k, v in
+                           ffd_score(Path(model), data, single).items()}
+        expected = pd.read_parquet(single).set_index("id").filter(like="p_")
+    for k in parts:
+        scores = out / f"parts-{k}"
+        for old in scores.glob("*.parquet"):
+            old.unlink()
+        try:
+            child = python_child("ray_speed", str(sharded), model, str(k), str(scores))
+        except ChildError as exc:  # out of memory (``_watch``) or failed: say so, go on
+            result["runs"].append({"partitions": k, "error": str(exc)[-600:]})
+            continue
+        run = {**child.value, "wall_seconds": round(child.seconds, 2)}
+        if expected is not None:
+            got = pd.concat([pd.read_parquet(f, columns=["id", *expected.columns])
+                             for f in sorted(scores.glob("*.parquet"))]).set_index("id")
+            got = got.loc[expected.index]
+            run["max_abs_diff"] = float(np.abs(got.to_numpy() - expected.to_numpy()).max())
+            largest = max(p["peak_rss_mb"] for p in run["parts"])
+            run["largest_part_share_of_local"] = round(
+                largest / result["local"]["peak_rss_mb"], 3)
+        result["runs"].append(run)
+        result["edges"] = run["edges"]
+    return result
+
+
+#: A Ray run stops (its processes killed) when the machine has less memory available than
+#: this: the benchmark shares the machine, and all parts of a run live on it at once.
+FLOOR_MB = 2_500
+
+
+def _watch(low: dict[str, float]) -> None:
+    """Track the least available memory; kill this run's processes below ``FLOOR_MB``."""
+    import psutil
+
+    me = psutil.Process()
+    while True:
+        available = psutil.virtual_memory().available / 2**20
+        low["available_mb"] = min(low.get("available_mb", available), available)
+        if available < FLOOR_MB:
+            print(f"available memory {available:.0f} MB < {FLOOR_MB} MB: stopping", flush=True)
+            for child in me.children(recursive=True):
+                child.kill()
+            os._exit(3)
+        time.sleep(0.2)
+
+
+def _child(data: str, model: str, parts: str, out: str) -> None:
+    import threading
+
     import ray
 
-    from detector.io import load_graph
-    from models.estimator import FollowerClassifier
-    from training.ray_score import RayConfig, predict_proba_ray
+    from training.ray_score import ROOT, RayConfig, score_shards_ray
 
-    graph = load_graph(path)
+    low: dict[str, float] = {}
+    threading.Thread(target=_watch, args=(low,), daemon=True).start()
     start = time.perf_counter()
-    expected = FollowerClassifier.load(model).predict_proba(graph)
-    local = time.perf_counter() - start
-    start = time.perf_counter()
-    ray.init(include_dashboard=False, log_to_driver=False)
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False,
+             object_store_memory=2 * 2**30,  # beyond this the exchanges spill to disk
+             runtime_env={"env_vars": {"PYTHONPATH": str(ROOT)}})
     init = time.perf_counter() - start
-    # Warm-up: the first tasks start the worker processes and import torch there.
-    predict_proba_ray(model, graph, RayConfig(partitions=2, method="blocks"))
-    runs = []
-    for setting in settings:
-        method, k = setting.split(":")
-        stats: dict[str, Any] = {}
-        start = time.perf_counter()
-        got = predict_proba_ray(model, graph, RayConfig(partitions=int(k), method=method),
-                                stats=stats)
-        runs.append({
-            "method": stats["method"], "partitions": stats["partitions"], "hops": stats["hops"],
-            "seconds": round(time.perf_counter() - start, 2),
-            "halo_share": round(sum(stats["halo"]) / graph.num_accounts, 3),
-            "largest_part": max(c + h for c, h in zip(stats["core"], stats["halo"],
-                                                      strict=True)),
-            "max_abs_diff": float(np.abs(got - expected).max()),
-        })
+    start = time.perf_counter()
+    stats = score_shards_ray(model, data, out, RayConfig(partitions=int(parts)))
+    seconds = time.perf_counter() - start
     ray.shutdown()
-    emit({"accounts": graph.num_accounts, "edges": graph.num_edges, "cpus": os.cpu_count(),
-          "local_seconds": round(local, 2), "ray_init_seconds": round(init, 2), "runs": runs})
+    emit({"partitions": stats["partitions"], "accounts": stats["accounts"],
+          "edges": stats["edges"], "ray_init_seconds": round(init, 2),
+          "seconds": round(seconds, 2), "driver_peak_rss_mb": stats["peak_rss_mb"],
+          "largest_part_peak_rss_mb": max(p["peak_rss_mb"] for p in stats["parts"]),
+          "least_available_mb": round(low.get("available_mb", float("nan"))),
+          "parts": [{k: p[k] for k in ("accounts", "halo", "peak_rss_mb", "peaks")}
+                    for p in stats["parts"]]})
 
 
 if __name__ == "__main__":
-    _child(sys.argv[1], sys.argv[2], sys.argv[3:])
+    _child(*sys.argv[1:])

@@ -15,6 +15,7 @@ GOALS = {
     "api_p50_ms": 30.0,  # server side, 1,000 accounts
     "api_p99_ms": 100.0,
     "api_req_s": 40.0,
+    "ray_part_share": 0.25,  # largest Ray part's peak RSS / single-process peak (8 parts)
 }
 
 
@@ -408,17 +409,81 @@ def _hotpath(r: dict) -> list[str]:
 
 
 def _ray(r: dict) -> list[str]:
+    if "local" not in r:  # a run of the old 2-hop engine
+        return ["(measured with the 2-hop halo engine, since replaced; re-run the section)"]
+    local = r["local"]
     return [
-        f"{_n(r['accounts'])} accounts, {_n(r['edges'])} edges, a local Ray instance with"
-        f" {r['cpus']} CPUs (starting it took {r['ray_init_seconds']} s, not included below)."
-        f" One process without Ray: {r['local_seconds']} s (features + model). Ray seconds"
-        " include features, partitioning, halos, shipping the parts and the tasks. One"
-        " machine gives Ray no more cores than the single process has; the point is the"
-        " halo a cluster pays (every part carries core + halo, so more parts multiply the"
-        " work when halos are large) and that the scores agree.",
+        f"{_n(r['accounts'])} accounts, {_n(r.get('edges', 0))} edges in {r['shards']}"
+        f" Parquet shards, a local Ray instance with {r['cpus']} CPUs. Single-process"
+        f" `ffd score` on the same graph: {local['seconds']} s, peak RSS"
+        f" {_gb(local['peak_rss_mb'])} GB. Ray seconds"
+        " exclude starting Ray; each part is one actor process, whose peak includes about"
+        " 0.5 GB of imports (torch) and the model. One machine gives Ray no more cores than"
+        " the single process has: the point is the memory per process.",
         "",
-        *_table(["partitioner", "parts", "hops", "seconds", "halo / accounts",
-                 "largest part (accounts)", "max abs diff vs one process"],
-                [[x["method"], x["partitions"], x["hops"], x["seconds"], x["halo_share"],
-                  _n(x["largest_part"]), f"{x['max_abs_diff']:.1e}"] for x in r["runs"]]),
+        *_table(["parts", "seconds", "driver peak (GB)", "largest part peak (GB)",
+                 "largest part / single process", "halo rows (largest part)",
+                 "max abs diff vs one process"],
+                [[x["partitions"], x["seconds"], _gb(x["driver_peak_rss_mb"]),
+                  _gb(x["largest_part_peak_rss_mb"]),
+                  f"{x.get('largest_part_share_of_local', float('nan')):.0%}",
+                  _n(max(p["halo"] for p in x["parts"])),
+                  f"{x['max_abs_diff']:.1e}" if "max_abs_diff" in x else "-"]
+                 for x in sorted(r["runs"], key=lambda x: x["partitions"])
+                 if "error" not in x]),
+        *[f"\n{x['partitions']} parts: failed (`{x['error'][-300:]}`)"
+          for x in r["runs"] if "error" in x],
+        *_ray_largest(r.get("largest")),
+        "",
+        *_ray_goals(r),
+        "",
+        "Peak RSS (GB) of the largest part after each stage (`training/partwise/worker.py`),"
+        " and the least memory the machine had available during the run (all parts run on"
+        " it at once):",
+        "",
+        *_table(["parts", "start (imports, model)", "ingest", "receive", "inbound",
+                 "features", "rounds", "machine available (GB)"],
+                [[x["partitions"], *[_gb(_largest(x)["peaks"].get(stage, float("nan")))
+                                     for stage in ("start", "ingest", "receive", "inbound",
+                                                   "features", "rounds")],
+                  _gb(x.get("least_available_mb", float("nan")))]
+                 for x in sorted(r["runs"], key=lambda x: x["partitions"])
+                 if "error" not in x and "peaks" in x["parts"][0]]),
     ]
+
+
+def _ray_largest(big: dict | None) -> list[str]:
+    """The largest graph scored (``largest``: a ``ray_speed.measure`` result with its
+    ``command``, measured once and copied into the section by hand)."""
+    if not big:
+        return []
+    rows = [x for x in big["runs"] if "error" not in x]
+    return ["", f"Largest graph scored: {_n(big['accounts'])} accounts, {_n(big['edges'])}"
+            f" edges (`{big['command']}`): one process {big['local']['seconds']} s, peak"
+            f" {_gb(big['local']['peak_rss_mb'])} GB; "
+            + "; ".join(f"{x['partitions']} parts {x['seconds']} s, driver"
+                        f" {_gb(x['driver_peak_rss_mb'])} GB, largest part"
+                        f" {_gb(x['largest_part_peak_rss_mb'])} GB, max abs diff"
+                        f" {x['max_abs_diff']:.1e}" for x in rows) + "."]
+
+
+def _ray_goals(r: dict) -> list[str]:
+    """Issue 17's goals, checked against the run with the most parts at 8 or fewer."""
+    runs = [x for x in r["runs"] if "error" not in x and "max_abs_diff" in x]
+    if not runs:
+        return []
+    x = max((x for x in runs if x["partitions"] <= 8), key=lambda x: x["partitions"],
+            default=runs[0])
+    share = x["largest_part_share_of_local"]
+    met = lambda ok: "met" if ok else "missed"  # noqa: E731
+    return [
+        f"Goals at {x['partitions']} parts: largest part at most 25% of the single-process"
+        f" peak: {share:.0%}, {met(share <= GOALS['ray_part_share'])}; driver at most 1 GB:"
+        f" {_gb(x['driver_peak_rss_mb'])} GB, {met(x['driver_peak_rss_mb'] <= 1024)};"
+        f" scores equal (at most 1e-5 apart): {x['max_abs_diff']:.1e},"
+        f" {met(max(y['max_abs_diff'] for y in runs) <= 1e-5)} (all runs).",
+    ]
+
+
+def _largest(run: dict) -> dict:
+    return max(run["parts"], key=lambda p: p["peak_rss_mb"])

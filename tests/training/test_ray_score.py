@@ -1,162 +1,108 @@
-"""Partitioned scoring on Ray: partitions, halos, and scores equal to one machine's."""
+"""``ffd score --engine ray`` on a local Ray instance: the partitioned, layer-wise engine
+gives the single-process scores (tests/training/test_partwise.py checks its stages
+without Ray)."""
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from detector.io import save_graph
+from detector.errors import DetectorError
+from detector.io import load_graph, save_graph
 from models.config import ModelConfig
 from models.estimator import FollowerClassifier
-from training.ray_score import (
-    RayConfig,
-    partition,
-    receptive_hops,
-    score_part,
-    subgraph,
-    undirected,
-    with_halo,
-)
+from training.ray_score import ROOT, RayConfig, score_shards_ray
+from training.simulator import SimConfig, simulate
 
-_spec = importlib.util.spec_from_file_location(
-    "tiny_graphs", Path(__file__).parents[1] / "models" / "tiny_graphs.py")
-_tiny = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_tiny)
-make_graph = _tiny.make_graph
-
-
-def path_graph(n: int) -> np.ndarray:
-    """Relation edges of the path 0 - 1 - ... - n-1, both directions."""
-    a = np.arange(n - 1)
-    return np.stack([np.concatenate([a, a + 1]), np.concatenate([a + 1, a])])
-
-
-def test_blocks_cover_every_node_once_in_order():
-    adjacency = undirected(path_graph(10), 10)
-    parts, method = partition(adjacency, 3, "blocks")
-    assert method == "blocks"
-    assert parts.tolist() == [0, 0, 0, 0, 1, 1, 1, 2, 2, 2]
-
-
-def test_metis_cuts_a_path_into_contiguous_halves():
-    pytest.importorskip("pymetis")
-    adjacency = undirected(path_graph(20), 20)
-    parts, method = partition(adjacency, 2, "metis")
-    assert method == "metis"
-    assert sorted(np.bincount(parts).tolist()) == [10, 10]
-    assert np.count_nonzero(np.diff(parts)) == 1  # one cut edge on a path
-
-
-@pytest.mark.parametrize("hops, expected", [(0, [4, 5]), (1, [4, 5, 3, 6]),
-                                            (2, [4, 5, 2, 3, 6, 7])])
-def test_the_halo_reaches_exactly_hops_away(hops, expected):
-    adjacency = undirected(path_graph(10), 10)
-    parts = np.array([0, 0, 0, 0, 1, 1, 2, 2, 2, 2])
-    piece = with_halo(adjacency, parts, hops)[1]
-    assert piece.core == 2
-    assert piece.nodes.tolist() == expected
-
-
-def test_a_hub_reached_from_many_core_accounts_is_in_the_halo():
-    """A hub seen from 200 core accounts (an int8 sum of neighbours wraps to -56)."""
-    leaves = np.arange(1, 201)
-    edges = np.stack([np.concatenate([leaves, np.zeros(200, np.int64)]),
-                      np.concatenate([np.zeros(200, np.int64), leaves])])
-    adjacency = undirected(edges, 201)
-    parts = np.ones(201, np.int64)
-    parts[0] = 0
-    piece = with_halo(adjacency, parts, 1)[1]
-    assert piece.core == 200
-    assert piece.nodes.tolist() == [*leaves.tolist(), 0]
-
-
-def test_subgraph_keeps_only_edges_among_the_nodes_renumbered():
-    edges = path_graph(5)
-    types = np.arange(edges.shape[1])
-    ei, et = subgraph(edges, types, np.array([3, 2]), 5)
-    assert sorted(zip(ei[0].tolist(), ei[1].tolist(), strict=True)) == [(0, 1), (1, 0)]
-    assert sorted(et.tolist()) == [2, 6]
-
-
-def test_a_bad_method_is_refused():
-    with pytest.raises(ValueError, match="method must be one of"):
-        RayConfig(method="random")
+from ..models.tiny_graphs import make_graph
 
 
 @pytest.fixture(scope="module")
-def rgcn_dir(tmp_path_factory):
-    """A 2-layer RGCN trained for a few epochs on a tiny graph."""
-    graph = make_graph(90, seed=0)
-    config = ModelConfig(model="rgcn", hidden=8, layers=2, epochs=5, patience=5)
-    out = tmp_path_factory.mktemp("rgcn")
-    FollowerClassifier(config).fit(graph, progress=False, log=lambda _m: None).save(out)
+def evidence_dir(tmp_path_factory):
+    config = ModelConfig(model="evidence", hidden=8, layers=2, epochs=4, patience=4,
+                         members=2)
+    out = tmp_path_factory.mktemp("evidence")
+    FollowerClassifier(config).fit(make_graph(90, seed=0), progress=False,
+                                   log=lambda _m: None).save(out)
     return out
-
-
-def test_the_halo_is_what_makes_partitions_exact(rgcn_dir):
-    """Scoring one part without Ray: a 2-hop halo gives the single-machine scores, a
-    1-hop halo does not (for a 2-layer model)."""
-    from detector.features import compute_features
-    from detector.tensors import relation_edges
-
-    classifier = FollowerClassifier.load(rgcn_dir)
-    assert receptive_hops(classifier) == 2
-    graph = make_graph(60, seed=3)
-    expected = classifier.predict_proba(graph)
-    x = classifier.normaliser_.transform(compute_features(graph))
-    edge_index, edge_type = relation_edges(graph)
-    adjacency = undirected(edge_index, graph.num_accounts)
-    parts, _ = partition(adjacency, 4, "blocks")
-    for hops, exact in ((2, True), (1, False)):
-        errors = []
-        for piece in with_halo(adjacency, parts, hops):
-            ei, et = subgraph(edge_index, edge_type, piece.nodes, graph.num_accounts)
-            got = score_part(str(rgcn_dir), x[piece.nodes], ei, et, piece.core)
-            errors.append(np.abs(got - expected[piece.nodes[:piece.core]]).max())
-        assert bool(max(errors) < 1e-5) is exact
 
 
 @pytest.fixture(scope="module")
 def local_ray():
     ray = pytest.importorskip("ray", reason="ray is an optional extra: pip install .[scale]")
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    # The workers import this checkout's code, as ``score_shards_ray`` arranges it.
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False,
+             runtime_env={"env_vars": {"PYTHONPATH": str(ROOT)}})
     yield ray
     ray.shutdown()
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("method, partitions", [("auto", 4), ("blocks", 3)])
-def test_ray_scores_equal_single_machine_scores(local_ray, rgcn_dir, method, partitions):
-    from training.ray_score import predict_proba_ray
+def test_workers_import_this_checkout(local_ray):
+    @local_ray.remote
+    def where() -> str:
+        import training
 
-    graph = make_graph(120, seed=7)
-    expected = FollowerClassifier.load(rgcn_dir).predict_proba(graph)
-    got = predict_proba_ray(rgcn_dir, graph, RayConfig(partitions=partitions, method=method))
-    assert got.shape == expected.shape
-    np.testing.assert_allclose(got, expected, atol=1e-5)
+        return training.__file__
+
+    assert Path(local_ray.get(where.remote())).resolve().is_relative_to(ROOT)
 
 
 @pytest.mark.slow
-def test_ffd_score_engine_ray_writes_the_same_table(local_ray, rgcn_dir, tmp_path):
-    import pandas as pd
+@pytest.mark.parametrize("parts", [1, 3])
+def test_ray_scores_equal_single_process_scores(local_ray, evidence_dir, tmp_path, parts):
+    graph = simulate(SimConfig(accounts=1_200, seed=5))
+    data = save_graph(graph, tmp_path / "graph", shards=4)
+    expected = FollowerClassifier.load(evidence_dir).predict_proba(load_graph(data))
+    out = tmp_path / "scores"
+    result = score_shards_ray(evidence_dir, data, out, RayConfig(partitions=parts))
+    assert result["accounts"] == graph.num_accounts and result["partitions"] == parts
+    assert len({p["pid"] for p in result["parts"]}) == parts  # one actor process per part
+    files = sorted(out.glob("*.parquet"))
+    assert len(files) == parts
+    table = pd.concat([pd.read_parquet(f) for f in files]).sort_values("pos")
+    assert table["id"].tolist() == graph.ids.astype(str).tolist()
+    assert np.abs(table.filter(like="p_").to_numpy() - expected).max() <= 1e-5
 
+
+@pytest.mark.slow
+@pytest.mark.parametrize("out_name", ["ray.parquet", "ray-dir"])
+def test_ffd_score_engine_ray_writes_the_same_scores(local_ray, evidence_dir, tmp_path,
+                                                     out_name):
     from training.cli import main
 
     data = save_graph(make_graph(80, seed=11), tmp_path / "g.json")
-    tables = []
-    for engine in ("local", "ray"):
-        out = tmp_path / f"{engine}.parquet"
-        result = CliRunner().invoke(main, ["score", "--model", str(rgcn_dir), "--data",
+    local, ray_out = tmp_path / "local.parquet", tmp_path / out_name
+    for engine, out in (("local", local), ("ray", ray_out)):
+        result = CliRunner().invoke(main, ["score", "--model", str(evidence_dir), "--data",
                                            str(data), "--out", str(out), "--engine", engine,
-                                           "--partitions", "3"])
+                                           "--partitions", "2"])
         assert result.exit_code == 0, result.output
-        tables.append(pd.read_parquet(out))
-    local, ray = tables
-    assert ray["id"].tolist() == local["id"].tolist()
-    assert ray["label"].astype(str).tolist() == local["label"].astype(str).tolist()
-    np.testing.assert_allclose(ray.filter(like="p_").to_numpy(),
-                               local.filter(like="p_").to_numpy(), atol=1e-5)
+    expected = pd.read_parquet(local)
+    if ray_out.is_dir():
+        got = pd.concat([pd.read_parquet(f) for f in sorted(ray_out.glob("*.parquet"))])
+        got = got.sort_values("pos").drop(columns="pos").reset_index(drop=True)
+    else:
+        got = pd.read_parquet(ray_out)
+    assert got["id"].tolist() == expected["id"].tolist()
+    assert got["label"].astype(str).tolist() == expected["label"].astype(str).tolist()
+    np.testing.assert_allclose(got.filter(like="p_").to_numpy(),
+                               expected.filter(like="p_").to_numpy(), atol=1e-5)
+
+
+def test_a_model_without_layers_to_split_is_refused(tmp_path):
+    pytest.importorskip("ray")
+    config = ModelConfig(model="rgcn", hidden=8, layers=2, epochs=2, patience=2)
+    model = FollowerClassifier(config).fit(make_graph(60, seed=0), progress=False,
+                                           log=lambda _m: None).save(tmp_path / "rgcn")
+    data = save_graph(make_graph(30, seed=1), tmp_path / "g", shards=2)
+    with pytest.raises(DetectorError, match="needs an evidence model"):
+        score_shards_ray(model, data, tmp_path / "out")
+
+
+def test_a_bad_partition_count_is_refused():
+    with pytest.raises(ValueError, match="partitions must be at least 1"):
+        RayConfig(partitions=0)

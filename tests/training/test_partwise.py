@@ -1,0 +1,130 @@
+"""The partitioned engine's stages in one process (no Ray): features and scores of every
+part equal ``detector.features`` and ``predict_proba`` on the whole graph."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from detector.features import FEATURE_NAMES, compute_features
+from detector.io import load_graph, save_graph
+from detector.validate import parse_graph
+from models.config import ModelConfig
+from models.estimator import FollowerClassifier
+from training.partwise.exchange import owners, split_by
+from training.partwise.run import LocalBackend, plan_for, run
+from training.partwise.worker import PartWorker
+from training.simulator import SimConfig, simulate
+from training.simulator.view import View, observe
+
+from ..detector.test_io import DOC
+from ..models.tiny_graphs import make_graph
+
+
+@pytest.fixture(scope="module")
+def evidence_dir(tmp_path_factory):
+    """A 2-member evidence ensemble (the default model's kind) trained for a few epochs."""
+    config = ModelConfig(model="evidence", hidden=8, layers=2, epochs=4, patience=4,
+                         members=2)
+    out = tmp_path_factory.mktemp("evidence")
+    FollowerClassifier(config).fit(make_graph(90, seed=0), progress=False,
+                                   log=lambda _m: None).save(out)
+    return out
+
+
+#: Repeats and self-loops (dropped where the target's edges are), across shards.
+REPAIRED = {
+    "accounts": [{"id": f"a{i}", "created_at": f"2024-01-0{1 + i % 5}T10:00:00Z"}
+                 for i in range(9)],
+    "edges": [{"source": f"a{i}", "target": f"a{(i * 4) % 9}", "type": "follow",
+               "at": f"2024-03-01T10:{i:02d}:00Z"} for i in range(9)]
+    + [{"source": "a2", "target": "a8", "type": "follow", "at": "2024-03-01T10:02:00Z"},
+       {"source": "a3", "target": "a3", "type": "like"},
+       {"source": "a5", "target": "a1", "type": "like", "weight": 4}],
+}
+
+
+def _graphs():
+    rng = np.random.default_rng(0)
+    audit = simulate(SimConfig(accounts=700, seed=2, audit_of="brand"))
+    listed = observe(audit, View(edges="follower_list"), rng)
+    return {
+        "community": simulate(SimConfig(accounts=1_500, seed=1)),
+        "follower-list": listed,
+        # Without a target every list of 100 or more ordered followers is scanned.
+        "lists": replace(listed, target=None),
+        "repaired": parse_graph(REPAIRED),
+        "by-day": observe(simulate(SimConfig(accounts=600, seed=3)),
+                          View(created_by_day=True, missing={"followers_count": 0.3}), rng),
+        "document": parse_graph(DOC),
+    }
+
+
+GRAPHS = _graphs()
+
+
+def _run(model_dir, graph, parts, tmp_path, shards=3):
+    data = save_graph(graph, tmp_path / "graph", shards=shards)
+    workers = [PartWorker(str(model_dir), p, parts, keep_features=True) for p in range(parts)]
+    out = tmp_path / "out"
+    out.mkdir()
+    stats = run(LocalBackend(workers), plan_for(data, workers[0].classifier.model_.steps),
+                parts, str(out))
+    return data, workers, out, stats
+
+
+@pytest.mark.parametrize("name", list(GRAPHS))
+@pytest.mark.parametrize("parts", [1, 4])
+def test_part_features_equal_the_whole_graph_features(evidence_dir, tmp_path, name, parts):
+    data, workers, _, _ = _run(evidence_dir, GRAPHS[name], parts, tmp_path)
+    graph = load_graph(data)
+    expected = compute_features(graph)
+    got = np.zeros_like(expected)
+    for w in workers:
+        got[w.positions] = w.raw_features
+    for k, feature in enumerate(FEATURE_NAMES):
+        np.testing.assert_allclose(got[:, k], expected[:, k], rtol=1e-6, atol=1e-6,
+                                   err_msg=f"{name}: {feature}")
+
+
+@pytest.mark.parametrize("parts", [1, 3, 5])
+def test_part_scores_equal_single_process_scores(evidence_dir, tmp_path, parts):
+    graph = GRAPHS["community"]
+    data, _, out, stats = _run(evidence_dir, graph, parts, tmp_path, shards=4)
+    expected = FollowerClassifier.load(evidence_dir).predict_proba(load_graph(data))
+    table = pd.concat([pd.read_parquet(f) for f in sorted(out.glob("*.parquet"))])
+    table = table.sort_values("pos")
+    assert table["id"].tolist() == graph.ids.astype(str).tolist()
+    assert sum(s["accounts"] for s in stats) == graph.num_accounts
+    assert np.abs(table.filter(like="p_").to_numpy() - expected).max() <= 1e-5
+
+
+def test_owners_are_stable_and_spread():
+    ids = np.array([f"u{i}" for i in range(10_000)], dtype=object)
+    owner = owners(ids, 8)
+    assert owner.tolist() == owners(ids.copy(), 8).tolist()
+    assert np.bincount(owner, minlength=8).min() > 1_000
+    frame = pd.DataFrame({"id": ids, "k": np.arange(len(ids))})
+    pieces = split_by(frame, "id", 8)
+    assert sum(len(p) for p in pieces) == len(ids)
+    assert all(p["k"].is_monotonic_increasing for p in pieces)
+
+
+def test_an_unknown_target_or_endpoint_is_refused_as_by_the_single_process(evidence_dir,
+                                                                           tmp_path):
+    from detector.errors import GraphValidationError
+
+    data = save_graph(parse_graph(DOC), tmp_path / "graph", shards=2)
+    (data / "graph.json").write_bytes(b'{"format": "account-graph/1", "target": "nobody"}')
+    workers = [PartWorker(str(evidence_dir), p, 2) for p in range(2)]
+    with pytest.raises(GraphValidationError, match="target: unknown account 'nobody'"):
+        run(LocalBackend(workers), plan_for(data, 2), 2, str(tmp_path / "out"))
+    edges = pd.read_parquet(data / "edges" / "00001.parquet")
+    edges.loc[0, "source"] = "stranger"
+    edges.to_parquet(data / "edges" / "00001.parquet")
+    (data / "graph.json").write_bytes(b'{"format": "account-graph/1"}')
+    with pytest.raises(GraphValidationError, match="unknown account 'stranger'"):
+        run(LocalBackend(workers), plan_for(data, 2), 2, str(tmp_path / "out"))

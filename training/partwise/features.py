@@ -1,0 +1,173 @@
+"""A part's feature rows, equal to ``detector.features.compute_features`` on the whole graph.
+
+A part holds its accounts, their inbound edges (``training.partwise.inbound``) and their
+outbound edges with the target-side values attached. From these, by kind of feature:
+
+- **own row** (profile, flags; age at the whole graph's reference time) and **one hop**
+  (degrees, interaction counts, reciprocity, churn, follow rate, time-missing): exact
+  from ``detector.features``' own helpers on the part's local graph (its accounts, their
+  edges both ways, the other ends as bare stubs), whose rows for the part's accounts
+  see every edge those rows depend on;
+- **target-side per edge** (lockstep: ``sync_*``, ``like_sync_mean``,
+  ``lockstep_excess*``, ``lockstep_cohort``): each edge's value comes from the part
+  owning its target; here they are averaged or maximised per source, as
+  ``detector.lockstep`` does;
+- **campaigns**: memberships found in the follower lists of every part; an account keeps
+  its largest campaign, ties to the first list in account order (``campaign_membership``);
+- **global** (``creation_excess``, ``log_creation_batch``, and whether the graph has any
+  interaction for ``engagement_rate``): from one pass over the creation dates of all
+  accounts (``creation_columns``) and one flag gathered from every part.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from detector import features
+from detector.features import FEATURE_NAMES
+from detector.graph import AccountGraph, Accounts, Edges
+from detector.lockstep import creation_batch_sizes, creation_excess
+from detector.schema import FOLLOW, INTERACTIONS
+
+
+def creation_columns(created: list[np.ndarray]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """``(creation_excess, creation batch size)`` of every account, per part: the one
+    step that reads a column of the whole graph (8 bytes per account)."""
+    every = np.concatenate(created) if created else np.zeros(0)
+    excess, batch = creation_excess(every), creation_batch_sizes(every)
+    bounds = np.cumsum([0] + [len(c) for c in created])
+    return [(excess[a:b], batch[a:b]) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+
+
+def local_graph(inbound: AccountGraph, core: int, keys: np.ndarray, owner: np.ndarray,
+                outbound: pd.DataFrame, reference: float
+                ) -> tuple[AccountGraph, np.ndarray, np.ndarray]:
+    """The part's accounts (first ``core`` rows), every edge touching them, and bare
+    stubs for the other ends; observed at the whole graph's ``reference`` time.
+
+    ``keys`` and ``owner``: each inbound account's place in the input and owning part;
+    ``outbound`` carries keys and its targets' ``owner``. Returns the graph and the keys
+    and owners of its accounts."""
+    external = outbound[pd.Index(keys[:core]).get_indexer(outbound["target"]) < 0]
+    every = pd.DataFrame({"key": np.concatenate([keys, external["target"].to_numpy()]),
+                          "owner": np.concatenate([owner, external["owner"].to_numpy()])})
+    every = every.drop_duplicates("key", ignore_index=True)  # core rows stay first
+    index = pd.Index(every["key"])
+    stubs = Accounts.empty(np.full(len(every) - core, "", dtype=object))
+    accounts = _stack(inbound.accounts.take(np.arange(core)), stubs)
+    e = inbound.edges
+    src = np.concatenate([index.get_indexer(keys[e.src]),
+                          index.get_indexer(external["source"])])
+    dst = np.concatenate([e.dst, index.get_indexer(external["target"])])
+    edges = Edges(src=src, dst=dst,
+                  type=np.concatenate([e.type, external["type"].to_numpy(np.int8)]),
+                  at=np.concatenate([e.at, external["at"].to_numpy(np.float64)]),
+                  weight=np.concatenate([e.weight, external["weight"].to_numpy(np.int64)]),
+                  rank=np.concatenate([e.rank, external["rank"].to_numpy(np.int64)]),
+                  at_estimated=np.zeros(len(src), bool))
+    return (AccountGraph(accounts, edges, None, reference), every["key"].to_numpy(),
+            every["owner"].to_numpy())
+
+
+def part_features(graph: AccountGraph, keys: np.ndarray, core: int, outbound: pd.DataFrame,
+                  campaigns: pd.DataFrame, creation: tuple[np.ndarray, np.ndarray],
+                  any_interaction: bool) -> np.ndarray:
+    """Raw features of the first ``core`` accounts of ``local_graph``'s ``graph``, as
+    ``compute_features`` lays them out."""
+    values = _one_hop(graph, core)
+    index = pd.Index(keys[:core])
+    values.update(_lockstep(index.get_indexer(outbound["source"]), outbound, core))
+    values.update(_campaigns(index, campaigns, core))
+    values["creation_excess"], batch = creation
+    values["log_creation_batch"] = np.log1p(batch)
+    values["engagement_rate"] = _engagement(graph, core, any_interaction)
+    out = np.empty((len(FEATURE_NAMES), core), dtype=np.float32)
+    for row, name in zip(out, FEATURE_NAMES, strict=True):
+        row[...] = values[name][:core]
+    np.nan_to_num(out, copy=False, nan=0.0, posinf=0.0, neginf=0.0)
+    return out.T.copy()
+
+
+def _one_hop(graph: AccountGraph, core: int) -> dict[str, np.ndarray]:
+    """The own-row and one-hop columns of ``compute_features`` for the first ``core``
+    accounts (and, for the one-hop ones, the stubs, unused), by its own helpers (the
+    rest, target-side and global, would be wrong on a part and cost most)."""
+    kinds = features._Kinds.of(graph.edges)
+    own = AccountGraph(graph.accounts.take(np.arange(core)), Edges.empty(), None,
+                       graph.reference_time())
+    values = {**features._profile(own), **features._graph(graph, kinds)}
+    e, n = graph.edges, graph.num_accounts
+    follow = kinds.follow
+    f_out = np.bincount(e.src[follow], minlength=n).astype(np.float64)
+    unfollows = np.bincount(e.src[kinds.unfollow], minlength=n)
+    given = np.bincount(e.src[kinds.interact],
+                        weights=e.weight[kinds.interact].astype(np.float64), minlength=n)
+    timed = np.bincount(e.src[follow], weights=~np.isnan(e.at[follow]), minlength=n)
+    values.update(time_missing=(f_out > 0) & (timed == 0),
+                  churn=np.minimum(unfollows / np.maximum(f_out, 1.0), 1.0),
+                  log_follow_rate=np.log1p(features._rate(e.src[follow], e.at[follow], n)),
+                  interactions_per_follow=np.log1p(given / np.maximum(f_out, 1.0)))
+    return values
+
+
+def _lockstep(src: np.ndarray, out: pd.DataFrame, n: int) -> dict[str, np.ndarray]:
+    timed = ~np.isnan(out["at"].to_numpy())
+    kind = out["type"].to_numpy()
+    follow = (kind == FOLLOW) & timed
+    interact = np.isin(kind, INTERACTIONS) & timed
+
+    def mean_max(mask: np.ndarray, name: str) -> tuple[np.ndarray, np.ndarray]:
+        owner, value = src[mask], out[name].to_numpy()[mask]
+        k = np.bincount(owner, minlength=n)
+        peak = np.zeros(n)
+        np.maximum.at(peak, owner, value)
+        return np.bincount(owner, weights=value, minlength=n) / np.maximum(k, 1), peak
+
+    sync_mean, sync_max = mean_max(follow, "sync")
+    excess_mean, excess_max = mean_max(follow, "excess")
+    return {"sync_mean": sync_mean, "sync_max": sync_max,
+            "like_sync_mean": mean_max(interact, "like_sync")[0],
+            "lockstep_excess": excess_max, "lockstep_excess_mean": excess_mean,
+            "lockstep_cohort": mean_max(follow, "cohort")[1]}
+
+
+def _campaigns(index: pd.Index, rows: pd.DataFrame, n: int) -> dict[str, np.ndarray]:
+    size, score, span = np.zeros(n), np.zeros(n), np.full(n, np.nan)
+    if len(rows):
+        best = rows.sort_values(["size", "target_pos", "order"], ascending=[False, True, True],
+                                kind="stable").drop_duplicates("key")
+        at = index.get_indexer(best["key"])
+        size[at], score[at] = best["size"].to_numpy(), best["score"].to_numpy()
+        span[at] = best["span_days"].to_numpy()
+    return {"log_campaign_size": np.log1p(size), "campaign_score": np.log1p(score),
+            "log_campaign_span": np.log1p(np.nan_to_num(span))}
+
+
+def _engagement(graph: AccountGraph, n: int, any_interaction: bool) -> np.ndarray:
+    """``engagement_rate`` of the first ``n`` accounts; 0 when the whole graph has no
+    interaction edge (a part without one may still belong to a graph with some)."""
+    if not any_interaction:
+        return np.zeros(n)
+    e = graph.edges
+    inward = e.dst < n
+    interact, follow = np.flatnonzero(e.interactions() & inward), np.flatnonzero(
+        (e.type == FOLLOW) & inward)
+    received = np.bincount(e.dst[interact], weights=e.weight[interact].astype(np.float64),
+                           minlength=n)
+    audience = np.fmax(np.fmax(graph.accounts.counts["followers_count"][:n], 0.0),
+                       np.bincount(e.dst[follow], minlength=n))
+    return np.log1p(received) - np.log1p(audience)
+
+
+def _stack(a: Accounts, b: Accounts) -> Accounts:
+    """Rows of ``a`` then rows of ``b``."""
+    return Accounts(
+        ids=np.concatenate([a.ids, b.ids]),
+        counts={k: np.concatenate([v, b.counts[k]]) for k, v in a.counts.items()},
+        flags={k: np.concatenate([v, b.flags[k]]) for k, v in a.flags.items()},
+        texts={k: np.concatenate([v, b.texts[k]]) for k, v in a.texts.items()},
+        created_at=np.concatenate([a.created_at, b.created_at]),
+        label=np.concatenate([a.label, b.label]),
+        split=np.concatenate([a.split, b.split]),
+    )

@@ -1,0 +1,140 @@
+"""The order of a partitioned scoring run, whatever runs the parts: Ray actors
+(``training.ray_score``) or plain objects in one process (``LocalBackend``, for tests).
+
+The coordinator only routes references: table ``q`` of part ``p``'s answer goes to part
+``q``'s next stage. What it holds itself is a few numbers per part.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from detector.errors import GraphValidationError, Issue
+from detector.shards import open_sharded
+from training.partwise.features import creation_columns
+
+
+class Backend(Protocol):
+    """Runs the parts' stages and the one whole-graph task."""
+
+    def call(self, part: int, method: str, args: tuple, returns: int | None) -> Any:
+        """Start ``method`` of part ``part``'s worker: a list of ``returns`` results (the
+        method returns a list that long), or one result for ``None``."""
+
+    def task(self, fn: Callable, args: tuple, returns: int) -> list:
+        """Start a stateless task returning a list of ``returns`` results."""
+
+    def get(self, refs: Any) -> Any:
+        """Wait for results."""
+
+
+@dataclass
+class Plan:
+    """What to score: the input files, their row offsets, and the graph's metadata."""
+
+    accounts: list[str]
+    account_rows: list[int]
+    edges: list[str]
+    edge_rows: list[int]
+    target: str | None = None
+    observed_at: float = math.nan
+    steps: int = 2  # propagation rounds of the model
+    stats: dict = field(default_factory=dict)
+
+
+def plan_for(data: str | os.PathLike, steps: int) -> Plan:
+    """The plan of the sharded graph at ``data`` (``detector.shards``): row counts come
+    from the Parquet footers, so nothing is read but metadata."""
+    import pyarrow.parquet as pq
+
+    sharded = open_sharded(data)
+    rows = lambda files: [pq.ParquetFile(f).metadata.num_rows for f in files]  # noqa: E731
+    return Plan([str(f) for f in sharded.accounts], rows(sharded.accounts),
+                [str(f) for f in sharded.edges], rows(sharded.edges), sharded.target,
+                sharded.observed_at, steps)
+
+
+def _offsets(rows: list[int]) -> list[int]:
+    return np.concatenate([[0], np.cumsum(rows)[:-1]]).astype(int).tolist() if rows else []
+
+
+def run(backend: Backend, plan: Plan, parts: int, out_dir: str) -> list[dict]:
+    """Score every account, parts writing their tables into ``out_dir``; returns each
+    part's figures (``PartWorker.write``)."""
+    k = parts
+    a_off, e_off = _offsets(plan.account_rows), _offsets(plan.edge_rows)
+    pieces = [backend.call(p, "ingest", (plan.accounts[p::k], a_off[p::k], plan.edges[p::k],
+                                         e_off[p::k]), k) for p in range(k)]
+
+    def exchange(method: str, sent: list[list], returns: int | None, *extra) -> list:
+        """Part ``p``'s ``method`` gets what every part sent to ``p``, in part order."""
+        return [backend.call(p, method, (*extra, *[sent[q][p] for q in range(k)]), returns)
+                for p in range(k)]
+
+    # Each stage's results are dropped once the next stage is submitted: Ray keeps an
+    # object while a task that takes it runs, and frees it from the store after.
+    asked = exchange("receive", pieces, k)
+    del pieces
+    answers = exchange("answer", asked, k)
+    del asked
+    inbound = exchange("inbound", answers, k + 2, plan.target, plan.observed_at)
+    del answers
+    summaries = backend.get([inbound[p][k] for p in range(k)])
+    if plan.target is not None and not any(s["target"] for s in summaries):
+        raise GraphValidationError([Issue("target", f"unknown account {plan.target!r}")])
+    creation = backend.task(_creation, tuple(inbound[p][k + 1] for p in range(k)), k)
+    latest = [s["latest"] for s in summaries if not math.isnan(s["latest"])]
+    reference = plan.observed_at if not math.isnan(plan.observed_at) else (
+        max(latest) if latest else math.nan)
+    interactions = any(s["interactions"] for s in summaries)
+    halo = [backend.call(p, "features", (reference, interactions, creation[p],
+                                         *[inbound[q][p] for q in range(k)]), k)
+            for p in range(k)]
+    del inbound, creation
+    backend.get(exchange("serve", halo, None))
+    del halo
+    for _ in range(plan.steps):
+        rows = [backend.call(p, "outgoing", (), k) for p in range(k)]
+        backend.get(exchange("step", rows, None))
+        del rows
+    plan.stats.update(accounts=sum(s["accounts"] for s in summaries),
+                      edges=sum(s["edges"] for s in summaries))
+    return backend.get([backend.call(p, "write", (out_dir,), None) for p in range(k)])
+
+
+def _creation(*created: np.ndarray) -> list:
+    return creation_columns(list(created))
+
+
+def score_locally(model_dir: str, data: str | os.PathLike, out_dir: str | os.PathLike,
+                  parts: int) -> list[dict]:
+    """The partitioned run with every part in this process (tests and debugging)."""
+    from training.partwise.worker import PartWorker
+
+    workers = [PartWorker(str(model_dir), p, parts) for p in range(parts)]
+    Path(out_dir).mkdir(parents=True, exist_ok=True)
+    plan = plan_for(data, workers[0].classifier.model_.steps)
+    return run(LocalBackend(workers), plan, parts, str(out_dir))
+
+
+class LocalBackend:
+    """Every part's worker in this process, one stage after the other (for tests)."""
+
+    def __init__(self, workers: list) -> None:
+        self.workers = workers
+
+    def call(self, part: int, method: str, args: tuple, returns: int | None) -> Any:
+        return getattr(self.workers[part], method)(*args)
+
+    def task(self, fn: Callable, args: tuple, returns: int) -> list:
+        return fn(*args)
+
+    def get(self, refs: Any) -> Any:
+        return refs
