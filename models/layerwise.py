@@ -28,10 +28,10 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 from torch import Tensor
-from torch_geometric.utils import scatter
 
-from models.ensemble import EvidenceEnsemble, kind_all
+from models.ensemble import EvidenceEnsemble
 from models.evidence import PROFILE_FLOOR, EvidenceGNN
+from models.evidence import propagation_round as _round
 
 
 @dataclass
@@ -61,8 +61,8 @@ def node_pass(model: EvidenceGNN | EvidenceEnsemble, x: Tensor, seen: Tensor) ->
     if isinstance(model, EvidenceEnsemble):
         p, c = model._evidence_each(x)  # [K, N]
         z0 = (p + c).T
-        t = None if model.out_channels == 2 else kind_all([m.kind for m in model.members],
-                                                          x).mean(0)
+        kind = model.packed().kind
+        t = None if kind is None else kind(x).mean(0)
     else:
         p, c = model.evidence(x)
         z0 = (p + c).unsqueeze(-1)
@@ -76,10 +76,8 @@ def propagation_round(z0: Tensor, z_all: Tensor, degree: Tensor, edges: Tensor,
     """One round for ``n`` accounts from the previous round's ``z`` of them and of their
     ``h`` neighbours (``z_all``, the ``n`` first), over their incoming follow edges
     (both directions of every follow, as ``propagate`` takes them)."""
-    n = z0.size(0)
     norm = (degree[edges[0]] * degree[edges[1]]).clamp(min=1.0).rsqrt().unsqueeze(-1)
-    message = torch.tanh(z_all)[edges[0]] * norm
-    return z0 + beta * scatter(message, edges[1], 0, dim_size=n, reduce="sum")
+    return _round(z0, z_all, norm, edges[0], edges[1], beta)
 
 
 def finish(z: Tensor, state: NodeState) -> tuple[Tensor, Tensor, Tensor | None]:
