@@ -73,9 +73,13 @@ def test_sigkill_during_snapshot_writes_loses_nothing_committed(model_dir, datab
             assert status == 201, body
             committed.append(body["id"])
         outcome: list[object] = []
+        # the writer posts until the kill stops it (on a fast machine 37 snapshots fitted
+        # in a fixed 1.5 s and the kill found nothing to interrupt); the kill comes once a
+        # few more have committed, so it lands inside or between writes, never after all
+        enough = threading.Event()
 
         def post_more() -> None:
-            for day in range(3, 40):
+            for day in range(3, 100_000):
                 try:
                     status, body = call(server, "POST", "/v1/targets/star/snapshots",
                                         snapshot_body(day), timeout=30)
@@ -84,10 +88,13 @@ def test_sigkill_during_snapshot_writes_loses_nothing_committed(model_dir, datab
                     return
                 if status == 201:
                     committed.append(body["id"])
+                if len(committed) >= 6:
+                    enough.set()
 
         writer = threading.Thread(target=post_more)
         writer.start()
-        time.sleep(1.5)  # a few snapshots in: the kill lands inside one of them
+        assert enough.wait(timeout=120), "the server committed no more snapshots"
+        time.sleep(0.05)  # into the next write
         os.killpg(server.pid, signal.SIGKILL)
         writer.join(timeout=60)
         server.proc.wait(timeout=30)
