@@ -9,6 +9,7 @@ model (``models.estimator``).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import NamedTuple
 
 import numpy as np
@@ -40,12 +41,22 @@ from detector.lockstep import (  # noqa: F401 (re-exported: part of this module'
 )
 from detector.schema import FOLLOW, UNFOLLOW
 
+#: Columns a caller that reads none of them may skip (``compute_features(skip=...)``):
+#: the plain lockstep excess and the lockstep of interactions, which cost a window search
+#: each and which the default model does not read (nor does any reason).
+SKIPPABLE = frozenset({"lockstep_excess", "lockstep_excess_mean", "like_sync_mean"})
 
-def compute_features(graph: AccountGraph) -> np.ndarray:
-    """Raw features, shape ``[num_accounts, len(FEATURES)]``, float32, no NaN."""
+
+def compute_features(graph: AccountGraph, skip: Collection[str] = ()) -> np.ndarray:
+    """Raw features, shape ``[num_accounts, len(FEATURES)]``, float32, no NaN.
+
+    Args:
+        skip: names of columns the caller will not read; those in ``SKIPPABLE`` are left
+            at 0 instead of computed (the others are computed anyway).
+    """
     kinds = _Kinds.of(graph.edges)
-    values = {**_profile(graph), **_graph(graph, kinds), **_time(graph, kinds),
-              **_campaigns(graph)}
+    values = {**_profile(graph), **_graph(graph, kinds),
+              **_time(graph, kinds, SKIPPABLE.intersection(skip)), **_campaigns(graph)}
     # One float32 row per feature, cleaned in place, then transposed once: half the time
     # of stacking float64 columns (no value is near float32's range).
     out = np.empty((len(FEATURE_NAMES), graph.num_accounts), dtype=np.float32)
@@ -203,7 +214,7 @@ def _reciprocated(src: np.ndarray, dst: np.ndarray, n: int) -> np.ndarray:
     return out
 
 
-def _time(graph: AccountGraph, kinds: _Kinds) -> dict[str, np.ndarray]:
+def _time(graph: AccountGraph, kinds: _Kinds, skip: frozenset[str]) -> dict[str, np.ndarray]:
     n, e = graph.num_accounts, graph.edges
     follow, interact = kinds.follow, kinds.interact
     f_out = np.bincount(e.src[follow], minlength=n).astype(np.float64)
@@ -213,9 +224,14 @@ def _time(graph: AccountGraph, kinds: _Kinds) -> dict[str, np.ndarray]:
     received = np.bincount(e.dst[interact], weights=w, minlength=n)
     audience = np.fmax(np.fmax(graph.accounts.counts["followers_count"], 0.0),  # NaN as 0
                        np.bincount(e.dst[follow], minlength=n))
-    (sync_mean, sync_max), (excess_mean, excess_max) = lockstep_and_excess(
-        e.src, e.dst, e.at, kinds.follow_mask, n)
-    like_mean, _ = lockstep(e.src, e.dst, e.at, kinds.interact_mask, n)
+    if {"lockstep_excess", "lockstep_excess_mean"} <= skip:
+        sync_mean, sync_max = lockstep(e.src, e.dst, e.at, kinds.follow_mask, n)
+        excess_mean = excess_max = np.zeros(n)
+    else:
+        (sync_mean, sync_max), (excess_mean, excess_max) = lockstep_and_excess(
+            e.src, e.dst, e.at, kinds.follow_mask, n)
+    like_mean = (np.zeros(n) if "like_sync_mean" in skip
+                 else lockstep(e.src, e.dst, e.at, kinds.interact_mask, n)[0])
     timed_out = np.bincount(e.src[follow], weights=~np.isnan(e.at[follow]), minlength=n)
     return {
         "time_missing": (f_out > 0) & (timed_out == 0),

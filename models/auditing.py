@@ -45,7 +45,7 @@ def score_graph(graph: AccountGraph, classifier: Any,
         stage: context manager factory timing ``features`` and ``model``.
     """
     with stage("features"):
-        features = compute_features(graph)
+        features = compute_features(graph, skip=classifier.unread_features())
     with stage("model"):
         verdicts = classifier.score(graph, features)
     verdicts.proba = np.asarray(verdicts.proba, dtype=np.float64)

@@ -26,6 +26,7 @@ from detector.features import (
     FEATURE_INDEX,
     FEATURE_NAMES,
     FEATURE_SCHEMA_VERSION,
+    SKIPPABLE,
     compute_features,
 )
 from detector.graph import AccountGraph, union
@@ -263,7 +264,7 @@ class FollowerClassifier:
         """
         self._check_fitted()
         if features is None:
-            features = compute_features(graph)
+            features = compute_features(graph, skip=self.unread_features())
         if features.shape != (graph.num_accounts, len(FEATURE_NAMES)):
             raise ValueError(f"features must have shape ({graph.num_accounts}, "
                              f"{len(FEATURE_NAMES)}), got {features.shape}")
@@ -274,6 +275,12 @@ class FollowerClassifier:
         attribute = None if out.z is None else self._attributor(data.x, out.z - out.z0)
         proba = out.proba(self.temperature_)
         return Verdicts(proba, self.uncertain(features, proba), attribute)
+
+    def unread_features(self) -> frozenset[str]:
+        """The costly feature columns (``detector.features.SKIPPABLE``) this model does not
+        read: ``compute_features(graph, skip=...)`` leaves them at 0 for it."""
+        self._check_fitted()
+        return SKIPPABLE.difference(FEATURE_NAMES[i] for i in self.columns_)
 
     def predict_proba(self, graph: AccountGraph, features: np.ndarray | None = None) -> np.ndarray:
         """Calibrated class probabilities, ``[num_accounts, len(classes_)]``, rows sum to 1

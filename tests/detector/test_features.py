@@ -271,3 +271,21 @@ def test_campaign_members_carry_their_campaign_as_features() -> None:
     assert (column(x, "log_campaign_size")[block] >= np.log1p(295)).mean() > 0.95
     assert (column(x, "campaign_score")[block] > 0).mean() > 0.95
     assert (column(x, "log_campaign_size")[others] == 0).mean() > 0.99
+
+
+@pytest.mark.parametrize("skip", [features.SKIPPABLE, {"like_sync_mean"},
+                                  {"lockstep_excess"}, {"log_followers", "lockstep_excess",
+                                                        "lockstep_excess_mean"}])
+def test_skipped_columns_are_zero_and_every_other_column_unchanged(skip) -> None:
+    graph = random_graph(3_000, 30_000)
+    e = graph.edges  # a burst: the first 600 edges (follows and likes) on account 1
+    e.dst[:600], e.at[:600] = 1, 1.695e9 + np.arange(600.0)  # within ten minutes
+    full, lean = compute_features(graph), compute_features(graph, skip=skip)
+    skipped = [FEATURE_NAMES.index(name) for name in features.SKIPPABLE & set(skip)
+               # lockstep_excess goes only with its mean (one window search serves both)
+               if {"lockstep_excess", "lockstep_excess_mean"} <= set(skip)
+               or not name.startswith("lockstep_excess")]
+    kept = np.setdiff1d(np.arange(len(FEATURE_NAMES)), skipped)
+    assert np.array_equal(lean[:, kept], full[:, kept])
+    assert (lean[:, skipped] == 0).all()
+    assert all(full[:, k].any() for k in skipped)  # the test graph does exercise them

@@ -42,6 +42,18 @@ def test_precomputed_features_give_the_same_answer(graph):
         clf.predict_proba(graph, compute_features(graph)[:5])
 
 
+def test_the_costly_columns_a_model_does_not_read_are_skipped_with_equal_scores(graph):
+    from detector.features import SKIPPABLE
+
+    reads_all = _fit(graph, "sage")
+    assert reads_all.unread_features() == frozenset()
+    lean = _fit(graph, "sage", drop_features=("lockstep_excess", "like_sync_mean"))
+    assert lean.unread_features() == {"lockstep_excess", "like_sync_mean"} < SKIPPABLE
+    skipped = compute_features(graph, skip=lean.unread_features())
+    assert np.array_equal(lean.predict_proba(graph, skipped),
+                          lean.predict_proba(graph, compute_features(graph)))
+
+
 def test_a_two_class_data_set_trains_a_two_class_model():
     graph = make_graph(60, classes=("genuine", "bought"))
     clf = _fit(graph, "mlp")
