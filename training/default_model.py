@@ -36,12 +36,14 @@ DEFAULT_MODEL = {
 
 
 def ensure_default_model(out: str | os.PathLike | None = None, *, force: bool = False,
-                         progress: bool = True, log=click.echo) -> Path:
+                         progress: bool = True, log=click.echo, seed: int | None = None) -> Path:
     """Return the directory of a usable model, training the default one if needed.
 
     Args:
         out: model directory; ``models.paths.default_model_dir()`` when omitted.
         force: train even when a usable model is already there.
+        seed: seed of the simulated worlds (``DEFAULT_DATA``'s when omitted): the same
+            design on other worlds, to measure how much a figure owes to the draw.
     """
     from detector.errors import ModelFileError
     from models.config import ModelConfig
@@ -61,7 +63,7 @@ def ensure_default_model(out: str | os.PathLike | None = None, *, force: bool = 
                 f"classes {', '.join(existing.classes_)})")
             return directory
     start = time.perf_counter()
-    mix = TrainingMix(**DEFAULT_DATA)
+    mix = TrainingMix(**{**DEFAULT_DATA, **({} if seed is None else {"seed": seed})})
     log(f"simulating the default training data: {mix.graphs} worlds of {mix.accounts:,} "
         f"accounts (seed {mix.seed})")
     graphs = training_graphs(mix, progress=log)

@@ -26,3 +26,13 @@ def test_unknown_benchmark_is_refused():
     result = CliRunner().invoke(main, ["benchmark", "imagenet"])
     assert result.exit_code == 2
     assert "cresci-2015" in result.output
+
+
+def test_seeds_reach_the_transfer_benchmark_and_default_to_its_own(monkeypatch):
+    calls = []
+    fake = types.SimpleNamespace(main=calls.append)
+    monkeypatch.setattr(benchmark.importlib, "import_module", lambda name: fake)
+    for args in (["transfer", "--seeds", "2"], ["transfer"], ["cresci-2015"]):
+        result = CliRunner().invoke(main, ["benchmark", *args])
+        assert result.exit_code == 0, result.output
+    assert calls == [["--seeds", "2"], [], []]

@@ -39,3 +39,23 @@ def test_an_unusable_model_is_replaced_by_the_default_one(tmp_path, monkeypatch)
     assert clf.metadata_["data"]["accounts"] == 800
     assert clf.metadata_["data"]["source"]["simulator_mix"]["graphs"] == 4
     assert clf.metadata_["model"]["arguments"]["members"] == 3
+
+
+def test_another_world_seed_trains_the_same_design_on_other_worlds(tmp_path, monkeypatch):
+    monkeypatch.setattr(default_model, "DEFAULT_DATA",
+                        {"graphs": 3, "accounts": 200, "val_graphs": 1, "seed": 1})
+    monkeypatch.setattr(default_model, "DEFAULT_MODEL",
+                        {**default_model.DEFAULT_MODEL, "hidden": 8, "epochs": 2, "patience": 2,
+                         "members": 2})
+    from models.estimator import FollowerClassifier
+
+    mixes = {}
+    for seed in (None, 7):
+        out = default_model.ensure_default_model(tmp_path / str(seed), progress=False,
+                                                 log=lambda line: None, seed=seed)
+        meta = FollowerClassifier.load(out).metadata_
+        mixes[seed] = meta["data"]["source"]["simulator_mix"]
+        assert meta["model"]["arguments"]["members"] == 2
+    assert mixes[None]["seed"] == 1 and mixes[7]["seed"] == 7
+    assert {k: v for k, v in mixes[7].items() if k != "seed"} == \
+        {k: v for k, v in mixes[None].items() if k != "seed"}

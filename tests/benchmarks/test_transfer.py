@@ -1,0 +1,38 @@
+"""docs/transfer.md's table of the same design on other simulated worlds."""
+
+from __future__ import annotations
+
+from benchmarks.transfer import GOALS, report, spread_table
+
+META = {"date": "2026-01-01 00:00 UTC", "machine": "test", "minutes": 1.0, "model": "m",
+        "model_repr": "r", "bootstrap": 10, "train_note": "trained", "absent": [], "seed": 5}
+
+
+def result(name: str, kind: str, **model: float) -> dict:
+    return {"name": name, "kind": kind, "note": "", "accounts": 10, "positives": 5,
+            "model": model, "model_ci": {}, "uncertain_share": 0.0}
+
+
+def test_the_spread_shows_every_seed_its_range_and_how_many_meet_the_goal():
+    results = [result("InstaFake", "real", balanced_accuracy=0.90, specificity=0.96),
+               result("Cresci-2015, with its graph", "real", balanced_accuracy=0.96)]
+    spread = [{"seed": 6, "figures": {"InstaFake": {"balanced_accuracy": 0.94,
+                                                    "specificity": 0.93},
+                                      "Cresci-2015, with its graph": {"balanced_accuracy": 0.93}}}]
+    lines = spread_table(results, spread, 5)
+    text = "\n".join(lines)
+    assert "| shipped (seed 5) | seed 6 |" in text
+    assert "| InstaFake | balanced accuracy | >= 0.93 | 0.900 | 0.940 | 0.900–0.940 | 1 of 2 |" \
+        in text
+    assert "| InstaFake | specificity | >= 0.95 | 0.960 | 0.930 | 0.930–0.960 | 1 of 2 |" in text
+    assert "| Cresci-2015, with its graph | balanced accuracy | >= 0.95 | 0.960 | 0.930 |" in text
+    # Goals whose set did not run are left out, not invented.
+    assert sum(1 for line in lines if line.startswith("| ")) == 1 + 3
+    assert len(GOALS) > 3
+
+
+def test_without_other_seeds_the_report_has_no_spread_section():
+    results = [result("InstaFake", "real", balanced_accuracy=0.90, specificity=0.96)]
+    assert "other simulated worlds" not in report(results, META)
+    assert "other simulated worlds" in report(results, META, [
+        {"seed": 6, "figures": {"InstaFake": {"balanced_accuracy": 0.9, "specificity": 0.9}}}])
