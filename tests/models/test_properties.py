@@ -8,7 +8,8 @@ what must hold whatever the data, tested on a model trained the way the default 
 - removing edges or timestamps never turns a confident fake into a confident genuine;
 - a lurker (quiet, few followers) arriving at an ordinary time is not called bought;
 - people of every age arriving at once (a starter pack, a viral post) are not bought;
-- the reasons of a non-genuine verdict are inputs that pushed the score that way.
+- the reasons of a non-genuine verdict are inputs that pushed the score that way;
+- a private profile with a fake's counts is not cleared by being private.
 """
 
 from __future__ import annotations
@@ -246,3 +247,16 @@ def test_profiles_only_graph_has_no_context_evidence(model):
     with torch.inference_mode():
         _, context = model.model_.evidence(torch.from_numpy(x))
     assert torch.allclose(context, torch.zeros_like(context), atol=1e-6)
+
+
+@pytest.mark.parametrize("following", [800, 1_500])
+def test_a_closed_profile_does_not_clear_a_fake(model, following):
+    # Bulk stock as a follower export shows it: a small audience, following dozens of
+    # times as many, no posts, an avatar, a bio. Being private hides the empty feed; it
+    # must not turn the verdict (the simulator's shops sell private stock too).
+    fake = {"followers_count": 30, "following_count": following, "posts_count": 0,
+            "has_avatar": True, "bio": "dm for collabs"}
+    graph = parse_graph({"accounts": [{"id": "public", **fake, "private": False},
+                                      {"id": "closed", **fake, "private": True}]})
+    public, closed = genuine_p(model, graph)
+    assert public < 0.5 and closed < 0.5, (public, closed)

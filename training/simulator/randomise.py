@@ -72,7 +72,8 @@ def sample_world(rng: np.random.Generator) -> World:
             s, followers=_jitter(rng, s.followers, 0.5), following=_jitter(rng, s.following, 0.4),
             posts=_jitter(rng, s.posts, 0.5), zero_posts=_share(rng, s.zero_posts, 0.15),
             avatar=_share(rng, s.avatar, 0.2), bio=_share(rng, s.bio, 0.15),
-            min_age_days=low, max_age_days=max(low + 30, _jitter(rng, s.max_age_days, 0.3)),
+            private=_share(rng, s.private, 0.15), min_age_days=low,
+            max_age_days=max(low + 30, _jitter(rng, s.max_age_days, 0.3)),
         ), float(rng.uniform(0.3, 1.0))))
     platform = sample_platform(rng)
     return World(platform=platform, vendors=tuple(vendors),

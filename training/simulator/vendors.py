@@ -73,7 +73,7 @@ def make_bought(rng: np.random.Generator, n: int, config: SimConfig, beh: Behavi
              * (rng.random(n) >= per("zero_posts")))
     likes = counts(rng, 10, 1.2, n) * (rng.random(n) > 0.5)
     listed = rng.poisson(0.03, n).astype(np.float64)
-    avatar, bio_share = per("avatar"), per("bio")
+    avatar, bio_share, private = per("avatar"), per("bio"), per("private")
     # Premium accounts copy the platform's people, somewhat smaller and less active.
     k, people = int(premium.sum()), config.world.platform.people
     followers[premium] = counts(rng, 0.6 * people.followers, 0.9, k)
@@ -83,6 +83,7 @@ def make_bought(rng: np.random.Generator, n: int, config: SimConfig, beh: Behavi
     likes[premium] = counts(rng, 200, 1.3, k)
     listed[premium] = rng.poisson(0.3, k)
     avatar[premium], bio_share[premium] = 0.93, 0.7
+    private[premium] = 0.02  # premium stock stays public: its copied posts are its cover
 
     bio_present = rng.random(n) < bio_share
     username = np.where(premium, names.genuine_names(rng, n), names.vendor_names(rng, vendor))
@@ -90,7 +91,7 @@ def make_bought(rng: np.random.Generator, n: int, config: SimConfig, beh: Behavi
                    names.bot_bios(rng, n, bio_present))
     profiles = Profiles(
         followers=followers, following=following, posts=posts, likes=likes, listed=listed,
-        has_avatar=coin(rng, avatar, n), verified=np.zeros(n), private=coin(rng, 0.02, n),
+        has_avatar=coin(rng, avatar, n), verified=np.zeros(n), private=coin(rng, private, n),
         username=username, bio=bio, created_at=created,
     )
     start = np.cumsum(size) - size

@@ -81,6 +81,7 @@ class VendorStyle:
     bio: float  # share with a (template) bio
     min_age_days: float  # youngest creation batch, days before observation
     max_age_days: float  # oldest creation batch ("aged" stock is years old when sold)
+    private: float = 0.02  # share of private stock (closed profiles hide the empty feed)
 
 
 PLATFORMS: dict[str, Platform] = {
@@ -119,11 +120,13 @@ def standard_style(beh: Behaviour) -> VendorStyle:
 #: Vendor styles seen in the literature and in vendor listings; ``standard`` comes from
 #: the difficulty. ``bulk`` stock serves many orders, so it follows thousands (InstaFake's
 #: fakes: median 1,447 following, 30 followers, no post); ``aged`` stock was registered
-#: years before it is sold and keeps its old creation dates.
+#: years before it is sold and keeps its old creation dates. Privacy is no proof of a
+#: person: a closed profile hides an empty feed, and a third of InstaFake's fakes are
+#: private (``bulk``; ``stocked`` half that).
 VENDOR_STYLES: dict[str, VendorStyle] = {
     "bare": VendorStyle("bare", 5, 250, 0.7, 2, 0.85, 0.15, 0.05, 7, 400),
-    "bulk": VendorStyle("bulk", 30, 1_500, 0.6, 3, 0.6, 0.6, 0.15, 30, 1_000),
-    "stocked": VendorStyle("stocked", 60, 600, 0.6, 12, 0.2, 0.9, 0.5, 60, 1_500),
+    "bulk": VendorStyle("bulk", 30, 1_500, 0.6, 3, 0.6, 0.6, 0.15, 30, 1_000, 0.3),
+    "stocked": VendorStyle("stocked", 60, 600, 0.6, 12, 0.2, 0.9, 0.5, 60, 1_500, 0.15),
     "aged": VendorStyle("aged", 25, 400, 0.6, 20, 0.3, 0.7, 0.3, 1_500, 4_000),
 }
 

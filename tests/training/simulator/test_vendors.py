@@ -82,3 +82,19 @@ def test_hard_vendors_hide_better_but_still_burst():
         genuine_peaks.append(peak[label == GENUINE])
     assert np.median(np.concatenate(bought_peaks)) > np.log1p(15)
     assert np.median(np.concatenate(genuine_peaks)) < np.log1p(5)
+
+
+def test_private_stock_follows_the_vendor_style():
+    # A closed profile is no proof of a person: bulk stock is often private, the
+    # standard stock (Cresci-2015's fakes) rarely.
+    from training.simulator.world import VENDOR_STYLES, World
+
+    shares = {}
+    for name, world in (("standard", World()),
+                        ("bulk", World(vendors=((VENDOR_STYLES["bulk"], 1.0),)))):
+        graph = simulate(SimConfig(accounts=6_000, seed=4, bought_share=0.5, world=world,
+                                   behaviour={"premium_share": 0.0}))
+        private = graph.accounts.flags["private"][graph.accounts.label == BOUGHT]
+        shares[name] = float(np.nanmean(private))
+    assert shares["standard"] < 0.05
+    assert abs(shares["bulk"] - VENDOR_STYLES["bulk"].private) < 0.05
