@@ -92,8 +92,8 @@ def score_shards_ray(model_dir: str | os.PathLike, data: str | os.PathLike,
         part its ``accounts``, ``halo``, ``labels`` and ``peak_rss_mb``.
     """
     from detector.errors import DetectorError
+    from training.partwise.memory import peak_rss_mb
     from training.partwise.run import plan_for, run
-    from training.partwise.worker import peak_rss_mb
 
     try:
         import ray

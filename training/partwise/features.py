@@ -29,6 +29,16 @@ from detector.features import FEATURE_NAMES
 from detector.graph import AccountGraph, Accounts, Edges
 from detector.lockstep import creation_batch_sizes, creation_excess
 from detector.schema import FOLLOW, INTERACTIONS
+from training.partwise.inbound import EDGE_VALUES
+
+
+def no_outbound() -> pd.DataFrame:
+    """The outbound edges of a part that receives none (``inbound.outbound_edges``'
+    columns, and the ``owner`` of each edge's target)."""
+    return pd.DataFrame(
+        {name: pd.Series(dtype=np.int64) for name in ("source", "target", "type", "weight",
+                                                      "owner")}
+        | {name: pd.Series(dtype=np.float64) for name in ("at", *EDGE_VALUES)})
 
 
 def creation_columns(created: list[np.ndarray]) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -64,7 +74,9 @@ def local_graph(inbound: AccountGraph, core: int, keys: np.ndarray, owner: np.nd
                   type=np.concatenate([e.type, external["type"].to_numpy(np.int8)]),
                   at=np.concatenate([e.at, external["at"].to_numpy(np.float64)]),
                   weight=np.concatenate([e.weight, external["weight"].to_numpy(np.int64)]),
-                  rank=np.concatenate([e.rank, external["rank"].to_numpy(np.int64)]),
+                  # No feature of a part's accounts reads the rank of an edge to another
+                  # part's account (follow times were estimated where the list was whole).
+                  rank=np.concatenate([e.rank, np.full(len(external), -1, np.int64)]),
                   at_estimated=np.zeros(len(src), bool))
     return (AccountGraph(accounts, edges, None, reference), every["key"].to_numpy(),
             every["owner"].to_numpy())

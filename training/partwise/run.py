@@ -18,6 +18,7 @@ import numpy as np
 
 from detector.errors import GraphValidationError, Issue
 from detector.shards import open_sharded
+from training.partwise import spill
 from training.partwise.features import creation_columns
 
 
@@ -67,11 +68,21 @@ def _offsets(rows: list[int]) -> list[int]:
 
 def run(backend: Backend, plan: Plan, parts: int, out_dir: str) -> list[dict]:
     """Score every account, parts writing their tables into ``out_dir``; returns each
-    part's figures (``PartWorker.write``)."""
+    part's figures (``PartWorker.write``). The big shuffles go through files in
+    ``out_dir/.exchange`` (``training.partwise.spill``), removed at the end, failed or not."""
+    exchange = spill.exchange_dir(out_dir)
+    try:
+        return _run(backend, plan, parts, out_dir, str(exchange))
+    finally:
+        spill.remove(exchange)
+
+
+def _run(backend: Backend, plan: Plan, parts: int, out_dir: str, spilled: str) -> list[dict]:
     k = parts
     a_off, e_off = _offsets(plan.account_rows), _offsets(plan.edge_rows)
-    pieces = [backend.call(p, "ingest", (plan.accounts[p::k], a_off[p::k], plan.edges[p::k],
-                                         e_off[p::k]), k) for p in range(k)]
+    pieces = [backend.call(p, "ingest", (spilled, plan.accounts[p::k], a_off[p::k],
+                                         plan.edges[p::k], e_off[p::k]), k)
+              for p in range(k)]
 
     def exchange(method: str, sent: list[list], returns: int | None, *extra) -> list:
         """Part ``p``'s ``method`` gets what every part sent to ``p``, in part order."""
@@ -84,7 +95,7 @@ def run(backend: Backend, plan: Plan, parts: int, out_dir: str) -> list[dict]:
     del pieces
     answers = exchange("answer", asked, k)
     del asked
-    inbound = exchange("inbound", answers, k + 2, plan.target, plan.observed_at)
+    inbound = exchange("inbound", answers, k + 2, spilled, plan.target, plan.observed_at)
     del answers
     summaries = backend.get([inbound[p][k] for p in range(k)])
     if plan.target is not None and not any(s["target"] for s in summaries):
