@@ -4,7 +4,9 @@ process's peak resident memory for the stage accounting (docs/scaling.md).
 A part frees most of what one stage built before the next builds more (the exchanged
 tables, the inbound graph). glibc keeps freed small blocks in its arenas, so the next
 stage's peak sits on top of the last one's garbage; ``malloc_trim(0)`` returns the free
-pages to the system. Elsewhere (macOS, musl) it is a no-op.
+pages to the system. Elsewhere (macOS, musl) it is a no-op. Arrow allocates from its own
+pool (mimalloc or jemalloc), which keeps what it freed for itself; ``system_arrow_pool``
+sends its allocations to the C heap too, so that one trim covers both.
 """
 
 from __future__ import annotations
@@ -35,6 +37,13 @@ def trim() -> bool:
     (``False`` where there is no ``malloc_trim``)."""
     libc = _libc()
     return bool(libc.malloc_trim(0)) if libc is not None else False
+
+
+def system_arrow_pool() -> None:
+    """Let Arrow allocate with the C heap (``malloc``), which ``trim`` can shrink."""
+    import pyarrow as pa
+
+    pa.set_memory_pool(pa.system_memory_pool())
 
 
 def peak_rss_mb() -> float:

@@ -37,7 +37,7 @@ from training.partwise import spill
 from training.partwise.exchange import pieces, pieces_by, split_by
 from training.partwise.features import local_graph, no_outbound, part_features
 from training.partwise.inbound import campaign_rows, inbound_graph, outbound_edges
-from training.partwise.memory import peak_rss_mb, trim
+from training.partwise.memory import peak_rss_mb, system_arrow_pool, trim
 
 #: Files a part sent, per destination part: what ``ingest`` and ``inbound`` return.
 Sent = list[str | None]
@@ -83,6 +83,7 @@ class PartWorker:
         from models.estimator import FollowerClassifier
 
         torch.set_num_threads(threads)  # one part per CPU: more threads fight over it
+        system_arrow_pool()
         self.classifier = FollowerClassifier.load(model_dir)
         trim()
         self.part, self.parts = part, parts
@@ -147,7 +148,7 @@ class PartWorker:
         graph = inbound_graph(self.core.drop(columns="pos"),
                               stubs.drop(columns="pos", errors="ignore"),
                               self.edges.drop(columns="epos", errors="ignore"), here, observed_at)
-        self.n, self.graph = len(self.core), graph
+        self.n = len(self.core)
         self.edges = None  # the repaired edges live in ``graph`` now
         self.positions = self.core["pos"].to_numpy()
         self.core = None  # its fields live in ``graph`` now
@@ -171,6 +172,9 @@ class PartWorker:
         members = spill.send(exchange, "campaigns", name,
                              pieces(campaigns.drop(columns="member"),
                                     self.owner[campaigns["member"].to_numpy()], k))
+        # What ``features`` needs: the part's own accounts and the inbound edges (the
+        # stubs' fields go now, before the outbound edges arrive).
+        self.accounts, self.inbound_edges = graph.accounts.take(np.arange(self.n)), graph.edges
         return [*zip(edges, members, strict=True), summary, created]
 
     @stage("features")
@@ -186,9 +190,9 @@ class PartWorker:
         campaigns = _concat(tuple(spill.receive([c for _, c in sent])))
         if not len(outbound):
             outbound = no_outbound()
-        graph, keys, owner = local_graph(self.graph, self.n, self.keys, self.owner, outbound,
-                                         reference)
-        self.graph = self.keys = self.owner = None
+        graph, keys, owner = local_graph(self.accounts, self.inbound_edges, self.keys,
+                                         self.owner, outbound, reference)
+        self.accounts = self.inbound_edges = self.keys = self.owner = None
         x = part_features(graph, keys, self.n, outbound, campaigns, creation, any_interaction)
         del outbound, campaigns
         if self.keep_features:
