@@ -37,17 +37,27 @@ def test_sent_tables_come_back_equal_and_their_files_go(tmp_path):
     directory = spill.exchange_dir(tmp_path)
     paths = spill.send(directory, "edges", "00003", pieces_by(frame, "id", 4))
     assert len(paths) == 4 and all(p is not None for p in paths)
-    got = spill.receive(paths)
-    for expected, table in zip(split_by(frame, "id", 4), got, strict=True):
-        pd.testing.assert_frame_equal(table, expected)
+    for expected, path in zip(split_by(frame, "id", 4), paths, strict=True):
+        pd.testing.assert_frame_equal(spill.receive([path]), expected)
     assert not any(directory.rglob("*.arrow"))
+
+
+def test_received_tables_are_one_in_path_order_tagged_by_sender(tmp_path):
+    frame = _frame()
+    first = spill.send(tmp_path, "edges", "0", [frame.iloc[:10]])
+    second = spill.send(tmp_path, "edges", "1", [frame.iloc[10:]])
+    got = spill.receive([second[0], None, first[0]], tag="sender")
+    expected = pd.concat([frame.iloc[10:], frame.iloc[:10]], ignore_index=True)
+    pd.testing.assert_frame_equal(got.drop(columns="sender"), expected)
+    assert got["sender"].tolist() == [0] * 30 + [2] * 10
+    assert got["sender"].dtype == np.int32
 
 
 def test_nothing_is_written_for_an_empty_piece(tmp_path):
     frame = _frame().iloc[:0]
     paths = spill.send(tmp_path / "x", "accounts", "0", [frame, None])
     assert paths == [None, None]
-    assert spill.receive(paths) == [None, None]
+    assert spill.receive(paths) is None
     assert not (tmp_path / "x").exists()
 
 

@@ -17,6 +17,7 @@ import shutil
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -60,17 +61,23 @@ def send(directory: str | os.PathLike, stage: str, sender: str,
     return paths
 
 
-def receive(paths: Sequence[str | None]) -> list[pd.DataFrame | None]:
-    """The tables at ``paths`` (``None`` stays ``None``), each file deleted once read."""
-    out: list[pd.DataFrame | None] = []
-    for path in paths:
+def receive(paths: Sequence[str | None], tag: str | None = None) -> pd.DataFrame | None:
+    """The tables at ``paths`` (``None``: nothing sent) as one, in that order; each file
+    deleted once read. With ``tag``, a column of that name says which entry of ``paths``
+    each row came from (int32). ``None`` when nothing was sent at all."""
+    tables = []
+    for k, path in enumerate(paths):
         if path is None:
-            out.append(None)
             continue
         with pa.OSFile(path, "rb") as source:
             table = pa.ipc.open_file(source).read_all()
-        # Column by column, each Arrow buffer freed once converted: not both copies at once.
-        out.append(table.to_pandas(split_blocks=True, self_destruct=True))
-        del table
+        if tag is not None:
+            table = table.append_column(tag, pa.array(np.full(len(table), k, np.int32)))
+        tables.append(table)
         os.unlink(path)
-    return out
+    if not tables:
+        return None
+    table = pa.concat_tables(tables, promote_options="permissive")  # no copy: chunks
+    del tables
+    # Column by column, each Arrow buffer freed once converted: not both copies at once.
+    return table.to_pandas(split_blocks=True, self_destruct=True)

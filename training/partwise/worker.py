@@ -65,12 +65,9 @@ def stage(name: str):
     return wrap
 
 
-def _concat(frames: tuple[pd.DataFrame, ...], order: str | None = None) -> pd.DataFrame:
+def _concat(frames: tuple[pd.DataFrame, ...]) -> pd.DataFrame:
     frames = [f for f in frames if f is not None and len(f)]
-    if not frames:
-        return pd.DataFrame()
-    out = pd.concat(frames, ignore_index=True)
-    return out.sort_values(order, kind="stable", ignore_index=True) if order else out
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
 class PartWorker:
@@ -116,14 +113,17 @@ class PartWorker:
 
     @stage("receive")
     def receive(self, *sent: tuple[Sent, Sent]) -> list[np.ndarray]:
-        self.core = _concat(tuple(spill.receive([f for a, _ in sent for f in a])), "pos")
-        self.edges = _concat(tuple(spill.receive([f for _, e in sent for f in e])), "epos")
-        if "id" not in self.core:
+        # Files are named by their input file's first row, and each holds its rows in
+        # input order: read in name order, the rows come in input order, unsorted.
+        in_order = lambda paths: sorted(paths, key=lambda p: Path(p).name)  # noqa: E731
+        self.core = spill.receive(in_order([f for a, _ in sent for f in a if f]))
+        self.edges = spill.receive(in_order([f for _, e in sent for f in e if f]))
+        if self.core is None:
             self.core = pd.DataFrame({"id": pd.Series(dtype=object),
                                       "pos": pd.Series(dtype=np.int64)})
-        if not len(self.edges):
+        if self.edges is None:
             self.edges = pd.DataFrame(columns=["source", "target", "type"])
-        sources = pd.unique(self.edges["source"].astype(str).to_numpy(dtype=object))
+        sources = np.asarray(pd.unique(self.edges["source"].astype(str)), dtype=object)
         mine = pd.Index(self.core["id"].astype(str)).get_indexer(sources) >= 0
         asked = pd.DataFrame({"id": sources[~mine]})
         return [f["id"].to_numpy(dtype=object) for f in split_by(asked, "id", self.parts)]
@@ -181,15 +181,13 @@ class PartWorker:
     def features(self, reference: float, any_interaction: bool,
                  creation: tuple[np.ndarray, np.ndarray],
                  *sent: tuple[str | None, str | None]) -> list[np.ndarray]:
-        edges = spill.receive([e for e, _ in sent])
-        for q, frame in enumerate(edges):  # part q sent the edges of its targets
-            if frame is not None:
-                frame["owner"] = np.full(len(frame), q, np.int32)
-        outbound = _concat(tuple(edges))
-        del edges
-        campaigns = _concat(tuple(spill.receive([c for _, c in sent])))
-        if not len(outbound):
+        # Part q sent the edges of its targets: q owns their targets.
+        outbound = spill.receive([e for e, _ in sent], tag="owner")
+        campaigns = spill.receive([c for _, c in sent])
+        if outbound is None:
             outbound = no_outbound()
+        if campaigns is None:
+            campaigns = pd.DataFrame()
         graph, keys, owner = local_graph(self.accounts, self.inbound_edges, self.keys,
                                          self.owner, outbound, reference)
         self.accounts = self.inbound_edges = self.keys = self.owner = None
