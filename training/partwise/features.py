@@ -81,7 +81,8 @@ def local_graph(accounts: Accounts, inbound: Edges, keys: np.ndarray, owner: np.
     ``outbound`` carries keys and its targets' ``owner``. Returns the graph and the keys
     and owners of its accounts."""
     core = len(accounts)
-    external = outbound[pd.Index(keys[:core]).get_indexer(outbound["target"]) < 0]
+    external = outbound.loc[pd.Index(keys[:core]).get_indexer(outbound["target"]) < 0,
+                            ["source", "target", "type", "at", "weight", "owner"]]
     every = pd.DataFrame({"key": np.concatenate([keys, external["target"].to_numpy()]),
                           "owner": np.concatenate([owner, external["owner"].to_numpy()])})
     every = every.drop_duplicates("key", ignore_index=True)  # core rows stay first
@@ -102,15 +103,22 @@ def local_graph(accounts: Accounts, inbound: Edges, keys: np.ndarray, owner: np.
             every["owner"].to_numpy())
 
 
-def part_features(graph: LocalGraph, keys: np.ndarray, core: int, outbound: pd.DataFrame,
-                  campaigns: pd.DataFrame, creation: tuple[np.ndarray, np.ndarray],
-                  any_interaction: bool) -> np.ndarray:
+def lockstep_columns(outbound: pd.DataFrame, keys: np.ndarray) -> dict[str, np.ndarray]:
+    """The lockstep columns of the part's accounts (``keys``, in order) from the values
+    of their ``outbound`` edges: computed first, so the values need not wait for the
+    local graph."""
+    return _lockstep(pd.Index(keys).get_indexer(outbound["source"]), outbound, len(keys))
+
+
+def part_features(graph: LocalGraph, keys: np.ndarray, core: int,
+                  lockstep: dict[str, np.ndarray], campaigns: pd.DataFrame,
+                  creation: tuple[np.ndarray, np.ndarray], any_interaction: bool
+                  ) -> np.ndarray:
     """Raw features of the first ``core`` accounts of ``local_graph``'s ``graph``, as
-    ``compute_features`` lays them out."""
+    ``compute_features`` lays them out (``lockstep``: ``lockstep_columns``)."""
     values = _one_hop(graph, core)
-    index = pd.Index(keys[:core])
-    values.update(_lockstep(index.get_indexer(outbound["source"]), outbound, core))
-    values.update(_campaigns(index, campaigns, core))
+    values.update(lockstep)
+    values.update(_campaigns(pd.Index(keys[:core]), campaigns, core))
     values["creation_excess"], batch = creation
     values["log_creation_batch"] = np.log1p(batch)
     values["engagement_rate"] = _engagement(graph, core, any_interaction)

@@ -35,8 +35,18 @@ import pandas as pd
 
 from training.partwise import spill
 from training.partwise.exchange import pieces, pieces_by, split_by
-from training.partwise.features import local_graph, no_outbound, part_features
-from training.partwise.inbound import campaign_rows, inbound_graph, outbound_edges
+from training.partwise.features import (
+    local_graph,
+    lockstep_columns,
+    no_outbound,
+    part_features,
+)
+from training.partwise.inbound import (
+    EDGE_VALUES,
+    campaign_rows,
+    inbound_graph,
+    outbound_edges,
+)
 from training.partwise.memory import peak_rss_mb, system_arrow_pool, trim
 
 #: Files a part sent, per destination part: what ``ingest`` and ``inbound`` return.
@@ -188,11 +198,14 @@ class PartWorker:
             outbound = no_outbound()
         if campaigns is None:
             campaigns = pd.DataFrame()
+        lockstep = lockstep_columns(outbound, self.keys[:self.n])
+        outbound = outbound.drop(columns=list(EDGE_VALUES))  # used up
         graph, keys, owner = local_graph(self.accounts, self.inbound_edges, self.keys,
                                          self.owner, outbound, reference)
         self.accounts = self.inbound_edges = self.keys = self.owner = None
-        x = part_features(graph, keys, self.n, outbound, campaigns, creation, any_interaction)
-        del outbound, campaigns
+        del outbound
+        x = part_features(graph, keys, self.n, lockstep, campaigns, creation, any_interaction)
+        del lockstep, campaigns
         if self.keep_features:
             self.raw_features = x  # [n, F] float32
         from training.partwise.scoring import PartScorer  # torch: in the parts only
