@@ -93,7 +93,7 @@ def score_shards_ray(model_dir: str | os.PathLike, data: str | os.PathLike,
     """
     from detector.errors import DetectorError
     from training.partwise.memory import peak_rss_mb
-    from training.partwise.run import plan_for, run
+    from training.partwise.run import evidence_steps, plan_for, run
 
     try:
         import ray
@@ -101,7 +101,7 @@ def score_shards_ray(model_dir: str | os.PathLike, data: str | os.PathLike,
         raise DetectorError("--engine ray needs Ray: pip install '.[scale]'") from None
     config = config or RayConfig()
     model_dir = str(Path(model_dir).resolve())
-    plan = plan_for(data, _evidence_steps(model_dir))
+    plan = plan_for(data, evidence_steps(model_dir))
     started = ray.is_initialized()
     if not started:
         ray.init(address=config.address, num_cpus=None if config.address else config.num_cpus,
@@ -122,24 +122,6 @@ def score_shards_ray(model_dir: str | os.PathLike, data: str | os.PathLike,
         if not started:
             ray.shutdown()
     return {**plan.stats, "partitions": k, "parts": parts, "peak_rss_mb": peak_rss_mb()}
-
-
-def _evidence_steps(model_dir: str) -> int:
-    """The propagation rounds of the saved evidence model, read from ``model.json`` (the
-    driver never imports torch; the parts load and verify the model)."""
-    import orjson
-
-    from detector.errors import DetectorError, ModelFileError
-
-    try:
-        model = orjson.loads((Path(model_dir) / "model.json").read_bytes())["model"]
-        name, steps = model["name"], int(model["arguments"].get("steps", 0))
-    except (OSError, orjson.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
-        raise ModelFileError(f"{model_dir}: no readable model.json ({exc})") from None
-    if name != "evidence":
-        raise DetectorError(f"--engine ray scores layer by layer and needs an evidence model "
-                            f"(the default), not {name!r}")
-    return steps
 
 
 def score_graph_ray(model_dir: str | os.PathLike, data: str | os.PathLike,

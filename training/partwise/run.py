@@ -62,6 +62,24 @@ def plan_for(data: str | os.PathLike, steps: int) -> Plan:
                 sharded.observed_at, steps)
 
 
+def evidence_steps(model_dir: str) -> int:
+    """The propagation rounds of the saved evidence model, read from ``model.json`` (the
+    driver never imports torch; the parts load and verify the model)."""
+    import orjson
+
+    from detector.errors import DetectorError, ModelFileError
+
+    try:
+        model = orjson.loads((Path(model_dir) / "model.json").read_bytes())["model"]
+        name, steps = model["name"], int(model["arguments"].get("steps", 0))
+    except (OSError, orjson.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+        raise ModelFileError(f"{model_dir}: no readable model.json ({exc})") from None
+    if name != "evidence":
+        raise DetectorError(f"--engine ray scores layer by layer and needs an evidence model "
+                            f"(the default), not {name!r}")
+    return steps
+
+
 def _offsets(rows: list[int]) -> list[int]:
     return np.concatenate([[0], np.cumsum(rows)[:-1]]).astype(int).tolist() if rows else []
 
@@ -131,7 +149,7 @@ def score_locally(model_dir: str, data: str | os.PathLike, out_dir: str | os.Pat
 
     workers = [PartWorker(str(model_dir), p, parts) for p in range(parts)]
     Path(out_dir).mkdir(parents=True, exist_ok=True)
-    plan = plan_for(data, workers[0].classifier.model_.steps)
+    plan = plan_for(data, evidence_steps(str(model_dir)))
     return run(LocalBackend(workers), plan, parts, str(out_dir))
 
 

@@ -85,17 +85,26 @@ class PartWorker:
 
     def __init__(self, model_dir: str, part: int, parts: int, threads: int = 1,
                  keep_features: bool = False) -> None:
-        import torch
-
-        from models.estimator import FollowerClassifier
-
-        torch.set_num_threads(threads)  # one part per CPU: more threads fight over it
         system_arrow_pool()
-        self.classifier = FollowerClassifier.load(model_dir)
-        trim()
+        self.model_dir, self.threads = model_dir, threads
         self.part, self.parts = part, parts
         self.keep_features = keep_features  # keep ``raw_features`` (the equality tests)
+        self._classifier = None
         self.peaks: dict[str, float] = {"start": peak_rss_mb()}  # peak RSS after each stage
+
+    @property
+    def classifier(self):
+        """The model, loaded on first use: torch and the model (about 0.25 GB) enter the
+        process only once the features are computed, not beside the stages that hold the
+        most tables. (The driver has checked ``model.json`` before starting the parts.)"""
+        if self._classifier is None:
+            import torch
+
+            from models.estimator import FollowerClassifier
+
+            torch.set_num_threads(self.threads)  # one part per CPU: more fight over it
+            self._classifier = FollowerClassifier.load(self.model_dir)
+        return self._classifier
 
     def first(self, method: str, *args):
         """The first (only) table a sending stage returns: Ray's one-result form."""
@@ -208,6 +217,7 @@ class PartWorker:
         del lockstep, campaigns
         if self.keep_features:
             self.raw_features = x  # [n, F] float32
+        trim()  # the feature pass's garbage goes before torch and the model come in
         from training.partwise.scoring import PartScorer  # torch: in the parts only
 
         self.scorer = PartScorer(self.classifier, graph, self.n, x, keys, owner)
