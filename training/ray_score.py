@@ -3,7 +3,8 @@ process holding the whole graph.
 
 Each part is a Ray actor (``training.partwise.worker.PartWorker``) that owns the
 accounts whose id hashes to it. The actors read the input's Parquet shards, route rows
-to their owners through the object store, compute their accounts' features with the
+to their owners (as Arrow files in ``<out>/.exchange``, ``training.partwise.spill``),
+compute their accounts' features with the
 target-side values computed where each target's follower list is whole, and run the
 evidence model layer by layer: the per-account evidence first, then each propagation
 round from one row per 1-hop neighbour of the previous round. Each writes its accounts'

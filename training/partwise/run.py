@@ -2,7 +2,8 @@
 (``training.ray_score``) or plain objects in one process (``LocalBackend``, for tests).
 
 The coordinator only routes references: table ``q`` of part ``p``'s answer goes to part
-``q``'s next stage. What it holds itself is a few numbers per part.
+``q``'s next stage (for the two big shuffles, the names of the files part ``p`` wrote for
+``q``). What it holds itself is a few numbers per part.
 """
 
 from __future__ import annotations
