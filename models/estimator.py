@@ -2,7 +2,9 @@
 scikit-learn surface (``fit``, ``predict_proba``, ``predict``) plus ``save``/``load``.
 
 The CLI, the API and the benchmarks all go through this class, so an account is scored
-the same way everywhere.
+the same way everywhere. What only training or the full forward pass needs (scikit-learn,
+``torch_geometric``, the fitting loop) is imported where it is used: a process that loads
+a model to score layer by layer (a Ray part) does without them.
 """
 
 from __future__ import annotations
@@ -17,8 +19,6 @@ from typing import Any
 
 import numpy as np
 import torch
-from sklearn.exceptions import NotFittedError
-from sklearn.metrics import precision_recall_fscore_support
 
 from detector.drivers import Attribution, Attributor
 from detector.errors import DetectorError, ModelFileError
@@ -31,7 +31,6 @@ from detector.features import (
 )
 from detector.graph import AccountGraph, union
 from detector.schema import LABELS
-from detector.tensors import to_data
 from models.artifact import read_model_dir, write_model_dir
 from models.attribution import fake_logit_attributions
 from models.base import NodeClassifier
@@ -39,7 +38,6 @@ from models.calibration import expected_calibration_error, fit_temperature, soft
 from models.config import ModelConfig
 from models.ensemble import EvidenceEnsemble
 from models.evidence import EvidenceGNN, logits
-from models.fitting import FitResult, fit_members, macro_f1
 from models.prep import (
     Normaliser,
     data_fingerprint,
@@ -126,6 +124,9 @@ class FollowerClassifier:
         Uses the split the data carries (``accounts.split``), else a stratified split.
         ``source`` (JSON-safe) is recorded in the metadata's ``data`` entry.
         """
+        from detector.tensors import to_data
+        from models.fitting import FitResult, fit_members
+
         config = self.config or ModelConfig()
         graphs = [graph] if isinstance(graph, AccountGraph) else list(graph)
         if not graphs:
@@ -195,6 +196,10 @@ class FollowerClassifier:
         return fit_temperature(np.stack([np.zeros_like(z), z], axis=1), fake)
 
     def _metrics(self, outputs: Outputs, y: np.ndarray, split) -> dict[str, Any]:
+        from sklearn.metrics import precision_recall_fscore_support
+
+        from models.fitting import macro_f1
+
         out: dict[str, Any] = {"split": split.sizes(), "split_source": split.source,
                                "temperature": self.temperature_}
         raw_all, calibrated_all = outputs.proba(1.0), outputs.proba(self.temperature_)
@@ -241,6 +246,8 @@ class FollowerClassifier:
     # ------------------------------------------------------------------ inference
     def _check_fitted(self) -> None:
         if not hasattr(self, "model_"):
+            from sklearn.exceptions import NotFittedError
+
             raise NotFittedError("this FollowerClassifier is not fitted; call fit() or load()")
 
     def _outputs(self, data) -> Outputs:
@@ -270,6 +277,8 @@ class FollowerClassifier:
                              f"{len(FEATURE_NAMES)}), got {features.shape}")
         if graph.num_accounts == 0:
             return Verdicts(np.zeros((0, len(self.classes_))), np.zeros(0, bool), None)
+        from detector.tensors import to_data
+
         data = to_data(graph, self.normaliser_.transform(features[:, self.columns_]))
         out = self._outputs(data)
         attribute = None if out.z is None else self._attributor(data.x, out.z - out.z0)

@@ -1,5 +1,8 @@
 """Everything between a labelled graph and the training loop: the split, feature
-normalisation learned on the training accounts, and the data fingerprint."""
+normalisation learned on the training accounts, and the data fingerprint.
+
+The split's scikit-learn import waits for the split: a process that only loads a model
+(``Normaliser``) does not pay for it."""
 
 from __future__ import annotations
 
@@ -9,7 +12,6 @@ from dataclasses import dataclass
 from importlib import metadata as importlib_metadata
 
 import numpy as np
-from sklearn.model_selection import train_test_split
 
 from detector.errors import DetectorError
 from detector.graph import AccountGraph
@@ -73,6 +75,8 @@ def member_shares(graphs: list[AccountGraph], train: np.ndarray, members: int,
 def _cut(index: np.ndarray, y: np.ndarray, fraction: float, seed: int):
     if fraction <= 0:
         return index, index[:0]
+    from sklearn.model_selection import train_test_split  # training only: a scorer skips it
+
     # Stratify when every class can appear on both sides; tiny data sets cannot.
     stratify = y if np.bincount(y)[np.unique(y)].min() >= 2 else None
     try:

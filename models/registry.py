@@ -2,40 +2,59 @@
 
 The saved model stores ``(name, arguments)``; ``build_model`` rebuilds exactly that
 model, so loading never needs code from the checkpoint (no pickle).
+
+A model's class is named as ``"module:Class"`` and imported when it is first built: a
+process that only scores with the evidence model (a Ray part, the API) never imports
+the baselines' layers (``torch_geometric.nn``).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from detector.features import FEATURE_GROUPS, FEATURE_INDEX, FEATURE_NAMES, FEATURES
-from detector.tensors import NUM_RELATIONS
-from models.base import NodeClassifier
 from models.config import ModelConfig
-from models.ensemble import EvidenceEnsemble
-from models.evidence import EvidenceGNN
-from models.mlp import MLP
-from models.rgcn import RGCN
-from models.sage import SAGE
 
-MODELS: dict[str, type[NodeClassifier] | type[EvidenceGNN]] = {
-    "evidence": EvidenceGNN, "rgcn": RGCN, "sage": SAGE, "mlp": MLP}
-#: Any model the registry builds.
-Model = NodeClassifier | EvidenceGNN | EvidenceEnsemble
+if TYPE_CHECKING:
+    from models.base import NodeClassifier
+    from models.ensemble import EvidenceEnsemble
+    from models.evidence import EvidenceGNN
+
+    #: Any model the registry builds.
+    Model = NodeClassifier | EvidenceGNN | EvidenceEnsemble
+
+#: Every model by name, as ``"module:Class"`` (``model_class`` imports it).
+MODELS: dict[str, str] = {
+    "evidence": "models.evidence:EvidenceGNN", "rgcn": "models.rgcn:RGCN",
+    "sage": "models.sage:SAGE", "mlp": "models.mlp:MLP"}
+#: What an evidence model with ``members`` is built as.
+ENSEMBLE = "models.ensemble:EvidenceEnsemble"
 #: Feature groups the evidence model reads as profile (the rest is context).
 PROFILE_GROUPS = ("profile", "flags")
+
+
+def model_class(name: str) -> type:
+    """The class of the model called ``name``, imported on first use."""
+    if name not in MODELS:
+        raise ValueError(f"unknown model {name!r}; known: {', '.join(MODELS)}")
+    return _resolve(MODELS[name])
+
+
+def _resolve(spec: str) -> type:
+    module, _, attribute = spec.partition(":")
+    return getattr(import_module(module), attribute)
 
 
 def build_model(name: str, arguments: dict[str, Any]) -> Model:
     """Build the model called ``name`` with its constructor ``arguments`` (an evidence
     model with ``members`` is an ``EvidenceEnsemble``)."""
-    if name not in MODELS:
-        raise ValueError(f"unknown model {name!r}; known: {', '.join(MODELS)}")
+    cls = model_class(name)
     if name == "evidence" and "members" in arguments:
-        return EvidenceEnsemble(**arguments)
-    return MODELS[name](**arguments)
+        return _resolve(ENSEMBLE)(**arguments)
+    return cls(**arguments)
 
 
 def feature_columns(config: ModelConfig) -> np.ndarray:
@@ -65,6 +84,8 @@ def model_arguments(config: ModelConfig, num_classes: int) -> dict[str, Any]:
         if config.members > 1:
             args["members"] = config.members
     if config.model == "rgcn":
+        from detector.tensors import NUM_RELATIONS  # torch_geometric: only when asked
+
         position = {column: k for k, column in enumerate(columns)}
         groups = [[position[i] for i in FEATURE_GROUPS[g] if i in position]
                   for g in FEATURE_GROUPS if g in config.feature_groups]

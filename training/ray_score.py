@@ -3,7 +3,8 @@ process holding the whole graph.
 
 Each part is a Ray actor (``training.partwise.worker.PartWorker``) that owns the
 accounts whose id hashes to it. The actors read the input's Parquet shards, route rows
-to their owners through the object store, compute their accounts' features with the
+to their owners (as Arrow files in ``<out>/.exchange``, ``training.partwise.spill``),
+compute their accounts' features with the
 target-side values computed where each target's follower list is whole, and run the
 evidence model layer by layer: the per-account evidence first, then each propagation
 round from one row per 1-hop neighbour of the previous round. Each writes its accounts'
@@ -92,8 +93,8 @@ def score_shards_ray(model_dir: str | os.PathLike, data: str | os.PathLike,
         part its ``accounts``, ``halo``, ``labels`` and ``peak_rss_mb``.
     """
     from detector.errors import DetectorError
-    from training.partwise.run import plan_for, run
-    from training.partwise.worker import peak_rss_mb
+    from training.partwise.memory import peak_rss_mb
+    from training.partwise.run import evidence_steps, plan_for, run
 
     try:
         import ray
@@ -101,7 +102,7 @@ def score_shards_ray(model_dir: str | os.PathLike, data: str | os.PathLike,
         raise DetectorError("--engine ray needs Ray: pip install '.[scale]'") from None
     config = config or RayConfig()
     model_dir = str(Path(model_dir).resolve())
-    plan = plan_for(data, _evidence_steps(model_dir))
+    plan = plan_for(data, evidence_steps(model_dir))
     started = ray.is_initialized()
     if not started:
         ray.init(address=config.address, num_cpus=None if config.address else config.num_cpus,
@@ -122,24 +123,6 @@ def score_shards_ray(model_dir: str | os.PathLike, data: str | os.PathLike,
         if not started:
             ray.shutdown()
     return {**plan.stats, "partitions": k, "parts": parts, "peak_rss_mb": peak_rss_mb()}
-
-
-def _evidence_steps(model_dir: str) -> int:
-    """The propagation rounds of the saved evidence model, read from ``model.json`` (the
-    driver never imports torch; the parts load and verify the model)."""
-    import orjson
-
-    from detector.errors import DetectorError, ModelFileError
-
-    try:
-        model = orjson.loads((Path(model_dir) / "model.json").read_bytes())["model"]
-        name, steps = model["name"], int(model["arguments"].get("steps", 0))
-    except (OSError, orjson.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
-        raise ModelFileError(f"{model_dir}: no readable model.json ({exc})") from None
-    if name != "evidence":
-        raise DetectorError(f"--engine ray scores layer by layer and needs an evidence model "
-                            f"(the default), not {name!r}")
-    return steps
 
 
 def score_graph_ray(model_dir: str | os.PathLike, data: str | os.PathLike,

@@ -313,9 +313,10 @@ def _ray(r: dict) -> list[str]:
         f" Parquet shards, a local Ray instance with {r['cpus']} CPUs. Single-process"
         f" `ffd score` on the same graph: {local['seconds']} s, peak RSS"
         f" {_gb(local['peak_rss_mb'])} GB. Ray seconds"
-        " exclude starting Ray; each part is one actor process, whose peak includes about"
-        " 0.5 GB of imports (torch) and the model. One machine gives Ray no more cores than"
-        " the single process has: the point is the memory per process.",
+        " exclude starting Ray; each part is one actor process, whose peak includes its"
+        " imports (the start column below) and, from the features stage on, torch and the"
+        " model (about 0.25 GB). One machine gives Ray no more cores than the single process"
+        " has: the point is the memory per process.",
         "",
         *_table(["parts", "seconds", "driver peak (GB)", "largest part peak (GB)",
                  "largest part / single process", "halo rows (largest part)",
@@ -337,7 +338,7 @@ def _ray(r: dict) -> list[str]:
         " and the least memory the machine had available during the run (all parts run on"
         " it at once):",
         "",
-        *_table(["parts", "start (imports, model)", "ingest", "receive", "inbound",
+        *_table(["parts", "start (imports)", "ingest", "receive", "inbound",
                  "features", "rounds", "machine available (GB)"],
                 [[x["partitions"], *[_gb(_largest(x)["peaks"].get(stage, float("nan")))
                                      for stage in ("start", "ingest", "receive", "inbound",
@@ -350,11 +351,15 @@ def _ray(r: dict) -> list[str]:
 
 def _ray_largest(big: dict | None) -> list[str]:
     """The largest graph scored (``largest``: a ``ray_speed.measure`` result with its
-    ``command``, measured once and copied into the section by hand)."""
+    ``command``, measured once and copied into the section by hand; with a ``commit``
+    when the code it measured is older than the section's)."""
     if not big:
         return []
     rows = [x for x in big["runs"] if "error" not in x]
-    return ["", f"Largest graph scored: {_n(big['accounts'])} accounts, {_n(big['edges'])}"
+    before = (f" (measured before the part-memory changes, at commit {big['commit']}; not"
+              f" re-measured since)" if "commit" in big else "")
+    return ["", f"Largest graph scored{before}: {_n(big['accounts'])} accounts,"
+            f" {_n(big['edges'])}"
             f" edges (`{big['command']}`): one process {big['local']['seconds']} s, peak"
             f" {_gb(big['local']['peak_rss_mb'])} GB; "
             + "; ".join(f"{x['partitions']} parts {x['seconds']} s, driver"

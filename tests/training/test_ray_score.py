@@ -63,6 +63,7 @@ def test_ray_scores_equal_single_process_scores(local_ray, evidence_dir, tmp_pat
     assert len({p["pid"] for p in result["parts"]}) == parts  # one actor process per part
     files = sorted(out.glob("*.parquet"))
     assert len(files) == parts
+    assert sorted(out.iterdir()) == files  # the exchange directory is gone
     table = pd.concat([pd.read_parquet(f) for f in files]).sort_values("pos")
     assert table["id"].tolist() == graph.ids.astype(str).tolist()
     assert np.abs(table.filter(like="p_").to_numpy() - expected).max() <= 1e-5

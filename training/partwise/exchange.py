@@ -7,6 +7,8 @@ without a directory, and parts come out balanced whatever the order of the input
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 import pandas as pd
 
@@ -21,12 +23,23 @@ def owners(ids, k: int) -> np.ndarray:
 
 def split(frame: pd.DataFrame, owner: np.ndarray, k: int) -> list[pd.DataFrame]:
     """``frame``'s rows by ``owner``, one table per part, each in ``frame``'s order."""
+    return list(pieces(frame, owner, k))
+
+
+def pieces(frame: pd.DataFrame, owner: np.ndarray, k: int) -> Iterator[pd.DataFrame]:
+    """``split``, one table at a time: a sender that writes each piece before cutting
+    the next holds one piece beside ``frame``, not all of them."""
     order = np.argsort(owner, kind="stable")
     bounds = np.searchsorted(owner[order], np.arange(k + 1))
-    return [frame.iloc[order[bounds[p]:bounds[p + 1]]].reset_index(drop=True)
-            for p in range(k)]
+    for p in range(k):
+        yield frame.iloc[order[bounds[p]:bounds[p + 1]]].reset_index(drop=True)
 
 
 def split_by(frame: pd.DataFrame, column: str, k: int) -> list[pd.DataFrame]:
     """``frame``'s rows by the owner of the id in ``column``."""
     return split(frame, owners(frame[column].to_numpy(dtype=object), k), k)
+
+
+def pieces_by(frame: pd.DataFrame, column: str, k: int) -> Iterator[pd.DataFrame]:
+    """``split_by``, one table at a time (``pieces``)."""
+    return pieces(frame, owners(frame[column].to_numpy(dtype=object), k), k)

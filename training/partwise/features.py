@@ -21,6 +21,8 @@ outbound edges with the target-side values attached. From these, by kind of feat
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -29,6 +31,16 @@ from detector.features import FEATURE_NAMES
 from detector.graph import AccountGraph, Accounts, Edges
 from detector.lockstep import creation_batch_sizes, creation_excess
 from detector.schema import FOLLOW, INTERACTIONS
+from training.partwise.inbound import EDGE_VALUES
+
+
+def no_outbound() -> pd.DataFrame:
+    """The outbound edges of a part that receives none (``inbound.outbound_edges``'
+    columns, and the ``owner`` of each edge's target)."""
+    return pd.DataFrame(
+        {name: pd.Series(dtype=np.int64) for name in ("source", "target", "type", "weight",
+                                                      "owner")}
+        | {name: pd.Series(dtype=np.float64) for name in ("at", *EDGE_VALUES)})
 
 
 def creation_columns(created: list[np.ndarray]) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -40,23 +52,42 @@ def creation_columns(created: list[np.ndarray]) -> list[tuple[np.ndarray, np.nda
     return [(excess[a:b], batch[a:b]) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
 
 
-def local_graph(inbound: AccountGraph, core: int, keys: np.ndarray, owner: np.ndarray,
-                outbound: pd.DataFrame, reference: float
-                ) -> tuple[AccountGraph, np.ndarray, np.ndarray]:
-    """The part's accounts (first ``core`` rows), every edge touching them, and bare
-    stubs for the other ends; observed at the whole graph's ``reference`` time.
+@dataclass
+class LocalGraph:
+    """A part's accounts and every edge touching them. Edges index ``num_accounts``
+    accounts: the part's own first (``accounts``, with their fields), then the other
+    ends, which no feature of the part's accounts reads a field of: they are only
+    indices here, not rows of an account table."""
 
-    ``keys`` and ``owner``: each inbound account's place in the input and owning part;
+    accounts: Accounts  # the part's own accounts
+    edges: Edges
+    num_accounts: int
+    reference: float  # the whole graph's reference time
+
+    @property
+    def ids(self) -> np.ndarray:
+        """The part's own accounts' ids."""
+        return self.accounts.ids
+
+
+def local_graph(accounts: Accounts, inbound: Edges, keys: np.ndarray, owner: np.ndarray,
+                outbound: pd.DataFrame, reference: float
+                ) -> tuple[LocalGraph, np.ndarray, np.ndarray]:
+    """The part's ``accounts``, every edge touching them, and indices for the other
+    ends; observed at the whole graph's ``reference`` time.
+
+    ``inbound``: the edges pointing at ``accounts``, indexing ``keys`` and ``owner``
+    (each inbound account's place in the input and owning part, the part's own first);
     ``outbound`` carries keys and its targets' ``owner``. Returns the graph and the keys
     and owners of its accounts."""
-    external = outbound[pd.Index(keys[:core]).get_indexer(outbound["target"]) < 0]
+    core = len(accounts)
+    external = outbound.loc[pd.Index(keys[:core]).get_indexer(outbound["target"]) < 0,
+                            ["source", "target", "type", "at", "weight", "owner"]]
     every = pd.DataFrame({"key": np.concatenate([keys, external["target"].to_numpy()]),
                           "owner": np.concatenate([owner, external["owner"].to_numpy()])})
     every = every.drop_duplicates("key", ignore_index=True)  # core rows stay first
     index = pd.Index(every["key"])
-    stubs = Accounts.empty(np.full(len(every) - core, "", dtype=object))
-    accounts = _stack(inbound.accounts.take(np.arange(core)), stubs)
-    e = inbound.edges
+    e = inbound
     src = np.concatenate([index.get_indexer(keys[e.src]),
                           index.get_indexer(external["source"])])
     dst = np.concatenate([e.dst, index.get_indexer(external["target"])])
@@ -64,21 +95,30 @@ def local_graph(inbound: AccountGraph, core: int, keys: np.ndarray, owner: np.nd
                   type=np.concatenate([e.type, external["type"].to_numpy(np.int8)]),
                   at=np.concatenate([e.at, external["at"].to_numpy(np.float64)]),
                   weight=np.concatenate([e.weight, external["weight"].to_numpy(np.int64)]),
-                  rank=np.concatenate([e.rank, external["rank"].to_numpy(np.int64)]),
+                  # No feature of a part's accounts reads the rank of an edge to another
+                  # part's account (follow times were estimated where the list was whole).
+                  rank=np.concatenate([e.rank, np.full(len(external), -1, np.int64)]),
                   at_estimated=np.zeros(len(src), bool))
-    return (AccountGraph(accounts, edges, None, reference), every["key"].to_numpy(),
+    return (LocalGraph(accounts, edges, len(every), reference), every["key"].to_numpy(),
             every["owner"].to_numpy())
 
 
-def part_features(graph: AccountGraph, keys: np.ndarray, core: int, outbound: pd.DataFrame,
-                  campaigns: pd.DataFrame, creation: tuple[np.ndarray, np.ndarray],
-                  any_interaction: bool) -> np.ndarray:
+def lockstep_columns(outbound: pd.DataFrame, keys: np.ndarray) -> dict[str, np.ndarray]:
+    """The lockstep columns of the part's accounts (``keys``, in order) from the values
+    of their ``outbound`` edges: computed first, so the values need not wait for the
+    local graph."""
+    return _lockstep(pd.Index(keys).get_indexer(outbound["source"]), outbound, len(keys))
+
+
+def part_features(graph: LocalGraph, keys: np.ndarray, core: int,
+                  lockstep: dict[str, np.ndarray], campaigns: pd.DataFrame,
+                  creation: tuple[np.ndarray, np.ndarray], any_interaction: bool
+                  ) -> np.ndarray:
     """Raw features of the first ``core`` accounts of ``local_graph``'s ``graph``, as
-    ``compute_features`` lays them out."""
+    ``compute_features`` lays them out (``lockstep``: ``lockstep_columns``)."""
     values = _one_hop(graph, core)
-    index = pd.Index(keys[:core])
-    values.update(_lockstep(index.get_indexer(outbound["source"]), outbound, core))
-    values.update(_campaigns(index, campaigns, core))
+    values.update(lockstep)
+    values.update(_campaigns(pd.Index(keys[:core]), campaigns, core))
     values["creation_excess"], batch = creation
     values["log_creation_batch"] = np.log1p(batch)
     values["engagement_rate"] = _engagement(graph, core, any_interaction)
@@ -89,13 +129,13 @@ def part_features(graph: AccountGraph, keys: np.ndarray, core: int, outbound: pd
     return out.T.copy()
 
 
-def _one_hop(graph: AccountGraph, core: int) -> dict[str, np.ndarray]:
+def _one_hop(graph: LocalGraph, core: int) -> dict[str, np.ndarray]:
     """The own-row and one-hop columns of ``compute_features`` for the first ``core``
     accounts (and, for the one-hop ones, the stubs, unused), by its own helpers (the
     rest, target-side and global, would be wrong on a part and cost most)."""
     kinds = features._Kinds.of(graph.edges)
-    own = AccountGraph(graph.accounts.take(np.arange(core)), Edges.empty(), None,
-                       graph.reference_time())
+    own = AccountGraph(graph.accounts, Edges.empty(), None, graph.reference)
+    # ``_graph`` reads only the edges and the account count: a ``LocalGraph`` is enough.
     values = {**features._profile(own), **features._graph(graph, kinds)}
     e, n = graph.edges, graph.num_accounts
     follow = kinds.follow
@@ -144,7 +184,7 @@ def _campaigns(index: pd.Index, rows: pd.DataFrame, n: int) -> dict[str, np.ndar
             "log_campaign_span": np.log1p(np.nan_to_num(span))}
 
 
-def _engagement(graph: AccountGraph, n: int, any_interaction: bool) -> np.ndarray:
+def _engagement(graph: LocalGraph, n: int, any_interaction: bool) -> np.ndarray:
     """``engagement_rate`` of the first ``n`` accounts; 0 when the whole graph has no
     interaction edge (a part without one may still belong to a graph with some)."""
     if not any_interaction:
@@ -159,15 +199,3 @@ def _engagement(graph: AccountGraph, n: int, any_interaction: bool) -> np.ndarra
                        np.bincount(e.dst[follow], minlength=n))
     return np.log1p(received) - np.log1p(audience)
 
-
-def _stack(a: Accounts, b: Accounts) -> Accounts:
-    """Rows of ``a`` then rows of ``b``."""
-    return Accounts(
-        ids=np.concatenate([a.ids, b.ids]),
-        counts={k: np.concatenate([v, b.counts[k]]) for k, v in a.counts.items()},
-        flags={k: np.concatenate([v, b.flags[k]]) for k, v in a.flags.items()},
-        texts={k: np.concatenate([v, b.texts[k]]) for k, v in a.texts.items()},
-        created_at=np.concatenate([a.created_at, b.created_at]),
-        label=np.concatenate([a.label, b.label]),
-        split=np.concatenate([a.split, b.split]),
-    )

@@ -62,10 +62,14 @@ def edge_values(graph: AccountGraph) -> dict[str, np.ndarray]:
 def outbound_edges(graph: AccountGraph, keys: np.ndarray) -> pd.DataFrame:
     """The repaired edges with their endpoints' ``keys`` (each account's place in the
     input: integers travel lighter than ids), times and ``edge_values``, for the parts
-    that own their sources."""
+    that own their sources: only the columns the source side reads (not the follow
+    ``rank``, used up here), each in the smallest type that holds it."""
     e = graph.edges
-    frame = pd.DataFrame({"source": keys[e.src], "target": keys[e.dst], "type": e.type,
-                          "at": e.at, "weight": e.weight, "rank": e.rank})
+    key = np.int32 if len(keys) == 0 or keys.max() <= np.iinfo(np.int32).max else np.int64
+    weight = np.int32 if len(e) == 0 or e.weight.max() <= np.iinfo(np.int32).max else np.int64
+    frame = pd.DataFrame({"source": keys[e.src].astype(key), "target": keys[e.dst].astype(key),
+                          "type": e.type.astype(np.int8), "at": e.at,
+                          "weight": e.weight.astype(weight)})
     for name, values in edge_values(graph).items():
         frame[name] = values
     return frame

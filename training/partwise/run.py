@@ -2,7 +2,8 @@
 (``training.ray_score``) or plain objects in one process (``LocalBackend``, for tests).
 
 The coordinator only routes references: table ``q`` of part ``p``'s answer goes to part
-``q``'s next stage. What it holds itself is a few numbers per part.
+``q``'s next stage (for the two big shuffles, the names of the files part ``p`` wrote for
+``q``). What it holds itself is a few numbers per part.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import numpy as np
 
 from detector.errors import GraphValidationError, Issue
 from detector.shards import open_sharded
+from training.partwise import spill
 from training.partwise.features import creation_columns
 
 
@@ -61,17 +63,45 @@ def plan_for(data: str | os.PathLike, steps: int) -> Plan:
                 sharded.observed_at, steps)
 
 
+def evidence_steps(model_dir: str) -> int:
+    """The propagation rounds of the saved evidence model, read from ``model.json`` (the
+    driver never imports torch; the parts load and verify the model)."""
+    import orjson
+
+    from detector.errors import DetectorError, ModelFileError
+
+    try:
+        model = orjson.loads((Path(model_dir) / "model.json").read_bytes())["model"]
+        name, steps = model["name"], int(model["arguments"].get("steps", 0))
+    except (OSError, orjson.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+        raise ModelFileError(f"{model_dir}: no readable model.json ({exc})") from None
+    if name != "evidence":
+        raise DetectorError(f"--engine ray scores layer by layer and needs an evidence model "
+                            f"(the default), not {name!r}")
+    return steps
+
+
 def _offsets(rows: list[int]) -> list[int]:
     return np.concatenate([[0], np.cumsum(rows)[:-1]]).astype(int).tolist() if rows else []
 
 
 def run(backend: Backend, plan: Plan, parts: int, out_dir: str) -> list[dict]:
     """Score every account, parts writing their tables into ``out_dir``; returns each
-    part's figures (``PartWorker.write``)."""
+    part's figures (``PartWorker.write``). The big shuffles go through files in
+    ``out_dir/.exchange`` (``training.partwise.spill``), removed at the end, failed or not."""
+    exchange = spill.exchange_dir(out_dir)
+    try:
+        return _run(backend, plan, parts, out_dir, str(exchange))
+    finally:
+        spill.remove(exchange)
+
+
+def _run(backend: Backend, plan: Plan, parts: int, out_dir: str, spilled: str) -> list[dict]:
     k = parts
     a_off, e_off = _offsets(plan.account_rows), _offsets(plan.edge_rows)
-    pieces = [backend.call(p, "ingest", (plan.accounts[p::k], a_off[p::k], plan.edges[p::k],
-                                         e_off[p::k]), k) for p in range(k)]
+    pieces = [backend.call(p, "ingest", (spilled, plan.accounts[p::k], a_off[p::k],
+                                         plan.edges[p::k], e_off[p::k]), k)
+              for p in range(k)]
 
     def exchange(method: str, sent: list[list], returns: int | None, *extra) -> list:
         """Part ``p``'s ``method`` gets what every part sent to ``p``, in part order."""
@@ -84,7 +114,7 @@ def run(backend: Backend, plan: Plan, parts: int, out_dir: str) -> list[dict]:
     del pieces
     answers = exchange("answer", asked, k)
     del asked
-    inbound = exchange("inbound", answers, k + 2, plan.target, plan.observed_at)
+    inbound = exchange("inbound", answers, k + 2, spilled, plan.target, plan.observed_at)
     del answers
     summaries = backend.get([inbound[p][k] for p in range(k)])
     if plan.target is not None and not any(s["target"] for s in summaries):
@@ -120,7 +150,7 @@ def score_locally(model_dir: str, data: str | os.PathLike, out_dir: str | os.Pat
 
     workers = [PartWorker(str(model_dir), p, parts) for p in range(parts)]
     Path(out_dir).mkdir(parents=True, exist_ok=True)
-    plan = plan_for(data, workers[0].classifier.model_.steps)
+    plan = plan_for(data, evidence_steps(str(model_dir)))
     return run(LocalBackend(workers), plan, parts, str(out_dir))
 
 

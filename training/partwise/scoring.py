@@ -13,10 +13,10 @@ import pandas as pd
 import torch
 
 from detector.features import FEATURE_INDEX
-from detector.graph import AccountGraph
 from detector.schema import FOLLOW
 from models.estimator import FollowerClassifier, Outputs
 from models.layerwise import NodeState, finish, members_beta, node_pass, propagation_round
+from training.partwise.features import LocalGraph
 
 #: Accounts per block of the per-account layer: its activations (members x rows x hidden
 #: floats) stay a few tens of MB whatever the part's size.
@@ -49,7 +49,7 @@ class PartScorer:
         keys, owner: every account's key (place in the input) and owning part.
     """
 
-    def __init__(self, classifier: FollowerClassifier, graph: AccountGraph, core: int,
+    def __init__(self, classifier: FollowerClassifier, graph: LocalGraph, core: int,
                  features: np.ndarray, keys: np.ndarray, owner: np.ndarray) -> None:
         model = classifier.model_
         if not hasattr(model, "evidence"):

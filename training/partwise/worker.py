@@ -5,8 +5,8 @@ carries what each stage returns to the next stage of the parts it is addressed t
 tests run the same workers in one process. A stage that sends returns one table per
 part (``parts`` entries); a stage that receives takes one from every part, in part order.
 
-1. ``ingest``: read some account and edge files; send accounts to their owners, edges to
-   the owners of their targets.
+1. ``ingest``: read some account and edge files, one at a time; send accounts to their
+   owners, edges to the owners of their targets.
 2. ``receive``: keep its accounts and inbound edges; ask the owners of the inbound
    edges' sources for their creation dates.
 3. ``answer``: give the creation dates asked for.
@@ -17,38 +17,67 @@ part (``parts`` entries); a stage that receives takes one from every part, in pa
 5. ``features``: its accounts' features and evidence; ask for its halo rows.
 6. ``serve``, then per round ``outgoing`` and ``step``: the propagation rounds.
 7. ``write``: its scores as one Parquet file of the output directory.
+
+The two big shuffles (``ingest`` and ``inbound``) go through Arrow files in the run's
+exchange directory (``training.partwise.spill``): those stages return, per part, the
+names of the files they wrote for it. Each stage ends by handing freed heap back to the
+system and records the process's peak RSS so far (``training.partwise.memory``).
 """
 
 from __future__ import annotations
 
+import functools
 import os
-import resource
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from training.partwise.exchange import split, split_by
-from training.partwise.features import local_graph, part_features
-from training.partwise.inbound import campaign_rows, inbound_graph, outbound_edges
+from training.partwise import spill
+from training.partwise.exchange import pieces, pieces_by, split_by
+from training.partwise.features import (
+    local_graph,
+    lockstep_columns,
+    no_outbound,
+    part_features,
+)
+from training.partwise.inbound import (
+    EDGE_VALUES,
+    campaign_rows,
+    inbound_graph,
+    outbound_edges,
+)
+from training.partwise.memory import peak_rss_mb, system_arrow_pool, trim
+
+#: Files a part sent, per destination part: what ``ingest`` and ``inbound`` return.
+Sent = list[str | None]
 
 
-def _read(files: list[str], offsets: list[int], column: str) -> pd.DataFrame | None:
-    """The rows of ``files``, each numbered by its place in the whole input (``column``)."""
-    frames = []
-    for path, offset in zip(files, offsets, strict=True):
-        frame = pd.read_parquet(path)
-        frame[column] = np.arange(offset, offset + len(frame), dtype=np.int64)
-        frames.append(frame)
-    return pd.concat(frames, ignore_index=True) if frames else None
+def _read(path: str, offset: int, column: str) -> pd.DataFrame:
+    """The rows of one input file, numbered by their place in the whole input (``column``)."""
+    frame = pd.read_parquet(path)
+    frame[column] = np.arange(offset, offset + len(frame), dtype=np.int64)
+    return frame
 
 
-def _concat(frames: tuple[pd.DataFrame, ...], order: str | None = None) -> pd.DataFrame:
+def stage(name: str):
+    """Record the process's peak RSS after the stage as ``peaks[name]``; return freed heap
+    to the system before it (what the previous stage sent is gone by then) and after."""
+    def wrap(method):
+        @functools.wraps(method)
+        def run(self, *args):
+            trim()
+            out = method(self, *args)
+            self.peaks[name] = peak_rss_mb()
+            trim()
+            return out
+        return run
+    return wrap
+
+
+def _concat(frames: tuple[pd.DataFrame, ...]) -> pd.DataFrame:
     frames = [f for f in frames if f is not None and len(f)]
-    if not frames:
-        return pd.DataFrame()
-    out = pd.concat(frames, ignore_index=True)
-    return out.sort_values(order, kind="stable", ignore_index=True) if order else out
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
 class PartWorker:
@@ -56,41 +85,66 @@ class PartWorker:
 
     def __init__(self, model_dir: str, part: int, parts: int, threads: int = 1,
                  keep_features: bool = False) -> None:
-        import torch
-
-        from models.estimator import FollowerClassifier
-
-        torch.set_num_threads(threads)  # one part per CPU: more threads fight over it
-        self.classifier = FollowerClassifier.load(model_dir)
+        system_arrow_pool()
+        self.model_dir, self.threads = model_dir, threads
         self.part, self.parts = part, parts
         self.keep_features = keep_features  # keep ``raw_features`` (the equality tests)
+        self._classifier = None
         self.peaks: dict[str, float] = {"start": peak_rss_mb()}  # peak RSS after each stage
+
+    @property
+    def classifier(self):
+        """The model, loaded on first use: torch and the model (about 0.25 GB) enter the
+        process only once the features are computed, not beside the stages that hold the
+        most tables. (The driver has checked ``model.json`` before starting the parts.)"""
+        if self._classifier is None:
+            import torch
+
+            from models.estimator import FollowerClassifier
+
+            torch.set_num_threads(self.threads)  # one part per CPU: more fight over it
+            self._classifier = FollowerClassifier.load(self.model_dir)
+        return self._classifier
 
     def first(self, method: str, *args):
         """The first (only) table a sending stage returns: Ray's one-result form."""
         return getattr(self, method)(*args)[0]
 
-    def ingest(self, accounts: list[str], account_offsets: list[int], edges: list[str],
-               edge_offsets: list[int]) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
-        a = _read(accounts, account_offsets, "pos")
-        e = _read(edges, edge_offsets, "epos")
-        a_out = split_by(a, "id", self.parts) if a is not None else [None] * self.parts
-        e_out = split_by(e, "target", self.parts) if e is not None else [None] * self.parts
-        self.peaks["ingest"] = peak_rss_mb()
-        return list(zip(a_out, e_out, strict=True))
+    @stage("ingest")
+    def ingest(self, exchange: str, accounts: list[str], account_offsets: list[int],
+               edges: list[str], edge_offsets: list[int]) -> list[tuple[Sent, Sent]]:
+        """Send the rows of these files to their owners, one file at a time; returns per
+        part the files written for it (accounts, edges)."""
+        k = self.parts
+        a_sent: list[Sent] = [[] for _ in range(k)]
+        e_sent: list[Sent] = [[] for _ in range(k)]
+        for kind, files, offsets, column, by, sent in (
+                ("accounts", accounts, account_offsets, "pos", "id", a_sent),
+                ("edges", edges, edge_offsets, "epos", "target", e_sent)):
+            for path, offset in zip(files, offsets, strict=True):
+                frame = _read(path, offset, column)
+                name = f"{offset:012d}"  # unique per input file, in input order
+                for q, out in enumerate(spill.send(exchange, kind, name,
+                                                   pieces_by(frame, by, k))):
+                    sent[q].append(out)
+                del frame
+        return list(zip(a_sent, e_sent, strict=True))
 
-    def receive(self, *pieces: tuple[pd.DataFrame, pd.DataFrame]) -> list[np.ndarray]:
-        self.core = _concat(tuple(a for a, _ in pieces), "pos")
-        self.edges = _concat(tuple(e for _, e in pieces), "epos")
-        if "id" not in self.core:
+    @stage("receive")
+    def receive(self, *sent: tuple[Sent, Sent]) -> list[np.ndarray]:
+        # Files are named by their input file's first row, and each holds its rows in
+        # input order: read in name order, the rows come in input order, unsorted.
+        in_order = lambda paths: sorted(paths, key=lambda p: Path(p).name)  # noqa: E731
+        self.core = spill.receive(in_order([f for a, _ in sent for f in a if f]))
+        self.edges = spill.receive(in_order([f for _, e in sent for f in e if f]))
+        if self.core is None:
             self.core = pd.DataFrame({"id": pd.Series(dtype=object),
                                       "pos": pd.Series(dtype=np.int64)})
-        if not len(self.edges):
+        if self.edges is None:
             self.edges = pd.DataFrame(columns=["source", "target", "type"])
-        sources = pd.unique(self.edges["source"].astype(str).to_numpy(dtype=object))
+        sources = np.asarray(pd.unique(self.edges["source"].astype(str)), dtype=object)
         mine = pd.Index(self.core["id"].astype(str)).get_indexer(sources) >= 0
         asked = pd.DataFrame({"id": sources[~mine]})
-        self.peaks["receive"] = peak_rss_mb()
         return [f["id"].to_numpy(dtype=object) for f in split_by(asked, "id", self.parts)]
 
     def answer(self, *requests: np.ndarray) -> list[pd.DataFrame]:
@@ -102,19 +156,24 @@ class PartWorker:
             out.append(self.core[columns].iloc[rows[rows >= 0]].reset_index(drop=True))
         return out
 
-    def inbound(self, target: str | None, observed_at: float, *answers: pd.DataFrame
-                ) -> list[tuple[pd.DataFrame, pd.DataFrame] | dict]:
+    @stage("inbound")
+    def inbound(self, exchange: str, target: str | None, observed_at: float,
+                *answers: pd.DataFrame) -> list[tuple[str | None, str | None] | dict]:
         stubs = _concat(answers)
         owner = np.repeat(np.arange(self.parts), [len(a) for a in answers])  # who answered
+        del answers
         ids = self.core["id"].astype(str)
         here = target if target is not None and (ids == target).any() else None
         graph = inbound_graph(self.core.drop(columns="pos"),
                               stubs.drop(columns="pos", errors="ignore"),
                               self.edges.drop(columns="epos", errors="ignore"), here, observed_at)
-        self.n, self.graph = len(self.core), graph
+        self.n = len(self.core)
         self.edges = None  # the repaired edges live in ``graph`` now
+        self.positions = self.core["pos"].to_numpy()
+        self.core = None  # its fields live in ``graph`` now
         pos = stubs["pos"].to_numpy() if len(stubs) else np.zeros(0, np.int64)
-        self.keys = np.concatenate([self.core["pos"].to_numpy(), pos])
+        del stubs
+        self.keys = np.concatenate([self.positions, pos])
         self.owner = np.concatenate([np.full(self.n, self.part), owner])
         campaigns = campaign_rows(graph, self.keys, target is not None)
         created = graph.accounts.created_at[:self.n]
@@ -123,38 +182,45 @@ class PartWorker:
         summary = {"latest": float(stamps.max()) if len(stamps) else float("nan"),
                    "interactions": bool(graph.edges.interactions().any()),
                    "accounts": self.n, "edges": len(graph.edges), "target": here is not None}
-        sent = list(zip(split(outbound_edges(graph, self.keys), self.owner[graph.edges.src],
-                              self.parts),
-                        split(campaigns.drop(columns="member"),
-                              self.owner[campaigns["member"].to_numpy()], self.parts),
-                        strict=True))
-        self.peaks["inbound"] = peak_rss_mb()
-        return [*sent, summary, created]
+        del stamps
+        name, k = f"{self.part:05d}", self.parts
+        out = outbound_edges(graph, self.keys)
+        edges = spill.send(exchange, "outbound", name,
+                           pieces(out, self.owner[graph.edges.src], k))
+        del out
+        members = spill.send(exchange, "campaigns", name,
+                             pieces(campaigns.drop(columns="member"),
+                                    self.owner[campaigns["member"].to_numpy()], k))
+        # What ``features`` needs: the part's own accounts and the inbound edges (the
+        # stubs' fields go now, before the outbound edges arrive).
+        self.accounts, self.inbound_edges = graph.accounts.take(np.arange(self.n)), graph.edges
+        return [*zip(edges, members, strict=True), summary, created]
 
+    @stage("features")
     def features(self, reference: float, any_interaction: bool,
                  creation: tuple[np.ndarray, np.ndarray],
-                 *pieces: tuple[pd.DataFrame, pd.DataFrame]) -> list[np.ndarray]:
-        for q, (edges, _) in enumerate(pieces):  # part q sent the edges of its targets
-            edges["owner"] = q
-        outbound = _concat(tuple(e for e, _ in pieces))
-        campaigns = _concat(tuple(c for _, c in pieces))
-        if not len(outbound):
-            outbound = pd.DataFrame({name: pd.Series(dtype=np.int64) for name in (
-                "source", "target", "type", "weight", "rank", "owner")} | {
-                name: pd.Series(dtype=np.float64) for name in (
-                    "at", "sync", "like_sync", "excess", "cohort")})
-        graph, keys, owner = local_graph(self.graph, self.n, self.keys, self.owner, outbound,
-                                         reference)
-        self.graph = self.keys = self.owner = None
-        x = part_features(graph, keys, self.n, outbound, campaigns, creation, any_interaction)
+                 *sent: tuple[str | None, str | None]) -> list[np.ndarray]:
+        # Part q sent the edges of its targets: q owns their targets.
+        outbound = spill.receive([e for e, _ in sent], tag="owner")
+        campaigns = spill.receive([c for _, c in sent])
+        if outbound is None:
+            outbound = no_outbound()
+        if campaigns is None:
+            campaigns = pd.DataFrame()
+        lockstep = lockstep_columns(outbound, self.keys[:self.n])
+        outbound = outbound.drop(columns=list(EDGE_VALUES))  # used up
+        graph, keys, owner = local_graph(self.accounts, self.inbound_edges, self.keys,
+                                         self.owner, outbound, reference)
+        self.accounts = self.inbound_edges = self.keys = self.owner = None
+        del outbound
+        x = part_features(graph, keys, self.n, lockstep, campaigns, creation, any_interaction)
+        del lockstep, campaigns
         if self.keep_features:
             self.raw_features = x  # [n, F] float32
-        self.positions = self.core["pos"].to_numpy()
-        self.core = None
+        trim()  # the feature pass's garbage goes before torch and the model come in
         from training.partwise.scoring import PartScorer  # torch: in the parts only
 
         self.scorer = PartScorer(self.classifier, graph, self.n, x, keys, owner)
-        self.peaks["features"] = peak_rss_mb()
         return self.scorer.requests(self.parts)
 
     def serve(self, *requests: np.ndarray) -> None:
@@ -163,9 +229,9 @@ class PartWorker:
     def outgoing(self) -> list[tuple[np.ndarray, np.ndarray]]:
         return self.scorer.outgoing()
 
+    @stage("rounds")
     def step(self, *incoming: tuple[np.ndarray, np.ndarray]) -> None:
         self.scorer.step(list(incoming))
-        self.peaks["rounds"] = peak_rss_mb()
 
     def table(self) -> pd.DataFrame:
         """``id, label, p_<class>...`` of the part's accounts, with their input ``pos``."""
@@ -190,7 +256,3 @@ class PartWorker:
                 "labels": {str(k): int(v) for k, v in labels.items()},
                 "peak_rss_mb": peak_rss_mb(), "peaks": self.peaks, "pid": os.getpid()}
 
-
-def peak_rss_mb() -> float:
-    """This process's peak resident memory so far, in MB."""
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
