@@ -60,6 +60,11 @@ GOALS = (
 )
 
 
+def meets(value: float, op: str, goal: float) -> bool:
+    """Whether ``value`` meets a goal of ``GOALS`` (``op`` is ">=" or "<=")."""
+    return value >= goal if op == ">=" else value <= goal
+
+
 def model_figures(clf: FollowerClassifier, s: EvalSet) -> tuple[dict, np.ndarray, np.ndarray]:
     """The model alone on one set: its figures (with lurkers flagged and, on simulated
     sets, macro-F1), and per labelled row whether it was flagged and its score."""
@@ -132,7 +137,7 @@ def spread_table(results: list[dict], spread: list[dict], shipped_seed: int) -> 
             continue
         values = [by_name[name]["model"].get(key, float("nan"))]
         values += [x["figures"][name].get(key, float("nan")) for x in spread]
-        met = sum(v >= goal if op == ">=" else v <= goal for v in values)
+        met = sum(meets(v, op, goal) for v in values)
         lines.append(f"| {name} | {key.replace('_', ' ')} | {op} {goal} | "
                      + " | ".join(f"{v:.3f}" for v in values)
                      + f" | {min(values):.3f}–{max(values):.3f} | {met} of {len(values)} |")
@@ -167,7 +172,7 @@ def report(results: list[dict], meta: dict, spread: list[dict] = ()) -> str:
             lines.append(f"| {name} | {key} | {op} {goal} | not run (data absent) | – |")
             continue
         value = r["model"].get(key, float("nan"))
-        met = value >= goal if op == ">=" else value <= goal
+        met = meets(value, op, goal)
         lines.append(f"| {name} | {key.replace('_', ' ')} | {op} {goal} | {value:.3f} | "
                      f"{'yes' if met else 'no'} |")
     lines += ["", "## Every set", "",

@@ -8,6 +8,15 @@ from training.cli import main
 from training.train import train_model
 
 
+def small_default(monkeypatch, graphs: int, epochs: int, members: int) -> None:
+    """A small default (the real one takes a few minutes) through the same code path."""
+    monkeypatch.setattr(default_model, "DEFAULT_DATA",
+                        {"graphs": graphs, "accounts": 200, "val_graphs": 1, "seed": 1})
+    monkeypatch.setattr(default_model, "DEFAULT_MODEL",
+                        {**default_model.DEFAULT_MODEL, "hidden": 8, "epochs": epochs,
+                         "patience": epochs, "members": members})
+
+
 def test_a_usable_model_is_kept(graph_file, tmp_path):
     out = tmp_path / "model"
     train_model(graph_file, ModelConfig(model="mlp", hidden=8, epochs=3), out,
@@ -20,12 +29,7 @@ def test_a_usable_model_is_kept(graph_file, tmp_path):
 
 
 def test_an_unusable_model_is_replaced_by_the_default_one(tmp_path, monkeypatch):
-    # A small default (the real one takes a few minutes) through the same code path.
-    monkeypatch.setattr(default_model, "DEFAULT_DATA",
-                        {"graphs": 4, "accounts": 200, "val_graphs": 1, "seed": 1})
-    monkeypatch.setattr(default_model, "DEFAULT_MODEL",
-                        {**default_model.DEFAULT_MODEL, "hidden": 8, "epochs": 3, "patience": 3,
-                         "members": 3})
+    small_default(monkeypatch, graphs=4, epochs=3, members=3)
     out = tmp_path / "model"
     out.mkdir()
     (out / "model.json").write_text("{not json")
@@ -42,11 +46,7 @@ def test_an_unusable_model_is_replaced_by_the_default_one(tmp_path, monkeypatch)
 
 
 def test_another_world_seed_trains_the_same_design_on_other_worlds(tmp_path, monkeypatch):
-    monkeypatch.setattr(default_model, "DEFAULT_DATA",
-                        {"graphs": 3, "accounts": 200, "val_graphs": 1, "seed": 1})
-    monkeypatch.setattr(default_model, "DEFAULT_MODEL",
-                        {**default_model.DEFAULT_MODEL, "hidden": 8, "epochs": 2, "patience": 2,
-                         "members": 2})
+    small_default(monkeypatch, graphs=3, epochs=2, members=2)
     from models.estimator import FollowerClassifier
 
     mixes = {}
