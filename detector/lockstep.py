@@ -242,11 +242,12 @@ def lockstep_cohort(src: np.ndarray, dst: np.ndarray, at: np.ndarray, mask: np.n
         return out
 
     # One sort serves "close" and "near": ordered by (target, time, creation) is
-    # ordered by (target, time) too.
-    by_time = np.argsort((d * t_span + tb) * c_span + cb, kind="stable")
+    # ordered by (target, time) too. An edge's count depends on its key alone, not on
+    # where it lands among equal keys, so the sorts need not be stable (a third faster).
+    by_time = np.argsort((d * t_span + tb) * c_span + cb)
     close = counts((d * t_span + tb) * c_span + cb, by_time, (-c_span, 0, c_span)) - 1
     near = counts(d * t_span + tb, by_time) - 1
-    by_creation = np.argsort(d * c_span + cb, kind="stable")
+    by_creation = np.argsort(d * c_span + cb)
     alike = counts(d * c_span + cb, by_creation) - 1
     audience = np.bincount(d, minlength=n)[d] - 1
     share = alike / np.maximum(audience, 1)
@@ -260,7 +261,14 @@ def _around(cells: np.ndarray, per: np.ndarray, shift: int) -> np.ndarray:
     cells in ``[c + shift - 1, c + shift + 1]``. At most three cells fit there, one after
     another from the first at or above ``c + shift - 1``: one search per shift, not one
     per neighbouring cell (``lockstep_cohort`` at 7,600 follows: 1.7 against 2.3 ms,
-    the same values)."""
+    the same values). Without a shift those are the cell and its two neighbours in the
+    array, so no search is needed: at a million accounts (5M cells) the search was most
+    of the feature pass's cohort time."""
+    if shift == 0:
+        total = per.astype(np.float64)
+        total[1:] += np.where(cells[:-1] == cells[1:] - 1, per[:-1], 0)
+        total[:-1] += np.where(cells[1:] == cells[:-1] + 1, per[1:], 0)
+        return total
     low = cells + (shift - 1)
     first = np.searchsorted(cells, low)
     total = np.zeros(len(cells))
