@@ -153,12 +153,20 @@ def creation_batch_sizes(created_at: np.ndarray, window: float = BATCH_WINDOW) -
     """How many other accounts of the graph were created within ``window`` seconds."""
     out = np.zeros(len(created_at))
     known = ~np.isnan(created_at)
-    t = created_at[known]
-    if len(t):
-        ts = np.sort(t)
-        out[known] = (
-            np.searchsorted(ts, t + window, "right") - np.searchsorted(ts, t - window, "left") - 1
-        )
+    out[known] = _others_within(created_at[known], window)
+    return out
+
+
+def _others_within(t: np.ndarray, width: float) -> np.ndarray:
+    """Per value of ``t``: how many others lie within ``width`` of it, both ends included.
+
+    The searches run in sorted order and the counts are scattered back: searching a
+    million unsorted values misses the cache at every step, ten times slower."""
+    order = np.argsort(t)
+    ts = t[order]
+    out = np.empty(len(t))
+    out[order] = (np.searchsorted(ts, ts + width, "right")
+                  - np.searchsorted(ts, ts - width, "left") - 1)
     return out
 
 
@@ -177,16 +185,11 @@ def creation_excess(created_at: np.ndarray) -> np.ndarray:
     t = created_at[known]
     if len(t) == 0:
         return out
-    ts = np.sort(t)
     by_day = bool(np.all(np.mod(t, DAY) == 0))
     window = 0.0 if by_day else BATCH_WINDOW
     share = DAY / (2 * BATCH_BASELINE + DAY) if by_day else window / BATCH_BASELINE
-
-    def within(width: float) -> np.ndarray:
-        return (np.searchsorted(ts, t + width, "right")
-                - np.searchsorted(ts, t - width, "left") - 1).astype(np.float64)
-
-    excess = np.log1p(within(window)) - np.log1p(within(BATCH_BASELINE) * share + SLACK)
+    excess = (np.log1p(_others_within(t, window))
+              - np.log1p(_others_within(t, BATCH_BASELINE) * share + SLACK))
     out[known] = np.maximum(excess, 0.0)
     return out
 
