@@ -38,8 +38,11 @@ def relation_edges(graph: AccountGraph) -> tuple[np.ndarray, np.ndarray]:
         sources += [s, d]
         targets += [d, s]
         types += [np.full(len(s), 2 * k, np.int64), np.full(len(s), 2 * k + 1, np.int64)]
-    edge_index = np.stack([np.concatenate(sources), np.concatenate(targets)])
-    return edge_index.astype(np.int64), np.concatenate(types)
+    # Written in place: stacking, then casting, copied 22M edges twice at 1M accounts.
+    edge_index = np.empty((2, sum(len(s) for s in sources)), np.int64)
+    np.concatenate(sources, out=edge_index[0])
+    np.concatenate(targets, out=edge_index[1])
+    return edge_index, np.concatenate(types)
 
 
 def to_data(graph: AccountGraph, x: np.ndarray) -> Data:
