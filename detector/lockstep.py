@@ -153,12 +153,20 @@ def creation_batch_sizes(created_at: np.ndarray, window: float = BATCH_WINDOW) -
     """How many other accounts of the graph were created within ``window`` seconds."""
     out = np.zeros(len(created_at))
     known = ~np.isnan(created_at)
-    t = created_at[known]
-    if len(t):
-        ts = np.sort(t)
-        out[known] = (
-            np.searchsorted(ts, t + window, "right") - np.searchsorted(ts, t - window, "left") - 1
-        )
+    out[known] = _others_within(created_at[known], window)
+    return out
+
+
+def _others_within(t: np.ndarray, width: float) -> np.ndarray:
+    """Per value of ``t``: how many others lie within ``width`` of it, both ends included.
+
+    The searches run in sorted order and the counts are scattered back: searching a
+    million unsorted values misses the cache at every step, ten times slower."""
+    order = np.argsort(t)
+    ts = t[order]
+    out = np.empty(len(t))
+    out[order] = (np.searchsorted(ts, ts + width, "right")
+                  - np.searchsorted(ts, ts - width, "left") - 1)
     return out
 
 
@@ -177,16 +185,11 @@ def creation_excess(created_at: np.ndarray) -> np.ndarray:
     t = created_at[known]
     if len(t) == 0:
         return out
-    ts = np.sort(t)
     by_day = bool(np.all(np.mod(t, DAY) == 0))
     window = 0.0 if by_day else BATCH_WINDOW
     share = DAY / (2 * BATCH_BASELINE + DAY) if by_day else window / BATCH_BASELINE
-
-    def within(width: float) -> np.ndarray:
-        return (np.searchsorted(ts, t + width, "right")
-                - np.searchsorted(ts, t - width, "left") - 1).astype(np.float64)
-
-    excess = np.log1p(within(window)) - np.log1p(within(BATCH_BASELINE) * share + SLACK)
+    excess = (np.log1p(_others_within(t, window))
+              - np.log1p(_others_within(t, BATCH_BASELINE) * share + SLACK))
     out[known] = np.maximum(excess, 0.0)
     return out
 
@@ -242,11 +245,12 @@ def lockstep_cohort(src: np.ndarray, dst: np.ndarray, at: np.ndarray, mask: np.n
         return out
 
     # One sort serves "close" and "near": ordered by (target, time, creation) is
-    # ordered by (target, time) too.
-    by_time = np.argsort((d * t_span + tb) * c_span + cb, kind="stable")
+    # ordered by (target, time) too. An edge's count depends on its key alone, not on
+    # where it lands among equal keys, so the sorts need not be stable (a third faster).
+    by_time = np.argsort((d * t_span + tb) * c_span + cb)
     close = counts((d * t_span + tb) * c_span + cb, by_time, (-c_span, 0, c_span)) - 1
     near = counts(d * t_span + tb, by_time) - 1
-    by_creation = np.argsort(d * c_span + cb, kind="stable")
+    by_creation = np.argsort(d * c_span + cb)
     alike = counts(d * c_span + cb, by_creation) - 1
     audience = np.bincount(d, minlength=n)[d] - 1
     share = alike / np.maximum(audience, 1)
@@ -257,14 +261,19 @@ def lockstep_cohort(src: np.ndarray, dst: np.ndarray, at: np.ndarray, mask: np.n
 
 def _around(cells: np.ndarray, per: np.ndarray, shift: int) -> np.ndarray:
     """Per cell ``c`` of the sorted, unique integer ``cells``: the sum of ``per`` over the
-    cells in ``[c + shift - 1, c + shift + 1]``. At most three cells fit there, one after
-    another from the first at or above ``c + shift - 1``: one search per shift, not one
-    per neighbouring cell (``lockstep_cohort`` at 7,600 follows: 1.7 against 2.3 ms,
-    the same values)."""
+    cells in ``[c + shift - 1, c + shift + 1]``. Without a shift those are the cell and
+    its two neighbours in the array, so no search is needed: at a million accounts (5M
+    cells) the searches were most of the feature pass's cohort time."""
+    if shift == 0:
+        total = per.astype(np.float64)
+        total[1:] += np.where(cells[:-1] == cells[1:] - 1, per[:-1], 0)
+        total[:-1] += np.where(cells[1:] == cells[:-1] + 1, per[1:], 0)
+        return total
+    # Otherwise a difference of running sums between two searches: per-cell gathers of
+    # the three candidates cost twice as much at 5M cells.
+    running = np.zeros(len(cells) + 1, dtype=np.int64)
+    np.cumsum(per, out=running[1:])
     low = cells + (shift - 1)
-    first = np.searchsorted(cells, low)
-    total = np.zeros(len(cells))
-    for k in range(3):
-        at = np.minimum(first + k, len(cells) - 1)
-        total += np.where((first + k < len(cells)) & (cells[at] <= low + 2), per[at], 0)
-    return total
+    first = np.searchsorted(cells, low, "left")
+    last = np.searchsorted(cells, low + 2, "right")
+    return (running[last] - running[first]).astype(np.float64)

@@ -3,16 +3,23 @@
 Relations (``edge_type``) let a relational GNN treat each direction of each edge kind
 separately: an account hears from its followers, from the accounts it follows, from
 those it unfollowed, and so on. Messages flow ``edge_index[0] -> edge_index[1]``.
+
+Scoring needs only the model's inputs (``to_tensors``, which ``to_data`` builds on), so
+a process that only scores never imports ``torch_geometric`` (1.6 s of ``ffd score``).
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, NamedTuple
+
 import numpy as np
 import torch
-from torch_geometric.data import Data
 
 from detector.graph import AccountGraph
 from detector.schema import FOLLOW, UNFOLLOW
+
+if TYPE_CHECKING:
+    from torch_geometric.data import Data
 
 #: Relation names, in ``edge_type`` code order.
 RELATIONS = (
@@ -38,8 +45,29 @@ def relation_edges(graph: AccountGraph) -> tuple[np.ndarray, np.ndarray]:
         sources += [s, d]
         targets += [d, s]
         types += [np.full(len(s), 2 * k, np.int64), np.full(len(s), 2 * k + 1, np.int64)]
-    edge_index = np.stack([np.concatenate(sources), np.concatenate(targets)])
-    return edge_index.astype(np.int64), np.concatenate(types)
+    # Written in place: stacking, then casting, copied 22M edges twice at 1M accounts.
+    edge_index = np.empty((2, sum(len(s) for s in sources)), np.int64)
+    np.concatenate(sources, out=edge_index[0])
+    np.concatenate(targets, out=edge_index[1])
+    return edge_index, np.concatenate(types)
+
+
+class Tensors(NamedTuple):
+    """What a model reads: ``x`` ``[N, F]`` float32, ``edge_index`` ``[2, M]``,
+    ``edge_type`` ``[M]``."""
+
+    x: torch.Tensor
+    edge_index: torch.Tensor
+    edge_type: torch.Tensor
+
+
+def to_tensors(graph: AccountGraph, x: np.ndarray) -> Tensors:
+    """The model's inputs: ``x`` (given features) and the relation edges."""
+    if x.shape[0] != graph.num_accounts:
+        raise ValueError(f"x has {x.shape[0]} rows for {graph.num_accounts} accounts")
+    edge_index, edge_type = relation_edges(graph)
+    return Tensors(torch.from_numpy(np.ascontiguousarray(x, dtype=np.float32)),
+                   torch.from_numpy(edge_index), torch.from_numpy(edge_type))
 
 
 def to_data(graph: AccountGraph, x: np.ndarray) -> Data:
@@ -49,13 +77,10 @@ def to_data(graph: AccountGraph, x: np.ndarray) -> Data:
     Shapes:
         x: ``[N, F]``; edge_index: ``[2, M]``; edge_type, ``[M]``; y, split: ``[N]``.
     """
-    if x.shape[0] != graph.num_accounts:
-        raise ValueError(f"x has {x.shape[0]} rows for {graph.num_accounts} accounts")
-    edge_index, edge_type = relation_edges(graph)
+    from torch_geometric.data import Data
+
     return Data(
-        x=torch.from_numpy(np.ascontiguousarray(x, dtype=np.float32)),
-        edge_index=torch.from_numpy(edge_index),
-        edge_type=torch.from_numpy(edge_type),
+        **to_tensors(graph, x)._asdict(),
         y=torch.from_numpy(graph.accounts.label.astype(np.int64)),
         split=torch.from_numpy(graph.accounts.split.astype(np.int64)),
         num_nodes=graph.num_accounts,

@@ -251,7 +251,8 @@ class FollowerClassifier:
             raise NotFittedError("this FollowerClassifier is not fitted; call fit() or load()")
 
     def _outputs(self, data) -> Outputs:
-        """One forward pass: the class logits, and for evidence models ``z``, ``z0``, ``t``."""
+        """One forward pass over ``data`` (a ``Data`` or ``detector.tensors.Tensors``): the
+        class logits, and for evidence models ``z``, ``z0``, ``t``."""
         with torch.inference_mode():
             if isinstance(self.model_, EvidenceGNN | EvidenceEnsemble):
                 z, z0, t = (None if v is None else v.double()
@@ -277,9 +278,9 @@ class FollowerClassifier:
                              f"{len(FEATURE_NAMES)}), got {features.shape}")
         if graph.num_accounts == 0:
             return Verdicts(np.zeros((0, len(self.classes_))), np.zeros(0, bool), None)
-        from detector.tensors import to_data
+        from detector.tensors import to_tensors
 
-        data = to_data(graph, self.normaliser_.transform(features[:, self.columns_]))
+        data = to_tensors(graph, self.normaliser_.transform(features[:, self.columns_]))
         out = self._outputs(data)
         attribute = None if out.z is None else self._attributor(data.x, out.z - out.z0)
         proba = out.proba(self.temperature_)

@@ -180,18 +180,31 @@ def propagate(z0: Tensor, beta: Tensor, steps: int, edge_index: Tensor,
     z0 = torch.where(seen.unsqueeze(-1), z0, z0.clamp(min=PROFILE_FLOOR))
     if not steps:
         return z0
-    src, dst = edge_index
-    if edge_type is not None:
-        keep = ((edge_type == FOLLOW_RELATIONS[0]) | (edge_type == FOLLOW_RELATIONS[1])).nonzero()
-        keep = keep.squeeze(1)
-        src, dst = src.index_select(0, keep), dst.index_select(0, keep)
+    src, dst = follow_edges(edge_index, edge_type)
     degree = torch.bincount(dst, minlength=n).to(z0.dtype)
-    norm = (degree.index_select(0, src) * degree.index_select(0, dst)).clamp(min=1.0)
-    norm = norm.rsqrt().unsqueeze(-1)
+    # In place: at 11M edges every fresh [E] temporary costs a tenth of a second.
+    norm = degree.index_select(0, src)
+    norm.mul_(degree.index_select(0, dst)).clamp_(min=1.0).rsqrt_()
+    norm = norm.unsqueeze(-1)
     z = z0
     for _ in range(steps):
         z = propagation_round(z0, z, norm, src, dst, beta)
     return z
+
+
+def follow_edges(edge_index: Tensor, edge_type: Tensor | None) -> tuple[Tensor, Tensor]:
+    """``(src, dst)`` of the follow relations (all edges without ``edge_type``). When they
+    form one block, as ``detector.tensors.relation_edges`` lists them (first), that block
+    is a view: copying 15M sources and targets took 0.6 s at a million accounts."""
+    src, dst = edge_index
+    if edge_type is None:
+        return src, dst
+    keep = ((edge_type == FOLLOW_RELATIONS[0]) | (edge_type == FOLLOW_RELATIONS[1])).nonzero()
+    keep = keep.squeeze(1)
+    if len(keep) and int(keep[-1]) - int(keep[0]) + 1 == len(keep):
+        block = slice(int(keep[0]), int(keep[-1]) + 1)
+        return src[block], dst[block]
+    return src.index_select(0, keep), dst.index_select(0, keep)
 
 
 def propagation_round(z0: Tensor, z: Tensor, norm: Tensor, src: Tensor, dst: Tensor,
@@ -201,5 +214,5 @@ def propagation_round(z0: Tensor, z: Tensor, norm: Tensor, src: Tensor, dst: Ten
     previous round of them and of the ``h`` senders beyond them (a part's halo,
     ``models.layerwise``), ``norm`` ``[E, 1]``. index_select/index_add_: a third faster
     than PyG's scatter at 1,000 accounts."""
-    message = torch.tanh(z).index_select(0, src) * norm
+    message = torch.tanh(z).index_select(0, src).mul_(norm)  # a fresh [E, K]: in place
     return z0 + beta * torch.zeros_like(z0).index_add_(0, dst, message)

@@ -117,10 +117,15 @@ class Normaliser:
         return cls(mean, np.where(std > 1e-8, std, 1.0), clip, tuple(unknown))
 
     def transform(self, x: np.ndarray) -> np.ndarray:
-        z = (x.astype(np.float64) - self.mean) / self.std
+        # One float64 copy, worked on in place: at a million accounts each fresh
+        # [N, F] temporary cost a third of a second, mostly first touching its pages.
+        z = x.astype(np.float64)
+        z -= self.mean
+        z /= self.std
         for column, flags in self.unknown:
             z[(x[:, list(flags)] > 0.5).any(axis=1), column] = 0.0
-        return np.clip(z, -self.clip, self.clip).astype(np.float32)
+        np.clip(z, -self.clip, self.clip, out=z)
+        return z.astype(np.float32)
 
     def to_dict(self) -> dict:
         return {"mean": self.mean.tolist(), "std": self.std.tolist(), "clip": self.clip,

@@ -9,7 +9,9 @@ one, or an older commit unpacked by ``benchmarks.perf.baseline`` to measure "bef
 So this file imports nothing from ``benchmarks`` and only long-standing project APIs.
 
 - ``score``: the ``ffd score`` path split into read (Parquet), validate (contract checks,
-  ``graph_from_frames``), features, model (normalise, tensors, forward pass) and write.
+  ``graph_from_frames``), features (skipping the columns the model does not read, as
+  ``FollowerClassifier.predict_proba`` does), model (normalise, tensors, forward pass)
+  and write.
 - ``audit``: ``POST /v1/audit`` through Flask's test client, in-process (one torch thread,
   as in a gunicorn worker); the stages are the server's own ``Server-Timing`` header.
 
@@ -81,7 +83,10 @@ def score(model: str, graph_dir: str, out: str, profile: str | None) -> dict:
         times["validate"] = time.perf_counter() - clock
 
         clock = time.perf_counter()
-        x = compute_features(graph)
+        # As ``ffd score`` computes them: without the costly columns the model does not
+        # read (older trees, without ``unread_features``, compute them all).
+        unread = getattr(classifier, "unread_features", None)
+        x = compute_features(graph) if unread is None else compute_features(graph, skip=unread())
         times["features"] = time.perf_counter() - clock
 
         clock = time.perf_counter()

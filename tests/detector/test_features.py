@@ -241,7 +241,7 @@ def test_features_are_vectorised() -> None:
 
 @pytest.mark.parametrize("table_accounts", [0, features._TABLE_ACCOUNTS])
 @pytest.mark.parametrize("n", [1, 2, 50, 3000])
-def test_reciprocated_both_ways_equal_a_set_lookup(monkeypatch, n, table_accounts) -> None:
+def test_mutual_both_ways_equal_a_set_lookup(monkeypatch, n, table_accounts) -> None:
     # The pair table (small graphs) and the sort + binary search (large ones) agree with
     # the obvious set lookup, repeated follows and self-follows included.
     monkeypatch.setattr(features, "_TABLE_ACCOUNTS", table_accounts)
@@ -249,9 +249,11 @@ def test_reciprocated_both_ways_equal_a_set_lookup(monkeypatch, n, table_account
     src, dst = rng.integers(0, n, 3000), rng.integers(0, n, 3000)
     src, dst = np.r_[src, dst[:1000], src[:50]], np.r_[dst, src[:1000], dst[:50]]  # back, again
     follows = set(zip(src.tolist(), dst.tolist(), strict=True))
-    expected = [(v, u) in follows for u, v in zip(src.tolist(), dst.tolist(), strict=True)]
-    assert features._reciprocated(src, dst, n).tolist() == expected
-    assert features._reciprocated(src[:0], dst[:0], n).tolist() == []
+    expected = sorted((u, v) for u, v in zip(src.tolist(), dst.tolist(), strict=True)
+                      if (v, u) in follows)
+    got = features._mutual(src, dst, n)
+    assert sorted(zip(got[0].tolist(), got[1].tolist(), strict=True)) == expected
+    assert [len(end) for end in features._mutual(src[:0], dst[:0], n)] == [0, 0]
 
 
 def test_campaign_members_carry_their_campaign_as_features() -> None:
