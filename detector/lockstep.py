@@ -162,7 +162,7 @@ def creation_batch_sizes(created_at: np.ndarray, window: float = BATCH_WINDOW) -
     return out
 
 
-def creation_excess(created_at: np.ndarray) -> np.ndarray:
+def creation_excess(created_at: np.ndarray, by_day: bool | None = None) -> np.ndarray:
     """Per account: ``log(1 + others created within BATCH_WINDOW) - log(1 + the count
     the surrounding BATCH_BASELINE days predict for such a window + SLACK)``, floored
     at 0 (an
@@ -178,7 +178,8 @@ def creation_excess(created_at: np.ndarray) -> np.ndarray:
     if len(t) == 0:
         return out
     ts = np.sort(t)
-    by_day = bool(np.all(np.mod(t, DAY) == 0))
+    if by_day is None:
+        by_day = bool(np.all(np.mod(t, DAY) == 0))
     window = 0.0 if by_day else BATCH_WINDOW
     share = DAY / (2 * BATCH_BASELINE + DAY) if by_day else window / BATCH_BASELINE
 
