@@ -192,12 +192,13 @@ def feature_pass(root: str | os.PathLike, out: str | os.PathLike, parts: int,
     """
     import ray.data
     from ray.data.aggregate import Max, Min, Sum
+    from ray.data.expressions import col
 
     ray.data.DataContext.get_current().enable_progress_bars = False
     root = Path(root)
     edges = ray.data.read_parquet(str(root / "edges"))
     accounts = ray.data.read_parquet(str(root / "accounts"))
-    follows = edges.filter(expr=f"type == {FOLLOW}").select_columns(["source", "target"])
+    follows = edges.filter(expr=col("type") == FOLLOW).select_columns(["source", "target"])
     mutual = follows.join(follows.rename_columns({"source": "target", "target": "source"}),
                           join_type="left_semi", on=("source", "target"),
                           num_partitions=parts)
