@@ -195,7 +195,7 @@ class PartWorker:
             followers = graph.accounts.counts["followers_count"][:self.n]
             write_inputs(exchange, self.part, out, pd.DataFrame({
                 "key": self.positions, "owner": self.part, "created_at": created,
-                "followers": np.fmax(np.fmax(followers, 0.0), 0.0)}))  # NaN as 0
+                "followers": np.fmax(followers, 0.0)}))  # NaN as 0
         edges = spill.send(exchange, "outbound", name,
                            pieces(out, self.owner[graph.edges.src], k))
         del out
