@@ -92,18 +92,6 @@ def _cat(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> dict[str, np.nda
     return {name: np.concatenate([a[name], b[name]]) for name in a}
 
 
-#: How the group-by folds each column.
-_FOLD = ({name: "sum" for name in SUMS} | {name: "max" for name in MAXIMA}
-         | {name: "min" for name in MINIMA})
-
-
-def _combine(rows: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """The rows of a block folded per key, as the group-by folds them: the shuffle then
-    carries one row per account and block (a hub's edges of a block as one row)."""
-    out = pd.DataFrame(rows).groupby("key", sort=False).agg(_FOLD).reset_index()
-    return {name: out[name].to_numpy() for name in rows}
-
-
 def edge_rows(batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Each edge's row for its source (out-side sums, lockstep values) and its target."""
     kind, at, w = batch["type"], batch["at"], batch["weight"].astype(np.float64)
@@ -121,14 +109,13 @@ def edge_rows(batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
                    like_sum=value("like_sync", timed_interact), like_n=timed_interact)
     target = _rows(batch["target"], f_in=follow, u_in=unfollow, i_in=np.where(interact, w, 0),
                    degree=one)
-    return _combine(_cat(source, target))
+    return _cat(source, target)
 
 
 def mutual_rows(batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """A reciprocated follow counts for its source and its target."""
     one = np.ones(len(batch["source"]))
-    return _combine(_cat(_rows(batch["source"], mutual_out=one),
-                         _rows(batch["target"], mutual_in=one)))
+    return _cat(_rows(batch["source"], mutual_out=one), _rows(batch["target"], mutual_in=one))
 
 
 def account_rows(batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -193,13 +180,13 @@ def finish(any_interaction: bool):
     return columns
 
 
-def feature_pass(root: str | os.PathLike, out: str | os.PathLike, partitions: int,
+def feature_pass(root: str | os.PathLike, out: str | os.PathLike, parts: int,
                  any_interaction: bool, by_day: bool) -> None:
     """Run the pass over the parts' files under ``root`` (``write_inputs``); write one
     row per account with ``COLUMNS`` under ``out/owner=<p>/``.
 
     Args:
-        partitions: of each shuffle (``partitions_for``).
+        parts: the run's parts: each shuffle has as many partitions.
         any_interaction: whether the whole graph has an interaction edge.
         by_day: whether every known creation date of the whole graph is at midnight.
     """
@@ -214,9 +201,9 @@ def feature_pass(root: str | os.PathLike, out: str | os.PathLike, partitions: in
     follows = edges.filter(expr=col("type") == FOLLOW).select_columns(["source", "target"])
     mutual = follows.join(follows.rename_columns({"source": "target", "target": "source"}),
                           join_type="left_semi", on=("source", "target"),
-                          num_partitions=partitions)
+                          num_partitions=parts)
     creation = (accounts.map_batches(bucket_rows, batch_format="numpy")
-                .groupby("bucket", num_partitions=partitions)
+                .groupby("bucket", num_partitions=parts)
                 .map_groups(creation_group(by_day), batch_format="numpy"))
     rows = (edges.map_batches(edge_rows, batch_format="numpy")
             .union(mutual.map_batches(mutual_rows, batch_format="numpy"),
@@ -224,18 +211,9 @@ def feature_pass(root: str | os.PathLike, out: str | os.PathLike, partitions: in
     aggregates = ([Sum(name, alias_name=name) for name in SUMS]
                   + [Max(name, alias_name=name) for name in MAXIMA]
                   + [Min(name, alias_name=name) for name in MINIMA])
-    (rows.groupby("key", num_partitions=partitions).aggregate(*aggregates)
+    (rows.groupby("key", num_partitions=parts).aggregate(*aggregates)
      .map_batches(finish(any_interaction), batch_format="numpy")
      .write_parquet(str(out), partition_cols=["owner"]))
-
-
-#: Edges per shuffle partition, about: a reducer of the pass holds its partition's rows.
-EDGES_PER_PARTITION = 500_000
-
-
-def partitions_for(parts: int, edges: int) -> int:
-    """Partitions of the pass's shuffles: at least one per part, more for many edges."""
-    return max(parts, -(-edges // EDGES_PER_PARTITION))
 
 
 def read_part(out: str | os.PathLike, part: int, keys: np.ndarray) -> dict[str, np.ndarray]:

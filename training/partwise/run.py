@@ -20,7 +20,7 @@ import numpy as np
 from detector.errors import GraphValidationError, Issue
 from detector.shards import open_sharded
 from training.partwise import spill
-from training.partwise.dataset import feature_pass, input_dir, partitions_for
+from training.partwise.dataset import feature_pass, input_dir
 from training.partwise.features import creation_columns
 
 
@@ -128,8 +128,7 @@ def _run(backend: Backend, plan: Plan, parts: int, out_dir: str, spilled: str,
     interactions = any(s["interactions"] for s in summaries)
     if dataset:  # the parts wait, holding their state, while Ray Data runs the pass
         computed = str(Path(spilled) / "features")
-        edges = sum(s["edges"] for s in summaries)
-        feature_pass(input_dir(spilled), computed, partitions_for(k, edges), interactions,
+        feature_pass(input_dir(spilled), computed, k, interactions,
                      by_day=not any(s["timed_creation"] for s in summaries))
         creation = [computed] * k
     else:
