@@ -170,7 +170,7 @@ def _others_within(t: np.ndarray, width: float) -> np.ndarray:
     return out
 
 
-def creation_excess(created_at: np.ndarray) -> np.ndarray:
+def creation_excess(created_at: np.ndarray, by_day: bool | None = None) -> np.ndarray:
     """Per account: ``log(1 + others created within BATCH_WINDOW) - log(1 + the count
     the surrounding BATCH_BASELINE days predict for such a window + SLACK)``, floored
     at 0 (an
@@ -178,14 +178,17 @@ def creation_excess(created_at: np.ndarray) -> np.ndarray:
     genuine); 0 where the creation time is unknown.
 
     Creation dates that carry no time of day (every known one at midnight UTC, as in
-    Cresci-2015 or a "joined in" month) count the same day as the window instead.
+    Cresci-2015 or a "joined in" month) count the same day as the window instead;
+    ``by_day`` overrides that test, for a caller that sees only a slice of the dates
+    (the Ray Data pass decides it once for the whole graph).
     """
     out = np.zeros(len(created_at))
     known = ~np.isnan(created_at)
     t = created_at[known]
     if len(t) == 0:
         return out
-    by_day = bool(np.all(np.mod(t, DAY) == 0))
+    if by_day is None:
+        by_day = bool(np.all(np.mod(t, DAY) == 0))
     window = 0.0 if by_day else BATCH_WINDOW
     share = DAY / (2 * BATCH_BASELINE + DAY) if by_day else window / BATCH_BASELINE
     excess = (np.log1p(_others_within(t, window))

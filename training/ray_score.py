@@ -34,6 +34,9 @@ class RayConfig:
     address: str | None = None  # Ray cluster address; None starts a local Ray instance
     partitions: int | None = None  # parts of the graph; None: one per CPU of the cluster
     num_cpus: int | None = None  # CPUs of a local instance (ignored with an address)
+    # Group-bys and joins of the feature pass on Ray Data (training.partwise.dataset)
+    # instead of in the parts; opt-in while it costs more than it saves (docs/scaling.md).
+    dataset: bool = False
 
     def __post_init__(self) -> None:
         if self.partitions is not None and self.partitions < 1:
@@ -43,16 +46,20 @@ class RayConfig:
 class RayBackend:
     """The parts as Ray actors (``training.partwise.run.Backend``)."""
 
-    def __init__(self, model_dir: str, parts: int) -> None:
+    def __init__(self, model_dir: str, parts: int, dataset: bool = False) -> None:
         import ray
 
         from training.partwise.worker import PartWorker
 
         self.ray = ray
         cpus = float(ray.cluster_resources().get("CPU", 1.0))
-        actor = ray.remote(PartWorker).options(num_cpus=min(1.0, cpus / parts),
-                                               max_concurrency=1)
-        self.workers = [actor.remote(model_dir, p, parts) for p in range(parts)]
+        # With the Ray Data pass the parts reserve no CPU (they wait while it runs, and
+        # Ray Data's tasks need the CPUs) and are spread over the nodes instead.
+        options = ({"num_cpus": 0, "scheduling_strategy": "SPREAD"} if dataset
+                   else {"num_cpus": min(1.0, cpus / parts)})
+        actor = ray.remote(PartWorker).options(**options, max_concurrency=1)
+        self.workers = [actor.remote(model_dir, p, parts, dataset=dataset)
+                        for p in range(parts)]
 
     def call(self, part: int, method: str, args: tuple, returns: int | None) -> Any:
         bound = getattr(self.workers[part], method)
@@ -114,9 +121,9 @@ def score_shards_ray(model_dir: str | os.PathLike, data: str | os.PathLike,
         log(f"{len(plan.accounts)} account files, {len(plan.edges)} edge files, "
             f"{sum(plan.account_rows):,} accounts, {sum(plan.edge_rows):,} edges in; {k} parts")
         Path(out_dir).mkdir(parents=True, exist_ok=True)
-        backend = RayBackend(model_dir, k)
+        backend = RayBackend(model_dir, k, config.dataset)
         try:
-            parts = run(backend, plan, k, str(Path(out_dir).resolve()))
+            parts = run(backend, plan, k, str(Path(out_dir).resolve()), config.dataset)
         finally:
             backend.close()
     finally:

@@ -49,14 +49,16 @@ def score_graph(model_dir: str | os.PathLike, data: str | os.PathLike,
               help="Ray cluster address (--engine ray) [default: start a local Ray instance].")
 @click.option("--partitions", type=click.IntRange(1), default=None,
               help="Graph partitions (--engine ray) [default: one per CPU of the cluster].")
+@click.option("--ray-data", is_flag=True,
+              help="With --engine ray: the feature pass's group-bys and joins on Ray Data.")
 def score_command(model_dir: str, data: str, out: str, engine: str, address: str | None,
-                  partitions: int | None) -> None:
+                  partitions: int | None, ray_data: bool) -> None:
     """Score every account of a graph; write id, label and class probabilities."""
     if engine == "ray":
         from training.ray_score import RayConfig, score_graph_ray
 
-        result = score_graph_ray(model_dir, data, out, RayConfig(address, partitions),
-                                 log=click.echo)
+        config = RayConfig(address, partitions, dataset=ray_data)
+        result = score_graph_ray(model_dir, data, out, config, log=click.echo)
         counts: dict = {}
         for part in result["parts"]:
             for name, count in part["labels"].items():

@@ -23,9 +23,10 @@ from benchmarks.perf.common import CACHE, ChildError, emit, python_child
 
 
 def measure(accounts: int, model: str, parts: list[int], shards: int = 8,
-            local: bool = True) -> dict[str, Any]:
+            local: bool = True, dataset: tuple[bool, ...] = (False,)) -> dict[str, Any]:
     """Single-process ``ffd score`` (if ``local``), then the Ray engine at each count of
-    ``parts``, on the simulated graph of ``accounts`` cut into ``shards`` files."""
+    ``parts``, on the simulated graph of ``accounts`` cut into ``shards`` files; each
+    with the feature pass in the parts and/or on Ray Data (``dataset``)."""
     import numpy as np
     import pandas as pd
 
@@ -45,16 +46,18 @@ def measure(accounts: int, model: str, parts: list[int], shards: int = 8,
         result["local"] = {k: round(v, 2) for k, v in
                            ffd_score(Path(model), data, single).items()}
         expected = pd.read_parquet(single).set_index("id").filter(like="p_")
-    for k in parts:
+    for k, on_data in ((k, d) for k in parts for d in dataset):
         scores = out / f"parts-{k}"
         for old in scores.glob("*.parquet"):
             old.unlink()
         try:
-            child = python_child("ray_speed", str(sharded), model, str(k), str(scores))
+            child = python_child("ray_speed", str(sharded), model, str(k), str(scores),
+                                 "dataset" if on_data else "parts")
         except ChildError as exc:  # out of memory (``_watch``) or failed: say so, go on
-            result["runs"].append({"partitions": k, "error": str(exc)[-600:]})
+            result["runs"].append({"partitions": k, "dataset": on_data,
+                                   "error": str(exc)[-600:]})
             continue
-        run = {**child.value, "wall_seconds": round(child.seconds, 2)}
+        run = {**child.value, "dataset": on_data, "wall_seconds": round(child.seconds, 2)}
         if expected is not None:
             got = pd.concat([pd.read_parquet(f, columns=["id", *expected.columns])
                              for f in sorted(scores.glob("*.parquet"))]).set_index("id")
@@ -81,6 +84,13 @@ def _watch(low: dict[str, float]) -> None:
     while True:
         available = psutil.virtual_memory().available / 2**20
         low["available_mb"] = min(low.get("available_mb", available), available)
+        # Every process of the run but this one, sampled: Ray Data's task workers too.
+        for child in me.children(recursive=True):
+            try:
+                rss = child.memory_info().rss / 2**20
+            except psutil.Error:
+                continue
+            low["worker_mb"] = max(low.get("worker_mb", 0.0), rss)
         if available < FLOOR_MB:
             print(f"available memory {available:.0f} MB < {FLOOR_MB} MB: stopping", flush=True)
             for child in me.children(recursive=True):
@@ -89,7 +99,7 @@ def _watch(low: dict[str, float]) -> None:
         time.sleep(0.2)
 
 
-def _child(data: str, model: str, parts: str, out: str) -> None:
+def _child(data: str, model: str, parts: str, out: str, feature_pass: str = "parts") -> None:
     import threading
 
     import ray
@@ -104,7 +114,8 @@ def _child(data: str, model: str, parts: str, out: str) -> None:
              runtime_env={"env_vars": {"PYTHONPATH": str(ROOT)}})
     init = time.perf_counter() - start
     start = time.perf_counter()
-    stats = score_shards_ray(model, data, out, RayConfig(partitions=int(parts)))
+    stats = score_shards_ray(model, data, out, RayConfig(partitions=int(parts),
+                                                         dataset=feature_pass == "dataset"))
     seconds = time.perf_counter() - start
     ray.shutdown()
     emit({"partitions": stats["partitions"], "accounts": stats["accounts"],
@@ -112,6 +123,8 @@ def _child(data: str, model: str, parts: str, out: str) -> None:
           "seconds": round(seconds, 2), "driver_peak_rss_mb": stats["peak_rss_mb"],
           "largest_part_peak_rss_mb": max(p["peak_rss_mb"] for p in stats["parts"]),
           "least_available_mb": round(low.get("available_mb", float("nan"))),
+          # Sampled every 0.2 s (RSS counts the object store's pages a process touched).
+          "largest_process_sampled_mb": round(low.get("worker_mb", float("nan"))),
           "parts": [{k: p[k] for k in ("accounts", "halo", "peak_rss_mb", "peaks")}
                     for p in stats["parts"]]})
 

@@ -52,13 +52,15 @@ def test_workers_import_this_checkout(local_ray):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("parts", [1, 3])
-def test_ray_scores_equal_single_process_scores(local_ray, evidence_dir, tmp_path, parts):
+@pytest.mark.parametrize("parts, dataset", [(1, False), (3, False), (3, True)])
+def test_ray_scores_equal_single_process_scores(local_ray, evidence_dir, tmp_path, parts,
+                                                dataset):
     graph = simulate(SimConfig(accounts=1_200, seed=5))
     data = save_graph(graph, tmp_path / "graph", shards=4)
     expected = FollowerClassifier.load(evidence_dir).predict_proba(load_graph(data))
     out = tmp_path / "scores"
-    result = score_shards_ray(evidence_dir, data, out, RayConfig(partitions=parts))
+    result = score_shards_ray(evidence_dir, data, out, RayConfig(partitions=parts,
+                                                                 dataset=dataset))
     assert result["accounts"] == graph.num_accounts and result["partitions"] == parts
     assert len({p["pid"] for p in result["parts"]}) == parts  # one actor process per part
     files = sorted(out.glob("*.parquet"))

@@ -110,18 +110,16 @@ def lockstep_columns(outbound: pd.DataFrame, keys: np.ndarray) -> dict[str, np.n
     return _lockstep(pd.Index(keys).get_indexer(outbound["source"]), outbound, len(keys))
 
 
-def part_features(graph: LocalGraph, keys: np.ndarray, core: int,
-                  lockstep: dict[str, np.ndarray], campaigns: pd.DataFrame,
-                  creation: tuple[np.ndarray, np.ndarray], any_interaction: bool
-                  ) -> np.ndarray:
+def part_features(graph: LocalGraph, keys: np.ndarray, core: int, campaigns: pd.DataFrame,
+                  computed: dict[str, np.ndarray]) -> np.ndarray:
     """Raw features of the first ``core`` accounts of ``local_graph``'s ``graph``, as
-    ``compute_features`` lays them out (``lockstep``: ``lockstep_columns``)."""
-    values = _one_hop(graph, core)
-    values.update(lockstep)
+    ``compute_features`` lays them out: the own-row columns here, the campaigns from
+    their memberships, the rest ``computed`` (``exchange_columns`` or the Ray Data pass,
+    ``training.partwise.dataset``)."""
+    own = AccountGraph(graph.accounts, Edges.empty(), None, graph.reference)
+    values = features._profile(own)
+    values.update(computed)
     values.update(_campaigns(pd.Index(keys[:core]), campaigns, core))
-    values["creation_excess"], batch = creation
-    values["log_creation_batch"] = np.log1p(batch)
-    values["engagement_rate"] = _engagement(graph, core, any_interaction)
     out = np.empty((len(FEATURE_NAMES), core), dtype=np.float32)
     for row, name in zip(out, FEATURE_NAMES, strict=True):
         row[...] = values[name][:core]
@@ -129,14 +127,26 @@ def part_features(graph: LocalGraph, keys: np.ndarray, core: int,
     return out.T.copy()
 
 
+def exchange_columns(graph: LocalGraph, core: int, lockstep: dict[str, np.ndarray],
+                     creation: tuple[np.ndarray, np.ndarray], any_interaction: bool
+                     ) -> dict[str, np.ndarray]:
+    """The one-hop, lockstep (``lockstep_columns``), creation (``creation_columns``) and
+    engagement columns of the first ``core`` accounts, from the part's local graph."""
+    values = _one_hop(graph, core)
+    values.update(lockstep)
+    values["creation_excess"], batch = creation
+    values["log_creation_batch"] = np.log1p(batch)
+    values["engagement_rate"] = _engagement(graph, core, any_interaction)
+    return values
+
+
 def _one_hop(graph: LocalGraph, core: int) -> dict[str, np.ndarray]:
-    """The own-row and one-hop columns of ``compute_features`` for the first ``core``
-    accounts (and, for the one-hop ones, the stubs, unused), by its own helpers (the
-    rest, target-side and global, would be wrong on a part and cost most)."""
+    """The one-hop columns of ``compute_features`` for the first ``core`` accounts (and
+    the stubs, unused), by its own helpers (the rest, target-side and global, would be
+    wrong on a part and cost most)."""
     kinds = features._Kinds.of(graph.edges)
-    own = AccountGraph(graph.accounts, Edges.empty(), None, graph.reference)
     # ``_graph`` reads only the edges and the account count: a ``LocalGraph`` is enough.
-    values = {**features._profile(own), **features._graph(graph, kinds)}
+    values = features._graph(graph, kinds)
     e, n = graph.edges, graph.num_accounts
     follow = kinds.follow
     f_out = np.bincount(e.src[follow], minlength=n).astype(np.float64)

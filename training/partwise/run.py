@@ -20,6 +20,7 @@ import numpy as np
 from detector.errors import GraphValidationError, Issue
 from detector.shards import open_sharded
 from training.partwise import spill
+from training.partwise.dataset import feature_pass, input_dir
 from training.partwise.features import creation_columns
 
 
@@ -85,18 +86,23 @@ def _offsets(rows: list[int]) -> list[int]:
     return np.concatenate([[0], np.cumsum(rows)[:-1]]).astype(int).tolist() if rows else []
 
 
-def run(backend: Backend, plan: Plan, parts: int, out_dir: str) -> list[dict]:
+def run(backend: Backend, plan: Plan, parts: int, out_dir: str,
+        dataset: bool = False) -> list[dict]:
     """Score every account, parts writing their tables into ``out_dir``; returns each
     part's figures (``PartWorker.write``). The big shuffles go through files in
-    ``out_dir/.exchange`` (``training.partwise.spill``), removed at the end, failed or not."""
+    ``out_dir/.exchange`` (``training.partwise.spill``), removed at the end, failed or not.
+    With ``dataset`` the workers write the Ray Data feature pass's input
+    (``PartWorker(dataset=True)``) and the pass computes the columns it can
+    (``training.partwise.dataset``; a Ray instance must be running)."""
     exchange = spill.exchange_dir(out_dir)
     try:
-        return _run(backend, plan, parts, out_dir, str(exchange))
+        return _run(backend, plan, parts, out_dir, str(exchange), dataset)
     finally:
         spill.remove(exchange)
 
 
-def _run(backend: Backend, plan: Plan, parts: int, out_dir: str, spilled: str) -> list[dict]:
+def _run(backend: Backend, plan: Plan, parts: int, out_dir: str, spilled: str,
+         dataset: bool) -> list[dict]:
     k = parts
     a_off, e_off = _offsets(plan.account_rows), _offsets(plan.edge_rows)
     pieces = [backend.call(p, "ingest", (spilled, plan.accounts[p::k], a_off[p::k],
@@ -119,11 +125,17 @@ def _run(backend: Backend, plan: Plan, parts: int, out_dir: str, spilled: str) -
     summaries = backend.get([inbound[p][k] for p in range(k)])
     if plan.target is not None and not any(s["target"] for s in summaries):
         raise GraphValidationError([Issue("target", f"unknown account {plan.target!r}")])
-    creation = backend.task(_creation, tuple(inbound[p][k + 1] for p in range(k)), k)
+    interactions = any(s["interactions"] for s in summaries)
+    if dataset:  # the parts wait, holding their state, while Ray Data runs the pass
+        computed = str(Path(spilled) / "features")
+        feature_pass(input_dir(spilled), computed, k, interactions,
+                     by_day=not any(s["timed_creation"] for s in summaries))
+        creation = [computed] * k
+    else:
+        creation = backend.task(_creation, tuple(inbound[p][k + 1] for p in range(k)), k)
     latest = [s["latest"] for s in summaries if not math.isnan(s["latest"])]
     reference = plan.observed_at if not math.isnan(plan.observed_at) else (
         max(latest) if latest else math.nan)
-    interactions = any(s["interactions"] for s in summaries)
     halo = [backend.call(p, "features", (reference, interactions, creation[p],
                                          *[inbound[q][p] for q in range(k)]), k)
             for p in range(k)]
@@ -144,14 +156,15 @@ def _creation(*created: np.ndarray) -> list:
 
 
 def score_locally(model_dir: str, data: str | os.PathLike, out_dir: str | os.PathLike,
-                  parts: int) -> list[dict]:
-    """The partitioned run with every part in this process (tests and debugging)."""
+                  parts: int, dataset: bool = False) -> list[dict]:
+    """The partitioned run with every part in this process (tests and debugging; with
+    ``dataset``, the Ray Data pass on the running Ray instance)."""
     from training.partwise.worker import PartWorker
 
-    workers = [PartWorker(str(model_dir), p, parts) for p in range(parts)]
+    workers = [PartWorker(str(model_dir), p, parts, dataset=dataset) for p in range(parts)]
     Path(out_dir).mkdir(parents=True, exist_ok=True)
     plan = plan_for(data, evidence_steps(str(model_dir)))
-    return run(LocalBackend(workers), plan, parts, str(out_dir))
+    return run(LocalBackend(workers), plan, parts, str(out_dir), dataset)
 
 
 class LocalBackend:

@@ -33,9 +33,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from detector.lockstep import DAY
 from training.partwise import spill
+from training.partwise.dataset import read_part, write_inputs
 from training.partwise.exchange import pieces, pieces_by, split_by
 from training.partwise.features import (
+    exchange_columns,
     local_graph,
     lockstep_columns,
     no_outbound,
@@ -84,9 +87,10 @@ class PartWorker:
     """Part ``part`` of ``parts``, scoring with the model in ``model_dir``."""
 
     def __init__(self, model_dir: str, part: int, parts: int, threads: int = 1,
-                 keep_features: bool = False) -> None:
+                 keep_features: bool = False, dataset: bool = False) -> None:
         system_arrow_pool()
         self.model_dir, self.threads = model_dir, threads
+        self.dataset = dataset  # write the Ray Data feature pass's input (``dataset``)
         self.part, self.parts = part, parts
         self.keep_features = keep_features  # keep ``raw_features`` (the equality tests)
         self._classifier = None
@@ -179,12 +183,19 @@ class PartWorker:
         created = graph.accounts.created_at[:self.n]
         stamps = np.concatenate([created, graph.edges.at])
         stamps = stamps[~np.isnan(stamps)]
+        known = created[~np.isnan(created)]
         summary = {"latest": float(stamps.max()) if len(stamps) else float("nan"),
                    "interactions": bool(graph.edges.interactions().any()),
-                   "accounts": self.n, "edges": len(graph.edges), "target": here is not None}
+                   "accounts": self.n, "edges": len(graph.edges), "target": here is not None,
+                   "timed_creation": bool((np.mod(known, DAY) != 0).any())}
         del stamps
         name, k = f"{self.part:05d}", self.parts
         out = outbound_edges(graph, self.keys)
+        if self.dataset:
+            followers = graph.accounts.counts["followers_count"][:self.n]
+            write_inputs(exchange, self.part, out, pd.DataFrame({
+                "key": self.positions, "owner": self.part, "created_at": created,
+                "followers": np.fmax(followers, 0.0)}))  # NaN as 0
         edges = spill.send(exchange, "outbound", name,
                            pieces(out, self.owner[graph.edges.src], k))
         del out
@@ -198,8 +209,11 @@ class PartWorker:
 
     @stage("features")
     def features(self, reference: float, any_interaction: bool,
-                 creation: tuple[np.ndarray, np.ndarray],
+                 creation: tuple[np.ndarray, np.ndarray] | str,
                  *sent: tuple[str | None, str | None]) -> list[np.ndarray]:
+        """``creation``: the part's creation columns (``creation_columns``), or the
+        output directory of the Ray Data feature pass, which gives every column but the
+        own-row and campaign ones (``training.partwise.dataset``)."""
         # Part q sent the edges of its targets: q owns their targets.
         outbound = spill.receive([e for e, _ in sent], tag="owner")
         campaigns = spill.receive([c for _, c in sent])
@@ -207,14 +221,19 @@ class PartWorker:
             outbound = no_outbound()
         if campaigns is None:
             campaigns = pd.DataFrame()
-        lockstep = lockstep_columns(outbound, self.keys[:self.n])
+        if isinstance(creation, str):
+            computed, lockstep = read_part(creation, self.part, self.keys[:self.n]), None
+        else:
+            lockstep = lockstep_columns(outbound, self.keys[:self.n])
         outbound = outbound.drop(columns=list(EDGE_VALUES))  # used up
         graph, keys, owner = local_graph(self.accounts, self.inbound_edges, self.keys,
                                          self.owner, outbound, reference)
         self.accounts = self.inbound_edges = self.keys = self.owner = None
         del outbound
-        x = part_features(graph, keys, self.n, lockstep, campaigns, creation, any_interaction)
-        del lockstep, campaigns
+        if lockstep is not None:
+            computed = exchange_columns(graph, self.n, lockstep, creation, any_interaction)
+        x = part_features(graph, keys, self.n, campaigns, computed)
+        del lockstep, campaigns, computed
         if self.keep_features:
             self.raw_features = x  # [n, F] float32
         trim()  # the feature pass's garbage goes before torch and the model come in

@@ -1,0 +1,120 @@
+"""The feature pass on Ray Data (``training.partwise.dataset``): its columns equal
+``detector.features.compute_features`` on the whole graph, on a local Ray instance; its
+creation buckets see every date within reach (without Ray)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from detector.features import FEATURE_NAMES, compute_features
+from detector.io import load_graph, save_graph
+from detector.lockstep import BATCH_BASELINE, DAY, creation_batch_sizes, creation_excess
+from detector.validate import parse_graph
+from models.config import ModelConfig
+from models.estimator import FollowerClassifier
+from training.partwise.dataset import COLUMNS, bucket_rows, creation_group
+from training.partwise.run import LocalBackend, plan_for, run
+from training.partwise.worker import PartWorker
+from training.ray_score import ROOT
+
+from ..models.tiny_graphs import make_graph
+
+
+def _edge(source, target, kind="follow", at=None, **more):
+    return {"source": source, "target": target, "type": kind,
+            **({} if at is None else {"at": at}), **more}
+
+
+#: Accounts without edges or creation dates, exact repeats (dropped) and follows
+#: repeated at another time (kept), follows without a time, mutual follows, unfollows,
+#: every interaction type with weights, a self-loop (dropped).
+EDGE_CASES = {
+    "accounts": [{"id": f"u{i}", **({"created_at": f"2024-0{1 + i % 3}-0{1 + i % 7}T1{i % 10}"
+                                                    f":00:00Z"} if i % 4 else {}),
+                  **({"followers_count": 3 * i} if i % 3 else {})} for i in range(14)],
+    "edges": [
+        _edge("u1", "u2", at="2024-05-01T10:00:00Z"),
+        _edge("u1", "u2", at="2024-05-01T10:00:00Z"),  # exact repeat: dropped
+        _edge("u1", "u2", at="2024-05-03T10:00:00Z"),  # another time: kept
+        _edge("u2", "u1", at="2024-05-01T10:20:00Z"),
+        _edge("u3", "u2", at="2024-05-01T10:05:00Z"),
+        _edge("u4", "u2", at="2024-05-01T10:10:00Z"),
+        _edge("u5", "u2"),  # no time
+        _edge("u5", "u3"),
+        _edge("u2", "u5"),
+        _edge("u6", "u2", "unfollow", at="2024-05-04T10:00:00Z"),
+        _edge("u6", "u2", at="2024-05-01T10:11:00Z"),
+        _edge("u7", "u2", "like", at="2024-05-01T10:12:00Z", weight=4),
+        _edge("u8", "u2", "like", at="2024-05-01T10:13:00Z", weight=2),
+        _edge("u8", "u1", "comment", weight=3),
+        _edge("u9", "u3", "share", at="2024-05-02T09:00:00Z"),
+        _edge("u10", "u1", "mention", at="2024-05-02T09:30:00Z"),
+        _edge("u11", "u11", "like"),  # self-loop: dropped
+        _edge("u3", "u4", at="2024-05-01T10:06:00Z"),
+        _edge("u4", "u3", at="2024-05-06T10:06:00Z"),
+    ],  # u12 and u13: no edges
+}
+
+
+@pytest.fixture(scope="module")
+def evidence_dir(tmp_path_factory):
+    config = ModelConfig(model="evidence", hidden=8, layers=2, epochs=2, patience=2,
+                         members=2)
+    out = tmp_path_factory.mktemp("evidence")
+    FollowerClassifier(config).fit(make_graph(60, seed=0), progress=False,
+                                   log=lambda _m: None).save(out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def local_ray():
+    ray = pytest.importorskip("ray", reason="ray is an optional extra: pip install .[scale]")
+    pytest.importorskip("polars", reason="Ray Data's join needs polars: pip install .[scale]")
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False,
+             runtime_env={"env_vars": {"PYTHONPATH": str(ROOT)}})
+    yield ray
+    ray.shutdown()
+
+
+@pytest.mark.slow
+def test_ray_data_columns_equal_compute_features(local_ray, evidence_dir, tmp_path):
+    data = save_graph(parse_graph(EDGE_CASES), tmp_path / "graph", shards=3)
+    graph = load_graph(data)
+    parts = 3
+    workers = [PartWorker(str(evidence_dir), p, parts, keep_features=True, dataset=True)
+               for p in range(parts)]
+    out = tmp_path / "out"
+    out.mkdir()
+    run(LocalBackend(workers), plan_for(data, 2), parts, str(out), dataset=True)
+    got = np.zeros((graph.num_accounts, len(FEATURE_NAMES)), np.float32)
+    for worker in workers:
+        got[worker.positions] = worker.raw_features
+    expected = compute_features(graph)
+    for name in COLUMNS:
+        column = FEATURE_NAMES.index(name)
+        np.testing.assert_allclose(got[:, column], expected[:, column], atol=1e-6,
+                                   err_msg=name)
+    np.testing.assert_allclose(got, expected, atol=1e-6)
+    # The pass's input and output went with the exchange directory.
+    assert sorted(p.name for p in out.iterdir()) == [f"{p:05d}.parquet" for p in range(parts)]
+
+
+@pytest.mark.parametrize("by_day", [False, True])
+def test_creation_buckets_see_every_date_in_reach(by_day):
+    rng = np.random.default_rng(0)
+    days = rng.integers(0, 200, 400) * DAY
+    created = days if by_day else days + rng.uniform(0, DAY, 400)
+    created[::17] = np.nan
+    rows = pd.DataFrame(bucket_rows({"key": np.arange(400), "created_at": created}))
+    group = creation_group(by_day)
+    pieces = [pd.DataFrame(group({c: g[c].to_numpy() for c in g.columns}))
+              for _, g in rows.groupby("bucket")]
+    got = pd.concat(pieces).set_index("key").sort_index()
+    known = np.flatnonzero(~np.isnan(created))
+    assert got.index.tolist() == known.tolist()  # every dated account once
+    assert rows["bucket"].nunique() > 3  # several buckets of BATCH_BASELINE
+    assert BATCH_BASELINE < 200 * DAY
+    np.testing.assert_allclose(got["excess"], creation_excess(created)[known])
+    np.testing.assert_allclose(got["batch"], creation_batch_sizes(created)[known])
