@@ -9,7 +9,9 @@ target-side values computed where each target's follower list is whole, and run 
 evidence model layer by layer: the per-account evidence first, then each propagation
 round from one row per 1-hop neighbour of the previous round. Each writes its accounts'
 scores as one Parquet file. The driver only routes references (``training.partwise.run``)
-and holds a few numbers per part.
+and holds a few numbers per part. With ``RayConfig(parked=True)`` the parts are not
+actors but files, each stage a task (``ParkedBackend``), for graphs whose parts do not
+fit the machine's memory together.
 
 docs/scaling.md describes the stages, the layout and how this goes to a cluster.
 """
@@ -37,14 +39,37 @@ class RayConfig:
     # Group-bys and joins of the feature pass on Ray Data (training.partwise.dataset)
     # instead of in the parts; opt-in while it costs more than it saves (docs/scaling.md).
     dataset: bool = False
+    # Each part's state on disk between its stages, its stages as Ray tasks, instead of
+    # one actor per part holding it throughout: a machine then holds only the parts
+    # that are running, so graphs whose parts together exceed its memory can be scored
+    # (training.partwise.parked); costs writing and reading each part once per stage.
+    parked: bool = False
 
     def __post_init__(self) -> None:
         if self.partitions is not None and self.partitions < 1:
             raise ValueError(f"partitions must be at least 1, got {self.partitions}")
 
 
-class RayBackend:
-    """The parts as Ray actors (``training.partwise.run.Backend``)."""
+class _RayTasks:
+    """What both Ray backends share: the one stateless task and waiting for results."""
+
+    ray: Any
+
+    def task(self, fn: Callable, args: tuple, returns: int) -> list:
+        # No CPU reserved: the actors may hold every CPU of the cluster, and this one
+        # short task must still run.
+        remote = self.ray.remote(num_cpus=0)(_first if returns == 1 else fn)
+        if returns == 1:
+            return [remote.remote(fn, *args)]
+        return remote.options(num_returns=returns).remote(*args)
+
+    def get(self, refs: Any) -> Any:
+        return self.ray.get(refs)
+
+
+class RayBackend(_RayTasks):
+    """The parts as Ray actors (``training.partwise.run.Backend``): every part's state
+    stays in its actor's process from the first stage to the last."""
 
     def __init__(self, model_dir: str, parts: int, dataset: bool = False) -> None:
         import ray
@@ -69,20 +94,47 @@ class RayBackend:
             return [self.workers[part].first.remote(method, *args)]
         return bound.options(num_returns=returns).remote(*args)
 
-    def task(self, fn: Callable, args: tuple, returns: int) -> list:
-        # No CPU reserved: the actors may hold every CPU of the cluster, and this one
-        # short task must still run.
-        remote = self.ray.remote(num_cpus=0)(_first if returns == 1 else fn)
-        if returns == 1:
-            return [remote.remote(fn, *args)]
-        return remote.options(num_returns=returns).remote(*args)
-
-    def get(self, refs: Any) -> Any:
-        return self.ray.get(refs)
-
     def close(self) -> None:
         for worker in self.workers:
             self.ray.kill(worker)
+
+
+class ParkedBackend(_RayTasks):
+    """The parts parked on disk between their stages (``training.partwise.parked``):
+    each stage of a part is a Ray task reserving one CPU, so a machine holds only the
+    parts whose stages are running. A part's stages run in order: each task returns a
+    token after its results, and the part's next task takes it as an argument."""
+
+    def __init__(self, model_dir: str, parts: int, out_dir: str, dataset: bool = False) -> None:
+        import ray
+
+        self.ray = ray
+        self.model_dir, self.parts, self.out_dir, self.dataset = model_dir, parts, out_dir, dataset
+        self.remote = ray.remote(num_cpus=1)(_parked_stage)
+        self.after: list[Any] = [None] * parts
+
+    def call(self, part: int, method: str, args: tuple, returns: int | None) -> Any:
+        from training.partwise.parked import park_path
+
+        n = 1 if returns is None else returns
+        refs = self.remote.options(num_returns=n + 1).remote(
+            self.after[part], str(park_path(self.out_dir, part)), self.model_dir, part,
+            self.parts, self.dataset, method, returns, *args)
+        self.after[part] = refs[-1]
+        return refs[0] if returns is None else refs[:n]
+
+    def close(self) -> None:
+        """Nothing to stop: the parked files go with the run's exchange directory."""
+
+
+def _parked_stage(after: Any, path: str, model_dir: str, part: int, parts: int,
+                  dataset: bool, method: str, returns: int | None, *args: Any) -> tuple:
+    """One stage of a parked part as a Ray task: its results, then the token for the
+    part's next stage (``after``, the previous stage's token, is taken only to wait)."""
+    from training.partwise.parked import run_stage
+
+    out = run_stage(path, model_dir, part, parts, dataset, method, *args)
+    return (out, True) if returns is None else (*out, True)
 
 
 def _first(fn: Callable, *args: Any) -> Any:
@@ -121,9 +173,11 @@ def score_shards_ray(model_dir: str | os.PathLike, data: str | os.PathLike,
         log(f"{len(plan.accounts)} account files, {len(plan.edges)} edge files, "
             f"{sum(plan.account_rows):,} accounts, {sum(plan.edge_rows):,} edges in; {k} parts")
         Path(out_dir).mkdir(parents=True, exist_ok=True)
-        backend = RayBackend(model_dir, k, config.dataset)
+        out = str(Path(out_dir).resolve())
+        backend = (ParkedBackend(model_dir, k, out, config.dataset) if config.parked
+                   else RayBackend(model_dir, k, config.dataset))
         try:
-            parts = run(backend, plan, k, str(Path(out_dir).resolve()), config.dataset)
+            parts = run(backend, plan, k, out, config.dataset)
         finally:
             backend.close()
     finally:

@@ -51,13 +51,21 @@ def score_graph(model_dir: str | os.PathLike, data: str | os.PathLike,
               help="Graph partitions (--engine ray) [default: one per CPU of the cluster].")
 @click.option("--ray-data", is_flag=True,
               help="With --engine ray: the feature pass's group-bys and joins on Ray Data.")
+@click.option("--parked", is_flag=True,
+              help="With --engine ray: keep each part on disk between its stages, so that "
+                   "only the running parts are in memory (graphs larger than the machine).")
 def score_command(model_dir: str, data: str, out: str, engine: str, address: str | None,
-                  partitions: int | None, ray_data: bool) -> None:
+                  partitions: int | None, ray_data: bool, parked: bool) -> None:
     """Score every account of a graph; write id, label and class probabilities."""
+    ray_only = [name for name, value in (("--address", address), ("--partitions", partitions),
+                                         ("--ray-data", ray_data), ("--parked", parked))
+                if value]
+    if engine != "ray" and ray_only:
+        raise click.UsageError(f"{', '.join(ray_only)} only apply with --engine ray")
     if engine == "ray":
         from training.ray_score import RayConfig, score_graph_ray
 
-        config = RayConfig(address, partitions, dataset=ray_data)
+        config = RayConfig(address, partitions, dataset=ray_data, parked=parked)
         result = score_graph_ray(model_dir, data, out, config, log=click.echo)
         counts: dict = {}
         for part in result["parts"]:

@@ -38,6 +38,45 @@ def sharded_dir(accounts: int, shards: int, seed: int = SEED) -> Path:
     return path
 
 
+def union_dir(accounts: int, worlds: int, shards: int) -> Path:
+    """``worlds`` simulated community graphs of ``accounts`` each (seeds ``SEED``,
+    ``SEED + 1``, ...) as one sharded graph, created if missing: every world's ids are
+    prefixed with its number (``w3:``), so no edge joins two worlds. Each world is
+    simulated and cut into ``shards`` files in a child process of its own and the files
+    are rewritten one at a time, so no process ever holds the union; graphs larger than
+    the simulator can build in one process (ten million accounts on 24 GB) are made
+    this way."""
+    import orjson
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    from benchmarks.perf.common import python_child
+
+    path = CACHE / f"union-{worlds}x{accounts}-s{SEED}-shards{shards}"
+    if (path / "graph.json").exists():
+        return path
+    observed = []
+    for w in range(worlds):
+        python_child("data", str(accounts), str(shards), str(SEED + w))
+        world = sharded_dir(accounts, shards, SEED + w)
+        observed.append(orjson.loads((world / "graph.json").read_bytes()).get("observed_at"))
+        for kind, columns in (("accounts", ["id"]), ("edges", ["source", "target"])):
+            (path / kind).mkdir(parents=True, exist_ok=True)
+            for file in sorted((world / kind).glob("*.parquet")):
+                table = pq.read_table(file)
+                for name in columns:
+                    k = table.schema.get_field_index(name)
+                    ids = table[name].cast(pa.string())
+                    prefixed = pc.binary_join_element_wise(f"w{w}", ids, ":")
+                    table = table.set_column(k, name, prefixed)
+                pq.write_table(table, path / kind / f"w{w:02d}-{file.name}")
+    meta = orjson.loads((sharded_dir(accounts, shards, SEED) / "graph.json").read_bytes())
+    meta["observed_at"] = max((o for o in observed if o is not None), default=None)
+    (path / "graph.json").write_bytes(orjson.dumps(meta))  # last: marks the union whole
+    return path
+
+
 def audit_document(accounts: int, seed: int = SEED) -> Path:
     """JSON audit request: a target and ``accounts - 1`` followers, created if missing."""
     path = CACHE / f"audit-{accounts}-s{seed}.json"
@@ -57,7 +96,7 @@ def model_dir() -> Path:
     return ensure_default_model(CACHE / "model", progress=False, log=lambda _msg: None)
 
 
-if __name__ == "__main__":  # python -m benchmarks.perf.data ACCOUNTS SHARDS: prepare both
+if __name__ == "__main__":  # python -m benchmarks.perf.data ACCOUNTS SHARDS [SEED]
     import sys
 
-    print(sharded_dir(int(sys.argv[1]), int(sys.argv[2])))
+    print(sharded_dir(*(int(a) for a in sys.argv[1:4])))

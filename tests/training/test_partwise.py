@@ -3,6 +3,7 @@ part equal ``detector.features`` and ``predict_proba`` on the whole graph."""
 
 from __future__ import annotations
 
+import pickle
 from dataclasses import replace
 
 import numpy as np
@@ -15,7 +16,8 @@ from detector.validate import parse_graph
 from models.config import ModelConfig
 from models.estimator import FollowerClassifier
 from training.partwise.exchange import owners, split_by
-from training.partwise.run import LocalBackend, plan_for, run
+from training.partwise.parked import park_path, run_stage
+from training.partwise.run import LocalBackend, plan_for, run, score_locally
 from training.partwise.worker import PartWorker
 from training.simulator import SimConfig, simulate
 from training.simulator.view import View, observe
@@ -100,6 +102,39 @@ def test_part_scores_equal_single_process_scores(evidence_dir, tmp_path, parts):
     assert table["id"].tolist() == graph.ids.astype(str).tolist()
     assert sum(s["accounts"] for s in stats) == graph.num_accounts
     assert np.abs(table.filter(like="p_").to_numpy() - expected).max() <= 1e-5
+
+
+@pytest.mark.parametrize("name", ["community", "follower-list"])
+def test_parked_parts_give_the_same_scores(evidence_dir, tmp_path, name):
+    """Each part written to disk between its stages (its model left out) and read back:
+    the scores are the single process's, and nothing is left parked."""
+    graph = GRAPHS[name]
+    data = save_graph(graph, tmp_path / "graph", shards=3)
+    out = tmp_path / "out"
+    stats = score_locally(evidence_dir, data, out, parts=3, parked=True)
+    expected = FollowerClassifier.load(evidence_dir).predict_proba(load_graph(data))
+    table = pd.concat([pd.read_parquet(f) for f in sorted(out.glob("*.parquet"))])
+    table = table.sort_values("pos")
+    assert table["id"].tolist() == graph.ids.astype(str).tolist()
+    assert sum(s["accounts"] for s in stats) == graph.num_accounts
+    assert np.abs(table.filter(like="p_").to_numpy() - expected).max() <= 1e-5
+    assert sorted(p.name for p in out.iterdir()) == [f"{p:05d}.parquet" for p in range(3)]
+
+
+def test_a_parked_part_keeps_its_state_but_not_its_model(evidence_dir, tmp_path):
+    data = save_graph(GRAPHS["community"], tmp_path / "graph", shards=2)
+    plan = plan_for(data, 2)
+    path = park_path(tmp_path / "out", 0)
+    offsets = lambda rows: [0, *np.cumsum(rows)[:-1].tolist()]  # noqa: E731
+    sent = run_stage(path, str(evidence_dir), 0, 1, False, "ingest",
+                     str(tmp_path / "out" / ".exchange"), plan.accounts,
+                     offsets(plan.account_rows), plan.edges, offsets(plan.edge_rows))
+    assert path.exists() and len(sent) == 1
+    with path.open("rb") as f:
+        worker = pickle.load(f)
+    assert worker._classifier is None and set(worker.peaks) == {"start", "ingest"}
+    worker.classifier  # loaded again on first use  # noqa: B018
+    assert worker._classifier is not None
 
 
 def test_owners_are_stable_and_spread():

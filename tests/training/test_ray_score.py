@@ -52,17 +52,22 @@ def test_workers_import_this_checkout(local_ray):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("parts, dataset", [(1, False), (3, False), (3, True)])
+@pytest.mark.parametrize("parts, dataset, parked", [(1, False, False), (3, False, False),
+                                                    (3, True, False), (5, False, True)])
 def test_ray_scores_equal_single_process_scores(local_ray, evidence_dir, tmp_path, parts,
-                                                dataset):
+                                                dataset, parked):
     graph = simulate(SimConfig(accounts=1_200, seed=5))
     data = save_graph(graph, tmp_path / "graph", shards=4)
     expected = FollowerClassifier.load(evidence_dir).predict_proba(load_graph(data))
     out = tmp_path / "scores"
     result = score_shards_ray(evidence_dir, data, out, RayConfig(partitions=parts,
-                                                                 dataset=dataset))
+                                                                 dataset=dataset, parked=parked))
     assert result["accounts"] == graph.num_accounts and result["partitions"] == parts
-    assert len({p["pid"] for p in result["parts"]}) == parts  # one actor process per part
+    pids = {p["pid"] for p in result["parts"]}
+    if parked:  # tasks on the 2 CPUs' worker processes, not one process per part
+        assert len(pids) <= 2 < parts
+    else:
+        assert len(pids) == parts  # one actor process per part
     files = sorted(out.glob("*.parquet"))
     assert len(files) == parts
     assert sorted(out.iterdir()) == files  # the exchange directory is gone
@@ -80,9 +85,10 @@ def test_ffd_score_engine_ray_writes_the_same_scores(local_ray, evidence_dir, tm
     data = save_graph(make_graph(80, seed=11), tmp_path / "g.json")
     local, ray_out = tmp_path / "local.parquet", tmp_path / out_name
     for engine, out in (("local", local), ("ray", ray_out)):
+        parts = ["--partitions", "2"] if engine == "ray" else []
         result = CliRunner().invoke(main, ["score", "--model", str(evidence_dir), "--data",
                                            str(data), "--out", str(out), "--engine", engine,
-                                           "--partitions", "2"])
+                                           *parts])
         assert result.exit_code == 0, result.output
     expected = pd.read_parquet(local)
     if ray_out.is_dir():
@@ -109,3 +115,15 @@ def test_a_model_without_layers_to_split_is_refused(tmp_path):
 def test_a_bad_partition_count_is_refused():
     with pytest.raises(ValueError, match="partitions must be at least 1"):
         RayConfig(partitions=0)
+
+
+@pytest.mark.parametrize("option", [["--partitions", "2"], ["--ray-data"], ["--parked"]])
+def test_ray_options_without_the_ray_engine_are_refused(tmp_path, option):
+    from training.cli import main
+
+    data = save_graph(make_graph(20, seed=1), tmp_path / "g.json")
+    result = CliRunner().invoke(main, ["score", "--model", str(tmp_path), "--data", str(data),
+                                       "--out", str(tmp_path / "s.csv"), *option])
+    assert result.exit_code == 2
+    assert f"{option[0]} only apply with --engine ray" in result.output
+    assert not (tmp_path / "s.csv").exists()

@@ -19,7 +19,7 @@ import numpy as np
 
 from detector.errors import GraphValidationError, Issue
 from detector.shards import open_sharded
-from training.partwise import spill
+from training.partwise import parked, spill
 from training.partwise.dataset import feature_pass, input_dir
 from training.partwise.features import creation_columns
 
@@ -156,15 +156,20 @@ def _creation(*created: np.ndarray) -> list:
 
 
 def score_locally(model_dir: str, data: str | os.PathLike, out_dir: str | os.PathLike,
-                  parts: int, dataset: bool = False) -> list[dict]:
+                  parts: int, dataset: bool = False, parked: bool = False) -> list[dict]:
     """The partitioned run with every part in this process (tests and debugging; with
-    ``dataset``, the Ray Data pass on the running Ray instance)."""
+    ``dataset``, the Ray Data pass on the running Ray instance; with ``parked``, each
+    part written to disk between its stages, ``training.partwise.parked``)."""
     from training.partwise.worker import PartWorker
 
-    workers = [PartWorker(str(model_dir), p, parts, dataset=dataset) for p in range(parts)]
     Path(out_dir).mkdir(parents=True, exist_ok=True)
+    if parked:
+        backend: Backend = ParkedLocal(str(model_dir), parts, str(out_dir), dataset)
+    else:
+        backend = LocalBackend([PartWorker(str(model_dir), p, parts, dataset=dataset)
+                                for p in range(parts)])
     plan = plan_for(data, evidence_steps(str(model_dir)))
-    return run(LocalBackend(workers), plan, parts, str(out_dir), dataset)
+    return run(backend, plan, parts, str(out_dir), dataset)
 
 
 class LocalBackend:
@@ -181,3 +186,16 @@ class LocalBackend:
 
     def get(self, refs: Any) -> Any:
         return refs
+
+
+class ParkedLocal(LocalBackend):
+    """Every stage of every part run in this process from the part's parked file, one
+    after the other (``training.partwise.parked``; for tests)."""
+
+    def __init__(self, model_dir: str, parts: int, out_dir: str, dataset: bool = False) -> None:
+        super().__init__([])
+        self.model_dir, self.parts, self.out_dir, self.dataset = model_dir, parts, out_dir, dataset
+
+    def call(self, part: int, method: str, args: tuple, returns: int | None) -> Any:
+        return parked.run_stage(parked.park_path(self.out_dir, part), self.model_dir, part,
+                                self.parts, self.dataset, method, *args)

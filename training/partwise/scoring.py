@@ -54,7 +54,9 @@ class PartScorer:
         model = classifier.model_
         if not hasattr(model, "evidence"):
             raise ValueError(f"layer-wise scoring needs an evidence model, not {model!r}")
-        self.classifier, self.core, self.steps = classifier, core, model.steps
+        # The temperature, not the model: a parked part (``training.partwise.parked``) is
+        # written to disk between its stages without the model's weights.
+        self.temperature, self.core, self.steps = classifier.temperature_, core, model.steps
         self.ids, self.keys = graph.ids[:core], keys[:core]
         self.state = _node_pass(classifier, features)
         self.beta = members_beta(model).detach()
@@ -111,4 +113,4 @@ class PartScorer:
         """Calibrated class probabilities of the part's accounts, as ``predict_proba``."""
         z, z0, t = (None if v is None else v.double().numpy()
                     for v in finish(self.z, self.state))
-        return Outputs(np.zeros((len(z), 0)), z, z0, t).proba(self.classifier.temperature_)
+        return Outputs(np.zeros((len(z), 0)), z, z0, t).proba(self.temperature)

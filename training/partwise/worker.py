@@ -96,6 +96,12 @@ class PartWorker:
         self._classifier = None
         self.peaks: dict[str, float] = {"start": peak_rss_mb()}  # peak RSS after each stage
 
+    def __getstate__(self) -> dict:
+        """Everything but the loaded model, which a stage that needs it loads again from
+        ``model_dir``: what a parked part writes between stages
+        (``training.partwise.parked``)."""
+        return {**self.__dict__, "_classifier": None}
+
     @property
     def classifier(self):
         """The model, loaded on first use: torch and the model (about 0.25 GB) enter the
