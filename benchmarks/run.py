@@ -10,6 +10,8 @@ section can be re-measured alone when the machine is quiet):
 - ``api``: audit latency and throughput against the real gunicorn server.
 - ``ray``: ``ffd score --engine ray`` on this machine against single-process ``ffd
   score``: time, the driver's and the largest part's peak memory, agreement.
+- ``largest``: the largest graph scored here: several simulated worlds side by side,
+  ``ffd score --engine ray --parked`` (no single process holds it).
 - ``hotpath``: before/after of the hot-path work (audit of 1,000 accounts, scoring),
   the "before" being ``benchmarks.perf.baseline.BASELINE`` run in the same conditions,
   with pyinstrument profiles of the current code in docs/profiles/.
@@ -34,7 +36,7 @@ from benchmarks.perf.common import ROOT, load_average, machine
 JSON_PATH = ROOT / "docs" / "performance.json"
 MD_PATH = ROOT / "docs" / "performance.md"
 SECTIONS = ("simulator", "features", "scoring", "training", "api", "followers", "hotpath",
-            "ray")
+            "ray", "largest")
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,9 @@ class Scale:
     ray: int = 100_000  # accounts of the Ray engine run
     ray_parts: tuple[int, ...] = (2, 8)  # parts of each Ray engine run, in run order
     ray_shards: int = 8  # Parquet files of accounts and of edges of its input
+    ray_parked: tuple[int, ...] = (8,)  # parts of the runs with the parts parked on disk
+    # The largest graph: worlds x accounts per world, cut into parts, parked.
+    largest: tuple[int, int, int] = (10_000, 3, 4)
     audit_requests: int = 30  # in-process audits per before/after measurement
     followers: int = 100_000  # followers of the imported and audited list
     api_followers: int = 30_000  # followers of the list audited through the API
@@ -77,7 +82,8 @@ SCALES = {
                 api=[100, 1_000, 10_000],
                 api_requests={100: 600, 1_000: 400, 10_000: 40}, api_seconds=20.0,
                 api_clients=4, api_rounds=5, hotpath_score=1_000_000, audit_requests=30,
-                ray=1_000_000, ray_parts=(8, 2, 16), ray_shards=16, followers=1_000_000),
+                ray=1_000_000, ray_parts=(8, 2, 16), ray_shards=16, followers=1_000_000,
+                largest=(2_000_000, 5, 16)),
 }
 
 
@@ -111,7 +117,13 @@ def run_section(name: str, scale: Scale) -> Any:
         from benchmarks.perf import ray_speed
 
         return ray_speed.measure(scale.ray, str(model_dir()), list(scale.ray_parts),
-                                 scale.ray_shards)
+                                 scale.ray_shards, parked=scale.ray_parked)
+    if name == "largest":
+        from benchmarks.perf import ray_speed
+
+        accounts, worlds, parts = scale.largest
+        return ray_speed.measure(accounts, str(model_dir()), [], 16, parked=(parts,),
+                                 worlds=worlds)
     raise ValueError(f"unknown section {name!r}")
 
 

@@ -23,41 +23,53 @@ from benchmarks.perf.common import CACHE, ChildError, emit, python_child
 
 
 def measure(accounts: int, model: str, parts: list[int], shards: int = 8,
-            local: bool = True, dataset: tuple[bool, ...] = (False,)) -> dict[str, Any]:
+            local: bool = True, dataset: tuple[bool, ...] = (False,),
+            parked: tuple[int, ...] = (), worlds: int = 1) -> dict[str, Any]:
     """Single-process ``ffd score`` (if ``local``), then the Ray engine at each count of
     ``parts``, on the simulated graph of ``accounts`` cut into ``shards`` files; each
-    with the feature pass in the parts and/or on Ray Data (``dataset``)."""
+    with the feature pass in the parts and/or on Ray Data (``dataset``); then at each
+    count of ``parked`` with the parts parked on disk between stages. With ``worlds``
+    above 1 the graph is that many such worlds side by side
+    (``benchmarks.perf.data.union_dir``), never whole in one process, so there is no
+    single-process run."""
     import numpy as np
     import pandas as pd
 
-    from benchmarks.perf.data import graph_dir, sharded_dir
+    from benchmarks.perf.data import graph_dir, sharded_dir, union_dir
     from benchmarks.perf.score_speed import ffd_score
 
-    # Simulated and cut into shards in a child: the whole graph never enters this
-    # process, which stays alive beside the runs it measures.
-    python_child("data", str(accounts), str(shards))
-    data, sharded = graph_dir(accounts), sharded_dir(accounts, shards)
+    if worlds > 1:
+        local, sharded = False, union_dir(accounts, worlds, shards)
+        accounts *= worlds
+    else:
+        # Simulated and cut into shards in a child: the whole graph never enters this
+        # process, which stays alive beside the runs it measures.
+        python_child("data", str(accounts), str(shards))
+        data, sharded = graph_dir(accounts), sharded_dir(accounts, shards)
     out = CACHE / "scores" / f"ray-{accounts}"
     out.mkdir(parents=True, exist_ok=True)
-    result: dict[str, Any] = {"accounts": accounts, "shards": shards, "cpus": 2, "runs": []}
+    result: dict[str, Any] = {"accounts": accounts, "shards": shards, "worlds": worlds,
+                              "cpus": 2, "runs": []}
     expected = None
     if local:
         single = out / "local.parquet"
         result["local"] = {k: round(v, 2) for k, v in
                            ffd_score(Path(model), data, single).items()}
         expected = pd.read_parquet(single).set_index("id").filter(like="p_")
-    for k, on_data in ((k, d) for k in parts for d in dataset):
+    runs = [(k, d, False) for k in parts for d in dataset] + [(k, False, True) for k in parked]
+    for k, on_data, park in runs:
         scores = out / f"parts-{k}"
         for old in scores.glob("*.parquet"):
             old.unlink()
         try:
             child = python_child("ray_speed", str(sharded), model, str(k), str(scores),
-                                 "dataset" if on_data else "parts")
+                                 "dataset" if on_data else "parts", "parked" if park else "")
         except ChildError as exc:  # out of memory (``_watch``) or failed: say so, go on
-            result["runs"].append({"partitions": k, "dataset": on_data,
+            result["runs"].append({"partitions": k, "dataset": on_data, "parked": park,
                                    "error": str(exc)[-600:]})
             continue
-        run = {**child.value, "dataset": on_data, "wall_seconds": round(child.seconds, 2)}
+        run = {**child.value, "dataset": on_data, "parked": park,
+               "wall_seconds": round(child.seconds, 2)}
         if expected is not None:
             got = pd.concat([pd.read_parquet(f, columns=["id", *expected.columns])
                              for f in sorted(scores.glob("*.parquet"))]).set_index("id")
@@ -99,7 +111,8 @@ def _watch(low: dict[str, float]) -> None:
         time.sleep(0.2)
 
 
-def _child(data: str, model: str, parts: str, out: str, feature_pass: str = "parts") -> None:
+def _child(data: str, model: str, parts: str, out: str, feature_pass: str = "parts",
+           parked: str = "") -> None:
     import threading
 
     import ray
@@ -115,7 +128,8 @@ def _child(data: str, model: str, parts: str, out: str, feature_pass: str = "par
     init = time.perf_counter() - start
     start = time.perf_counter()
     stats = score_shards_ray(model, data, out, RayConfig(partitions=int(parts),
-                                                         dataset=feature_pass == "dataset"))
+                                                         dataset=feature_pass == "dataset",
+                                                         parked=parked == "parked"))
     seconds = time.perf_counter() - start
     ray.shutdown()
     emit({"partitions": stats["partitions"], "accounts": stats["accounts"],

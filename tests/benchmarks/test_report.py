@@ -38,3 +38,31 @@ def test_sections_not_measured_are_left_out():
     text = render({"machine": MACHINE, "sections": {}})
     assert text.startswith("# Performance")
     assert "## " not in text
+
+
+def _ray_run(parts: int, parked: bool, diff: float) -> dict:
+    return {"partitions": parts, "parked": parked, "dataset": False, "seconds": 50.0,
+            "accounts": 1000, "edges": 11000, "driver_peak_rss_mb": 230.0,
+            "largest_part_peak_rss_mb": 900.0 if parked else 1000.0,
+            "largest_part_share_of_local": 0.2, "max_abs_diff": diff,
+            "least_available_mb": 12_000.0, "largest_process_sampled_mb": 1500.0,
+            "parts": [{"accounts": 500, "halo": 300, "peak_rss_mb": 900.0,
+                       "peaks": {"start": 190.0}}]}
+
+
+def test_parked_runs_are_told_apart_and_counted_in_the_equality_goal():
+    ray = {"accounts": 1000, "edges": 11000, "shards": 4, "cpus": 2,
+           "local": {"seconds": 40.0, "peak_rss_mb": 5000.0},
+           "runs": [_ray_run(8, False, 1e-7), _ray_run(8, True, 2e-5)]}
+    largest = {"accounts": 6000, "edges": 66000, "shards": 4, "cpus": 2, "worlds": 3,
+               "runs": [_ray_run(4, True, 0.0),
+                        {"partitions": 8, "parked": True, "error": "out of memory"}]}
+    text = render({"machine": MACHINE, "sections": {"ray": section(ray),
+                                                    "largest": section(largest)}})
+    ray_text, largest_text = text.split("## The largest graph")
+    assert "| 8 | actors | 50.0 |" in ray_text and "| 8 | parked | 50.0 |" in ray_text
+    # The goals take the actors' run; equality counts every run, the parked one too.
+    assert "scores equal (at most 1e-5 apart): 1.0e-07, missed (all runs)" in ray_text
+    assert "3 simulated worlds of 2,000 accounts" in largest_text
+    assert "| 4 | 50.0 | 0.22 | 0.88 | 1.46 | 11.72 | 300 |" in largest_text
+    assert "8 parts: failed (`out of memory`)" in largest_text
