@@ -110,7 +110,9 @@ class ParkedBackend(_RayTasks):
 
         self.ray = ray
         self.model_dir, self.parts, self.out_dir, self.dataset = model_dir, parts, out_dir, dataset
-        self.remote = ray.remote(num_cpus=1)(_parked_stage)
+        # Never retried: a stage that died after parking its part, or after reading the
+        # files sent to it (each deleted once read), cannot run again; the run fails.
+        self.remote = ray.remote(num_cpus=1, max_retries=0)(_parked_stage)
         self.after: list[Any] = [None] * parts
 
     def call(self, part: int, method: str, args: tuple, returns: int | None) -> Any:
