@@ -346,13 +346,15 @@ def _ray(r: dict) -> list[str]:
         " and the least memory the machine had available during the run (all parts run on"
         " it at once):",
         "",
-        *_table(["parts", "start (imports)", "ingest", "receive", "inbound",
+        *_table(["parts", "parts are", "start (imports)", "ingest", "receive", "inbound",
                  "features", "rounds", "machine available (GB)"],
-                [[x["partitions"], *[_gb(_largest(x)["peaks"].get(stage, float("nan")))
-                                     for stage in ("start", "ingest", "receive", "inbound",
-                                                   "features", "rounds")],
+                [[x["partitions"], "parked" if x.get("parked") else "actors",
+                  *[_gb(_largest(x)["peaks"].get(stage, float("nan")))
+                    for stage in ("start", "ingest", "receive", "inbound", "features",
+                                  "rounds")],
                   _gb(x.get("least_available_mb", float("nan")))]
-                 for x in sorted(r["runs"], key=lambda x: x["partitions"])
+                 for x in sorted(r["runs"], key=lambda x: (x.get("parked", False),
+                                                           x["partitions"]))
                  if "error" not in x and "peaks" in x["parts"][0]]),
     ]
 
