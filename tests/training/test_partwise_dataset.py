@@ -12,14 +12,9 @@ from detector.features import FEATURE_NAMES, compute_features
 from detector.io import load_graph, save_graph
 from detector.lockstep import BATCH_BASELINE, DAY, creation_batch_sizes, creation_excess
 from detector.validate import parse_graph
-from models.config import ModelConfig
-from models.estimator import FollowerClassifier
 from training.partwise.dataset import COLUMNS, bucket_rows, creation_group
 from training.partwise.run import LocalBackend, plan_for, run
 from training.partwise.worker import PartWorker
-from training.ray_score import ROOT
-
-from ..models.tiny_graphs import make_graph
 
 
 def _edge(source, target, kind="follow", at=None, **more):
@@ -58,28 +53,9 @@ EDGE_CASES = {
 }
 
 
-@pytest.fixture(scope="module")
-def evidence_dir(tmp_path_factory):
-    config = ModelConfig(model="evidence", hidden=8, layers=2, epochs=2, patience=2,
-                         members=2)
-    out = tmp_path_factory.mktemp("evidence")
-    FollowerClassifier(config).fit(make_graph(60, seed=0), progress=False,
-                                   log=lambda _m: None).save(out)
-    return out
-
-
-@pytest.fixture(scope="module")
-def local_ray():
-    ray = pytest.importorskip("ray", reason="ray is an optional extra: pip install .[scale]")
-    pytest.importorskip("polars", reason="Ray Data's join needs polars: pip install .[scale]")
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False,
-             runtime_env={"env_vars": {"PYTHONPATH": str(ROOT)}})
-    yield ray
-    ray.shutdown()
-
-
 @pytest.mark.slow
 def test_ray_data_columns_equal_compute_features(local_ray, evidence_dir, tmp_path):
+    pytest.importorskip("polars", reason="Ray Data's join needs polars: pip install .[scale]")
     data = save_graph(parse_graph(EDGE_CASES), tmp_path / "graph", shards=3)
     graph = load_graph(data)
     parts = 3

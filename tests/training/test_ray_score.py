@@ -21,26 +21,6 @@ from training.simulator import SimConfig, simulate
 from ..models.tiny_graphs import make_graph
 
 
-@pytest.fixture(scope="module")
-def evidence_dir(tmp_path_factory):
-    config = ModelConfig(model="evidence", hidden=8, layers=2, epochs=4, patience=4,
-                         members=2)
-    out = tmp_path_factory.mktemp("evidence")
-    FollowerClassifier(config).fit(make_graph(90, seed=0), progress=False,
-                                   log=lambda _m: None).save(out)
-    return out
-
-
-@pytest.fixture(scope="module")
-def local_ray():
-    ray = pytest.importorskip("ray", reason="ray is an optional extra: pip install .[scale]")
-    # The workers import this checkout's code, as ``score_shards_ray`` arranges it.
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False,
-             runtime_env={"env_vars": {"PYTHONPATH": str(ROOT)}})
-    yield ray
-    ray.shutdown()
-
-
 def test_workers_import_this_checkout(local_ray):
     @local_ray.remote
     def where() -> str:

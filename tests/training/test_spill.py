@@ -7,21 +7,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from models.config import ModelConfig
-from models.estimator import FollowerClassifier
 from training.partwise import spill
 from training.partwise.exchange import pieces_by, split_by
 
 from ..models.tiny_graphs import make_graph
-
-
-@pytest.fixture(scope="module")
-def evidence_dir(tmp_path_factory):
-    config = ModelConfig(model="evidence", hidden=8, layers=2, epochs=2, patience=2)
-    out = tmp_path_factory.mktemp("evidence")
-    FollowerClassifier(config).fit(make_graph(60, seed=0), progress=False,
-                                   log=lambda _m: None).save(out)
-    return out
 
 
 def _frame():
