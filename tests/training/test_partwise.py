@@ -3,7 +3,7 @@ part equal ``detector.features`` and ``predict_proba`` on the whole graph."""
 
 from __future__ import annotations
 
-import pickle
+import math
 from dataclasses import replace
 
 import numpy as np
@@ -15,7 +15,7 @@ from detector.io import load_graph, save_graph
 from detector.validate import parse_graph
 from models.estimator import FollowerClassifier
 from training.partwise.exchange import owners, split_by
-from training.partwise.parked import park_path, run_stage
+from training.partwise.parked import park_path, read, run_stage, write
 from training.partwise.run import LocalBackend, plan_for, run, score_locally
 from training.partwise.worker import PartWorker
 from training.simulator import SimConfig, simulate
@@ -113,15 +113,68 @@ def test_a_parked_part_keeps_its_state_but_not_its_model(evidence_dir, tmp_path)
     plan = plan_for(data, 2)
     path = park_path(tmp_path / "out", 0)
     offsets = lambda rows: [0, *np.cumsum(rows)[:-1].tolist()]  # noqa: E731
-    sent = run_stage(path, str(evidence_dir), 0, 1, False, "ingest",
-                     str(tmp_path / "out" / ".exchange"), plan.accounts,
+    exchange = str(tmp_path / "out" / ".exchange")
+    sent = run_stage(path, str(evidence_dir), 0, 1, False, "ingest", exchange, plan.accounts,
                      offsets(plan.account_rows), plan.edges, offsets(plan.edge_rows))
-    assert path.exists() and len(sent) == 1
-    with path.open("rb") as f:
-        worker = pickle.load(f)
-    assert worker._classifier is None and set(worker.peaks) == {"start", "ingest"}
+    run_stage(path, str(evidence_dir), 0, 1, False, "receive", *sent)
+    files = sorted(p.suffix for p in path.iterdir())
+    assert "state.json" in {p.name for p in path.iterdir()} and ".arrow" in files
+    assert not any(p.suffix in (".pickle", ".pkl") for p in path.iterdir())
+    worker = read(path)
+    assert worker._classifier is None and set(worker.peaks) == {"start", "ingest", "receive"}
+    assert isinstance(worker.core, pd.DataFrame)
+    assert len(worker.core) == GRAPHS["community"].num_accounts
     worker.classifier  # loaded again on first use  # noqa: B018
     assert worker._classifier is not None
+
+
+def test_parking_keeps_every_kind_of_value_exactly(tmp_path):
+    import torch
+
+    from detector.graph import Edges
+    from training.partwise.scoring import PartScorer
+
+    scorer = PartScorer.__new__(PartScorer)
+    scorer.z = torch.arange(6, dtype=torch.float32).reshape(3, 2)
+    scorer.ids = np.array(["a", "b", None], dtype=object)
+    scorer.serving = [np.array([2, 0]), np.zeros(0, np.int64)]
+    scorer.temperature = float("nan")
+    scorer.frame = pd.DataFrame({"id": ["x", "y"], "pos": np.array([3, 1], np.int64),
+                                 "at": [1.5, np.nan]})
+    scorer.edges = Edges.empty()
+    scorer.pair = (1, -2.5, "s", None, True)
+    path = tmp_path / "parked"
+    write(scorer, path)
+    write(scorer, path)  # parked again over itself
+    got = read(path)
+    assert torch.equal(got.z, scorer.z) and got.z.dtype == torch.float32
+    assert got.ids.tolist() == ["a", "b", None]
+    assert [s.tolist() for s in got.serving] == [[2, 0], []]
+    assert got.serving[1].dtype == np.int64 and math.isnan(got.temperature)
+    pd.testing.assert_frame_equal(got.frame, scorer.frame)
+    assert isinstance(got.edges, Edges) and len(got.edges) == 0
+    assert got.pair == scorer.pair
+
+
+def test_only_known_classes_are_parked_or_rebuilt(tmp_path):
+    class Stranger:
+        pass
+
+    with pytest.raises(TypeError, match="cannot park"):
+        write(_holder(Stranger()), tmp_path / "a")
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "state.json").write_text(
+        '{"object": "os:system", "state": {}}')
+    with pytest.raises(TypeError, match="refusing to rebuild"):
+        read(tmp_path / "b")
+
+
+def _holder(value):
+    from training.partwise.scoring import PartScorer
+
+    holder = PartScorer.__new__(PartScorer)
+    holder.value = value
+    return holder
 
 
 def test_owners_are_stable_and_spread():
