@@ -9,6 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from benchmarks.perf.changes import CHANGES
+from benchmarks.perf.markdown import gb as _gb
+from benchmarks.perf.markdown import met as _met
+from benchmarks.perf.markdown import n as _n
+from benchmarks.perf.markdown import table as _table
 
 GOALS = {
     "feature_ratio": 20.0,  # networkx time / ours
@@ -17,11 +21,12 @@ GOALS = {
     "api_p50_ms": 30.0,  # server side, 1,000 accounts
     "api_p99_ms": 100.0,
     "api_req_s": 40.0,
-    "ray_part_share": 0.25,  # largest Ray part's peak RSS / single-process peak (8 parts)
 }
 
 
 def render(report: dict[str, Any]) -> str:
+    from benchmarks.perf.report_ray import largest_section, ray_section
+
     m = report["machine"]
     libs = ", ".join(f"{k} {v}" for k, v in m["libraries"].items() if v)
     lines = [
@@ -49,9 +54,9 @@ def render(report: dict[str, Any]) -> str:
         ("api", "API: audits against the real gunicorn server", _api),
         ("followers", "Collected follower lists: import, audit, and the API", _followers),
         ("hotpath", "Hot path: before and after", _hotpath),
-        ("ray", "Scoring on Ray (`ffd score --engine ray`) on this machine", _ray),
+        ("ray", "Scoring on Ray (`ffd score --engine ray`) on this machine", ray_section),
         ("largest", "The largest graph scored here (`ffd score --engine ray --parked`)",
-         _largest_graph),
+         largest_section),
     ):
         if name not in sections:
             continue
@@ -68,24 +73,6 @@ def render(report: dict[str, Any]) -> str:
 
 def _load(values: list[float]) -> str:
     return " / ".join(f"{v:.2f}" for v in values)
-
-
-def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
-    out = ["| " + " | ".join(header) + " |", "|" + "|".join("---:" for _ in header) + "|"]
-    out += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
-    return out
-
-
-def _n(value: float) -> str:
-    return f"{value:,.0f}"
-
-
-def _gb(mb: float) -> str:
-    return f"{mb / 1024:.2f}"
-
-
-def _met(ok: bool) -> str:
-    return "met" if ok else "**missed**"
 
 
 def _simulator(rows: list[dict]) -> list[str]:
@@ -304,128 +291,3 @@ def _hotpath(r: dict) -> list[str]:
         if "error" in b:
             out += ["", f"(baseline failed: `{b['error'][-200:]}`)"]
     return out
-
-
-def _ray(r: dict) -> list[str]:
-    if "local" not in r:  # a run of the old 2-hop engine
-        return ["(measured with the 2-hop halo engine, since replaced; re-run the section)"]
-    local = r["local"]
-    return [
-        f"{_n(r['accounts'])} accounts, {_n(r.get('edges', 0))} edges in {r['shards']}"
-        f" Parquet shards, a local Ray instance with {r['cpus']} CPUs. Single-process"
-        f" `ffd score` on the same graph: {local['seconds']} s, peak RSS"
-        f" {_gb(local['peak_rss_mb'])} GB. Ray seconds"
-        " exclude starting Ray; each part is one actor process, whose peak includes its"
-        " imports (the start column below) and, from the features stage on, torch and the"
-        " model (about 0.25 GB). One machine gives Ray no more cores than the single process"
-        " has: the point is the memory per process.",
-        "",
-        "Parked runs (`--parked`) keep each part on disk between its stages and run the"
-        " stages as tasks, two at a time: their \"largest part\" is the largest task"
-        " process, which ran stages of many parts.",
-        "",
-        *_table(["parts", "parts are", "seconds", "driver peak (GB)", "largest part peak (GB)",
-                 "largest part / single process", "halo rows (largest part)",
-                 "max abs diff vs one process"],
-                [[x["partitions"], "parked" if x.get("parked") else "actors",
-                  x["seconds"], _gb(x["driver_peak_rss_mb"]),
-                  _gb(x["largest_part_peak_rss_mb"]),
-                  f"{x.get('largest_part_share_of_local', float('nan')):.0%}",
-                  _n(max(p["halo"] for p in x["parts"])),
-                  f"{x['max_abs_diff']:.1e}" if "max_abs_diff" in x else "-"]
-                 for x in sorted(r["runs"], key=lambda x: (x.get("parked", False),
-                                                           x["partitions"]))
-                 if "error" not in x]),
-        *[f"\n{x['partitions']} parts: failed (`{x['error'][-300:]}`)"
-          for x in r["runs"] if "error" in x],
-        *_ray_largest(r.get("largest")),
-        "",
-        *_ray_goals(r),
-        "",
-        "Peak RSS (GB) of the largest part after each stage (`training/partwise/worker.py`),"
-        " and the least memory the machine had available during the run (all parts run on"
-        " it at once):",
-        "",
-        *_table(["parts", "parts are", "start (imports)", "ingest", "receive", "inbound",
-                 "features", "rounds", "machine available (GB)"],
-                [[x["partitions"], "parked" if x.get("parked") else "actors",
-                  *[_gb(_largest(x)["peaks"].get(stage, float("nan")))
-                    for stage in ("start", "ingest", "receive", "inbound", "features",
-                                  "rounds")],
-                  _gb(x.get("least_available_mb", float("nan")))]
-                 for x in sorted(r["runs"], key=lambda x: (x.get("parked", False),
-                                                           x["partitions"]))
-                 if "error" not in x and "peaks" in x["parts"][0]]),
-    ]
-
-
-def _ray_largest(big: dict | None) -> list[str]:
-    """The largest graph scored (``largest``: a ``ray_speed.measure`` result with its
-    ``command``, measured once and copied into the section by hand; with a ``commit``
-    when the code it measured is older than the section's)."""
-    if not big:
-        return []
-    rows = [x for x in big["runs"] if "error" not in x]
-    before = (f" (measured before the part-memory changes, at commit {big['commit']}; not"
-              f" re-measured since)" if "commit" in big else "")
-    return ["", f"Largest graph scored{before}: {_n(big['accounts'])} accounts,"
-            f" {_n(big['edges'])}"
-            f" edges (`{big['command']}`): one process {big['local']['seconds']} s, peak"
-            f" {_gb(big['local']['peak_rss_mb'])} GB; "
-            + "; ".join(f"{x['partitions']} parts {x['seconds']} s, driver"
-                        f" {_gb(x['driver_peak_rss_mb'])} GB, largest part"
-                        f" {_gb(x['largest_part_peak_rss_mb'])} GB, max abs diff"
-                        f" {x['max_abs_diff']:.1e}" for x in rows) + "."]
-
-
-def _largest_graph(r: dict) -> list[str]:
-    """The largest graph scored: ``ray_speed.measure`` over a union of worlds, parked."""
-    per_world = r["accounts"] // max(r.get("worlds", 1), 1)
-    return [
-        f"{_n(r['accounts'])} accounts, {_n(r.get('edges', 0))} edges: {r.get('worlds', 1)}"
-        f" simulated worlds of {_n(per_world)} accounts side by side"
-        " (`benchmarks.perf.data.union_dir`, no edge between worlds), each cut into"
-        f" {r['shards']} Parquet files of accounts and as many of edges; a local Ray instance"
-        f" with {r['cpus']} CPUs and a 2 GB object store that spills to disk; the parts"
-        " parked on disk between their stages, two stages running at a time. No process"
-        " here holds the whole graph, so there is no single-process run to compare with;"
-        " the parked engine's scores equal the single process's in the tests and at"
-        " 1,000,000 accounts above. \"Largest process\" is the largest RSS sampled over"
-        " every process of the run (the raylet's includes the object store's pages).",
-        "",
-        *_table(["parts", "seconds", "driver peak (GB)", "largest task process peak (GB)",
-                 "largest process sampled (GB)", "least memory available (GB)",
-                 "halo rows (largest part)"],
-                [[x["partitions"], x["seconds"], _gb(x["driver_peak_rss_mb"]),
-                  _gb(x["largest_part_peak_rss_mb"]),
-                  _gb(x.get("largest_process_sampled_mb", float("nan"))),
-                  _gb(x.get("least_available_mb", float("nan"))),
-                  _n(max(p["halo"] for p in x["parts"]))]
-                 for x in r["runs"] if "error" not in x]),
-        *[f"\n{x['partitions']} parts: failed (`{x['error'][-300:]}`)"
-          for x in r["runs"] if "error" in x],
-    ]
-
-
-def _ray_goals(r: dict) -> list[str]:
-    """Issue 17's goals, checked against the run of parts as actors with the most parts
-    at 8 or fewer."""
-    every = [x for x in r["runs"] if "error" not in x and "max_abs_diff" in x]
-    runs = [x for x in every if not x.get("parked")]
-    if not runs:
-        return []
-    x = max((x for x in runs if x["partitions"] <= 8), key=lambda x: x["partitions"],
-            default=runs[0])
-    share = x["largest_part_share_of_local"]
-    met = lambda ok: "met" if ok else "missed"  # noqa: E731
-    return [
-        f"Goals at {x['partitions']} parts: largest part at most 25% of the single-process"
-        f" peak: {share:.0%}, {met(share <= GOALS['ray_part_share'])}; driver at most 1 GB:"
-        f" {_gb(x['driver_peak_rss_mb'])} GB, {met(x['driver_peak_rss_mb'] <= 1024)};"
-        f" scores equal (at most 1e-5 apart): {x['max_abs_diff']:.1e},"
-        f" {met(max(y['max_abs_diff'] for y in every) <= 1e-5)} (all runs).",
-    ]
-
-
-def _largest(run: dict) -> dict:
-    return max(run["parts"], key=lambda p: p["peak_rss_mb"])
