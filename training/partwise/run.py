@@ -19,9 +19,10 @@ import numpy as np
 
 from detector.errors import GraphValidationError, Issue
 from detector.shards import open_sharded
-from training.partwise import parked, spill
+from training.partwise import spill
 from training.partwise.dataset import feature_pass, input_dir
 from training.partwise.features import creation_columns
+from training.partwise.parked import park_path, run_stage
 
 
 class Backend(Protocol):
@@ -189,7 +190,7 @@ class LocalBackend:
 
 
 class ParkedLocal(LocalBackend):
-    """Every stage of every part run in this process from the part's parked file, one
+    """Every stage of every part run in this process from the part's parked files, one
     after the other (``training.partwise.parked``; for tests)."""
 
     def __init__(self, model_dir: str, parts: int, out_dir: str, dataset: bool = False) -> None:
@@ -197,5 +198,5 @@ class ParkedLocal(LocalBackend):
         self.model_dir, self.parts, self.out_dir, self.dataset = model_dir, parts, out_dir, dataset
 
     def call(self, part: int, method: str, args: tuple, returns: int | None) -> Any:
-        return parked.run_stage(parked.park_path(self.out_dir, part), self.model_dir, part,
-                                self.parts, self.dataset, method, *args)
+        return run_stage(park_path(self.out_dir, part), self.model_dir, part, self.parts,
+                         self.dataset, method, *args)
