@@ -43,9 +43,8 @@ def union_dir(accounts: int, worlds: int, shards: int) -> Path:
     ``SEED + 1``, ...) as one sharded graph, created if missing: every world's ids are
     prefixed with its number (``w3:``), so no edge joins two worlds. Each world is
     simulated and cut into ``shards`` files in a child process of its own and the files
-    are rewritten one at a time, so no process ever holds the union; graphs larger than
-    the simulator can build in one process (ten million accounts on 24 GB) are made
-    this way."""
+    are rewritten one at a time, so no process ever holds the union: the way the
+    benchmarks make a graph no process should hold whole (ten million accounts)."""
     import orjson
     import pyarrow as pa
     import pyarrow.compute as pc
