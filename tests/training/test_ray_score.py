@@ -57,15 +57,16 @@ def test_ray_scores_equal_single_process_scores(local_ray, evidence_dir, tmp_pat
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("out_name", ["ray.parquet", "ray-dir"])
+@pytest.mark.parametrize("out_name, options", [("ray.parquet", []), ("ray-dir", []),
+                                               ("ray-dir", ["--parked"])])
 def test_ffd_score_engine_ray_writes_the_same_scores(local_ray, evidence_dir, tmp_path,
-                                                     out_name):
+                                                     out_name, options):
     from training.cli import main
 
     data = save_graph(make_graph(80, seed=11), tmp_path / "g.json")
     local, ray_out = tmp_path / "local.parquet", tmp_path / out_name
     for engine, out in (("local", local), ("ray", ray_out)):
-        parts = ["--partitions", "2"] if engine == "ray" else []
+        parts = ["--partitions", "2", *options] if engine == "ray" else []
         result = CliRunner().invoke(main, ["score", "--model", str(evidence_dir), "--data",
                                            str(data), "--out", str(out), "--engine", engine,
                                            *parts])
