@@ -23,8 +23,10 @@ parked, so a new kind of state fails the tests rather than a run.
 from __future__ import annotations
 
 import importlib
+import itertools
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -77,8 +79,7 @@ def write(worker: Any, path: str | os.PathLike) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
-    files: list[str] = []
-    tree = _encode(worker, tmp, files)
+    tree = _encode(worker, tmp, itertools.count())
     (tmp / "state.json").write_bytes(orjson.dumps(tree))
     old = path.with_name(f".{path.name}.old")
     if path.exists():
@@ -93,8 +94,9 @@ def read(path: str | os.PathLike) -> Any:
     return _decode(orjson.loads((path / "state.json").read_bytes()), path)
 
 
-def _encode(value: Any, directory: Path, files: list[str]) -> Any:
-    """A JSON shape of ``value``; arrays, tables and tensors go to files of their own."""
+def _encode(value: Any, directory: Path, numbers: Iterator[int]) -> Any:
+    """A JSON shape of ``value``; arrays, tables and tensors go to files of their own,
+    named by the next of ``numbers``."""
     import torch
 
     if value is None or isinstance(value, (bool, str)):
@@ -103,13 +105,12 @@ def _encode(value: Any, directory: Path, files: list[str]) -> Any:
         return int(value)
     if isinstance(value, (float, np.floating)):
         return {"float": repr(float(value))}  # NaN and infinities exactly
-    name = f"{len(files):05d}"
     if isinstance(value, torch.Tensor):
-        files.append(name)
+        name = f"{next(numbers):05d}"
         np.save(directory / f"{name}.npy", value.detach().numpy(), allow_pickle=False)
         return {"tensor": name}
     if isinstance(value, np.ndarray):
-        files.append(name)
+        name = f"{next(numbers):05d}"
         if value.dtype == object:  # strings (or None): an Arrow column
             strings = pa.array(value.ravel(), type=pa.large_string())
             _arrow(pa.table({"v": strings}), directory, name)
@@ -117,22 +118,22 @@ def _encode(value: Any, directory: Path, files: list[str]) -> Any:
         np.save(directory / f"{name}.npy", value, allow_pickle=False)
         return {"array": name}
     if isinstance(value, pd.DataFrame):
-        files.append(name)
+        name = f"{next(numbers):05d}"
         _arrow(pa.Table.from_pandas(value), directory, name)
         return {"frame": name}
     if isinstance(value, (list, tuple)):
         return {"list" if isinstance(value, list) else "tuple":
-                [_encode(v, directory, files) for v in value]}
+                [_encode(v, directory, numbers) for v in value]}
     if isinstance(value, dict):
         if not all(isinstance(k, str) for k in value):
             raise TypeError(f"cannot park a dict with keys other than strings: {value!r:.80}")
-        return {"dict": {k: _encode(v, directory, files) for k, v in value.items()}}
+        return {"dict": {k: _encode(v, directory, numbers) for k, v in value.items()}}
     kind = f"{type(value).__module__}:{type(value).__qualname__}"
     if kind not in CLASSES:
         raise TypeError(f"cannot park a {kind} (training.partwise.parked.CLASSES)")
     # ``PartWorker.__getstate__`` leaves the model out; the others give their attributes.
     state = value.__getstate__() if hasattr(value, "__getstate__") else vars(value)
-    return {"object": kind, "state": {k: _encode(v, directory, files) for k, v in state.items()}}
+    return {"object": kind, "state": {k: _encode(v, directory, numbers) for k, v in state.items()}}
 
 
 def _decode(tree: Any, directory: Path) -> Any:
