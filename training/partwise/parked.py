@@ -26,6 +26,7 @@ import importlib
 import itertools
 import os
 import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -55,11 +56,11 @@ def run_stage(path: str | os.PathLike, model_dir: str, part: int, parts: int, da
               method: str, *args: Any) -> Any:
     """Run ``method`` of the worker parked at ``path`` (a new ``PartWorker`` for its first
     stage) and park it again; after ``write``, its last stage, its files go."""
-    from training.partwise.memory import system_arrow_pool, trim
+    from training.partwise.memory import part_allocators, trim
     from training.partwise.worker import PartWorker
 
     path = Path(path)
-    system_arrow_pool()  # per process, as ``PartWorker.__init__`` sets it
+    part_allocators()  # per process, as ``PartWorker.__init__`` sets them up
     worker = read(path) if path.exists() else PartWorker(model_dir, part, parts,
                                                          dataset=dataset)
     out = getattr(worker, method)(*args)
@@ -97,15 +98,16 @@ def read(path: str | os.PathLike) -> Any:
 def _encode(value: Any, directory: Path, numbers: Iterator[int]) -> Any:
     """A JSON shape of ``value``; arrays, tables and tensors go to files of their own,
     named by the next of ``numbers``."""
-    import torch
-
+    # A tensor exists only where torch was imported: not imported for the check, so the
+    # stages before ``features`` (no tensor yet) run without it.
+    torch = sys.modules.get("torch")
     if value is None or isinstance(value, (bool, str)):
         return value
     if isinstance(value, (int, np.integer)):
         return int(value)
     if isinstance(value, (float, np.floating)):
         return {"float": repr(float(value))}  # NaN and infinities exactly
-    if isinstance(value, torch.Tensor):
+    if torch is not None and isinstance(value, torch.Tensor):
         name = f"{next(numbers):05d}"
         np.save(directory / f"{name}.npy", value.detach().numpy(), allow_pickle=False)
         return {"tensor": name}
@@ -137,13 +139,13 @@ def _encode(value: Any, directory: Path, numbers: Iterator[int]) -> Any:
 
 
 def _decode(tree: Any, directory: Path) -> Any:
-    import torch
-
     if tree is None or isinstance(tree, (bool, str, int)):
         return tree
     if "float" in tree:
         return float(tree["float"])  # "nan" and "inf" too
     if "tensor" in tree:
+        import torch
+
         return torch.from_numpy(np.load(directory / f"{tree['tensor']}.npy", allow_pickle=False))
     if "array" in tree:
         return np.load(directory / f"{tree['array']}.npy", allow_pickle=False)

@@ -13,10 +13,9 @@ import pandas as pd
 import torch
 
 from detector.features import FEATURE_INDEX
-from detector.schema import FOLLOW
 from models.estimator import FollowerClassifier, Outputs
 from models.layerwise import NodeState, finish, members_beta, node_pass, propagation_round
-from training.partwise.features import LocalGraph
+from training.partwise.halo import FollowHalo
 
 #: Accounts per block of the per-account layer: its activations (members x rows x hidden
 #: floats) stay a few tens of MB whatever the part's size.
@@ -39,44 +38,29 @@ def _node_pass(classifier: FollowerClassifier, features: np.ndarray) -> NodeStat
 
 
 class PartScorer:
-    """Layer-wise scoring of the first ``core`` accounts of a part's local graph.
+    """Layer-wise scoring of a part's ``core`` accounts.
 
     Args:
         classifier: a loaded evidence model (``EvidenceGNN`` or ``EvidenceEnsemble``).
-        graph: the part's local graph (``training.partwise.features.local_graph``).
-        core: how many of its first accounts belong to the part.
+        ids, keys: the part's accounts' ids and keys (places in the input), ``[core]``.
         features: their raw features ``[core, F]``.
-        keys, owner: every account's key (place in the input) and owning part.
+        halo: their follow edges and halo (``training.partwise.halo.follow_halo``).
     """
 
-    def __init__(self, classifier: FollowerClassifier, graph: LocalGraph, core: int,
-                 features: np.ndarray, keys: np.ndarray, owner: np.ndarray) -> None:
+    def __init__(self, classifier: FollowerClassifier, ids: np.ndarray, keys: np.ndarray,
+                 features: np.ndarray, halo: FollowHalo) -> None:
         model = classifier.model_
         if not hasattr(model, "evidence"):
             raise ValueError(f"layer-wise scoring needs an evidence model, not {model!r}")
         # The temperature, not the model: a parked part (``training.partwise.parked``) is
         # written to disk between its stages without the model's weights.
-        self.temperature, self.core, self.steps = classifier.temperature_, core, model.steps
-        self.ids, self.keys = graph.ids[:core], keys[:core]
+        self.temperature, self.core, self.steps = classifier.temperature_, len(ids), model.steps
+        self.ids, self.keys = ids, keys
         self.state = _node_pass(classifier, features)
         self.beta = members_beta(model).detach()
-        e = graph.edges
-        follow = np.flatnonzero(e.type == FOLLOW)
-        s, d = e.src[follow], e.dst[follow]
-        # Both directions of every follow, as ``detector.tensors.relation_edges`` gives
-        # them, kept where the receiving end is one of the part's accounts.
-        src = np.concatenate([s[d < core], d[s < core]])
-        dst = np.concatenate([d[d < core], s[s < core]])
-        self.degree = torch.from_numpy(np.bincount(dst, minlength=core).astype(np.float32))
-        outside = np.unique(src[src >= core])
-        order = np.argsort(owner[outside], kind="stable")  # halo rows grouped by owner
-        outside = outside[order]
-        self.owner = owner[outside]
-        local = np.full(graph.num_accounts, -1, np.int64)
-        local[:core] = np.arange(core)
-        local[outside] = core + np.arange(len(outside))
-        self.edges = torch.from_numpy(np.stack([local[src], dst]))
-        self.halo_keys = keys[outside]
+        self.degree = torch.from_numpy(halo.degree)
+        self.edges = torch.from_numpy(halo.edges)
+        self.owner, self.halo_keys = halo.owner, halo.keys
         self.z = self.state.z0
         self.halo_degree: torch.Tensor | None = None
         self.serving: list[np.ndarray] = []

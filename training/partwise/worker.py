@@ -44,13 +44,14 @@ from training.partwise.features import (
     no_outbound,
     part_features,
 )
+from training.partwise.halo import follow_halo
 from training.partwise.inbound import (
     EDGE_VALUES,
     campaign_rows,
     inbound_graph,
     outbound_edges,
 )
-from training.partwise.memory import peak_rss_mb, system_arrow_pool, trim
+from training.partwise.memory import part_allocators, peak_rss_mb, trim
 
 #: Files a part sent, per destination part: what ``ingest`` and ``inbound`` return.
 Sent = list[str | None]
@@ -88,7 +89,7 @@ class PartWorker:
 
     def __init__(self, model_dir: str, part: int, parts: int, threads: int = 1,
                  keep_features: bool = False, dataset: bool = False) -> None:
-        system_arrow_pool()
+        part_allocators()
         self.model_dir, self.threads = model_dir, threads
         self.dataset = dataset  # write the Ray Data feature pass's input (``dataset``)
         self.part, self.parts = part, parts
@@ -242,10 +243,13 @@ class PartWorker:
         del lockstep, campaigns, computed
         if self.keep_features:
             self.raw_features = x  # [n, F] float32
-        trim()  # the feature pass's garbage goes before torch and the model come in
+        halo = follow_halo(graph, self.n, keys, owner)
+        ids, keys = graph.ids, keys[:self.n].copy()
+        del graph, owner
+        trim()  # the graph and the feature pass's garbage go before torch and the model
         from training.partwise.scoring import PartScorer  # torch: in the parts only
 
-        self.scorer = PartScorer(self.classifier, graph, self.n, x, keys, owner)
+        self.scorer = PartScorer(self.classifier, ids, keys, x, halo)
         return self.scorer.requests(self.parts)
 
     def serve(self, *requests: np.ndarray) -> None:
