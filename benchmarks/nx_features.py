@@ -37,7 +37,7 @@ from detector.lockstep import (
 from detector.schema import FOLLOW, INTERACTIONS, UNFOLLOW
 
 _COUNTS = ("followers_count", "following_count", "posts_count", "likes_count",
-           "listed_count", "username_length")
+           "listed_count", "username_length", "username_digits")
 
 
 def to_networkx(graph: AccountGraph) -> nx.MultiDiGraph:
@@ -132,13 +132,15 @@ def _profile(node: dict, now: float | None) -> dict[str, float]:
     out["log_bio_length"] = math.log1p(len(bio) if bio is not None else 0)
     name = node["username"]
     length = len(name) if name is not None else (node["username_length"] or 0)
-    digits = sum(ch.isdigit() for ch in name) if name else 0
+    digits = (sum(ch.isdigit() for ch in name) if name is not None
+              else node["username_digits"] or 0)
     out["name_length"] = length
     out["name_digits"] = digits
     out["name_trailing_digits"] = len(name) - len(name.rstrip("0123456789")) if name else 0
-    out["name_digit_share"] = digits / max(length, 1.0)
     out["name_missing"] = name is None and node["username_length"] is None
-    out["name_digits_missing"] = name is None
+    out["name_digit_share"] = 0.0 if out["name_missing"] else digits / max(length, 1.0)
+    out["name_digits_missing"] = name is None and node["username_digits"] is None
+    out["name_text_missing"] = name is None
     return out
 
 

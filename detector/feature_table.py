@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 #: Bumped whenever a feature is added, removed, reordered or changes meaning; a saved
 #: model records it and refuses to load under a different version.
-FEATURE_SCHEMA_VERSION = 4
+FEATURE_SCHEMA_VERSION = 5
 
 #: Account ages beyond this many days count as this old in ``log_age_capped``.
 YEAR_DAYS = 365.0
@@ -70,9 +70,9 @@ FEATURES: tuple[Feature, ...] = (
     Feature("name_digits", "profile", "Generated names carry digit runs (name + 4821).", 1,
             ("name_digits_missing",)),
     Feature("name_trailing_digits", "profile", "Length of the digit run at the end of the name.",
-            1, ("name_digits_missing",)),
+            1, ("name_text_missing",)),
     Feature("name_digit_share", "profile", "Share of digits in the name.", 1,
-            ("name_digits_missing",)),
+            ("name_digits_missing", "name_missing")),
     Feature(
         "mass_following", "profile",
         "Following more than 1,500 (HypeAuditor's mass-follower line).", 1,
@@ -94,7 +94,10 @@ FEATURES: tuple[Feature, ...] = (
     Feature("bio_missing", "flags", "Bio not collected (an empty bio is not missing)."),
     Feature("name_missing", "flags", "User name not collected."),
     Feature("name_digits_missing", "flags",
-            "No user name text (at most its length): the digit signals are unknown."),
+            "Neither the user name nor its digit count: the digit signals are unknown."),
+    Feature("name_text_missing", "flags",
+            "No user name text (at most its length or digit count, as some data sets "
+            "publish): the digit run at its end is unknown."),
     Feature("verified_missing", "flags", "Verification status unknown."),
     Feature("private_missing", "flags", "Privacy status unknown."),
     Feature("log_follow_out", "graph", "Follows made inside this graph."),

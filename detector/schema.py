@@ -33,9 +33,10 @@ COUNT_FIELDS = (
     "posts_count",
     "likes_count",
     "listed_count",
-    # For data sets that publish only the length of the user name (Cresci-2015);
-    # ignored when ``username`` is present.
+    # For data sets that publish only the length of the user name (Cresci-2015) or
+    # the number of digits in it (InstaFake); ignored when ``username`` is present.
     "username_length",
+    "username_digits",
 )
 BOOL_FIELDS = ("has_avatar", "verified", "private")
 TEXT_FIELDS = ("username", "bio")

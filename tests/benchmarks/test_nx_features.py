@@ -29,6 +29,8 @@ def document(observed: bool = True) -> dict:
              "created_at": "2024-04-30T11:00:00Z"},
             {"id": "e", "username": "²²9", "likes_count": 5, "listed_count": 1},
             {"id": "lonely"},
+            {"id": "f", "username_length": 9, "username_digits": 3},
+            {"id": "g", "username_digits": 2},
         ],
         "edges": [
             {"source": "a", "target": "e", "type": "follow", "at": "2024-04-01T00:00:00Z"},
@@ -56,7 +58,7 @@ def test_networkx_features_equal_ours(observed):
     graph = parse_graph(document(observed))
     ours = compute_features(graph)
     theirs = nx_features(to_networkx(graph))
-    assert theirs.shape == (6, len(FEATURE_NAMES))
+    assert theirs.shape == (8, len(FEATURE_NAMES))
     mismatched = [name for j, name in enumerate(FEATURE_NAMES)
                   if not np.allclose(ours[:, j], theirs[:, j], rtol=1e-6, atol=1e-6)]
     assert mismatched == []

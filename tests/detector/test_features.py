@@ -134,6 +134,7 @@ EXPECTED = {
     # version 2: scale-free lockstep and batches, age up to a year, unknown name digits
     "log_age_capped": [np.log1p(100), np.log1p(10), 0, np.log1p(10 - 1 / 48), 0, 0],
     "name_digits_missing": [0, 0, 1, 0, 1, 1],  # d publishes only the name's length
+    "name_text_missing": [0, 0, 1, 0, 1, 1],
     # a and c created 30 min apart: one other within the hour is chance (SLACK), no batch
     "creation_excess": [0] * 6,
     "time_missing": [1, 0, 0, 0, 0, 0],  # t's only follow (of a) has no time
@@ -198,6 +199,23 @@ def test_future_creation_counts_as_age_zero_and_no_time_means_missing() -> None:
 def test_username_wins_over_username_length() -> None:
     graph = parse_graph({"accounts": [{"id": "a", "username": "abc", "username_length": 12}]})
     assert column(compute_features(graph), "name_length")[0] == 3
+
+
+def test_published_digit_count_without_the_name() -> None:
+    """InstaFake publishes a name's length and digit count, not the name: the count and
+    share are known, the digit run at the end is not; the share needs the length."""
+    graph = parse_graph({"accounts": [
+        {"id": "a", "username_length": 10, "username_digits": 4},
+        {"id": "b", "username_digits": 4},
+        {"id": "c", "username": "ab12", "username_digits": 9},
+    ]})
+    x = compute_features(graph)
+    assert column(x, "name_digits").tolist() == [4, 4, 2]
+    assert column(x, "name_digit_share").tolist() == pytest.approx([0.4, 0.0, 0.5])
+    assert column(x, "name_digits_missing").tolist() == [0, 0, 0]
+    assert column(x, "name_missing").tolist() == [0, 1, 0]
+    assert column(x, "name_text_missing").tolist() == [1, 1, 0]
+    assert column(x, "name_trailing_digits").tolist() == [0, 0, 2]
 
 
 def test_empty_graphs() -> None:

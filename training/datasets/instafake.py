@@ -10,9 +10,9 @@ fake accounts, profile counts only. Conversion:
   ``userIsPrivate`` -> ``private``, ``usernameLength`` -> ``username_length``;
 - ``userBiographyLength`` -> ``bio``: a placeholder of that many characters (``"x" * n``;
   ``""`` for an empty bio). Features read only a bio's length and emptiness;
-- ``usernameDigitCount`` has no field in the contract (only whole names carry digits)
-  and is dropped, as is anything the set does not have: creation dates, edges, and the
-  collection time (``observed_at`` unknown).
+- ``usernameDigitCount`` -> ``username_digits`` (the set publishes the name's length and
+  digit count, not the name); anything the set does not have is left out: creation
+  dates, edges, and the collection time (``observed_at`` unknown).
 """
 
 from __future__ import annotations
@@ -31,7 +31,8 @@ from training.datasets.shared import DATA_ENV, data_root
 NAME = "instafake"
 FILES = {"fakeAccountData.json": "bought", "realAccountData.json": "genuine"}
 _COLUMNS = {"userMediaCount": "posts_count", "userFollowerCount": "followers_count",
-            "userFollowingCount": "following_count", "usernameLength": "username_length"}
+            "userFollowingCount": "following_count", "usernameLength": "username_length",
+            "usernameDigitCount": "username_digits"}
 
 
 def instafake_dir() -> Path:

@@ -42,6 +42,8 @@ class Behaviour:
     missing: dict[str, float]  # field -> share of accounts where it was not collected
     missing_at: float  # share of edges without a timestamp
     label_noise: float  # share of accounts carrying a wrong label
+    # Vendors whose stock carries names harvested from people (no template, no digit run)
+    harvested_names: float = 0.0
 
 
 #: Field-missingness rates at collection time. Likes and lists are hidden by several

@@ -95,6 +95,8 @@ def sample_behaviour(rng: np.random.Generator) -> dict[str, object]:
         "drip_share": u(0.0, 0.4), "like_vendor_share": u(0.2, 0.8),
         "subtle_mass_share": u(0.0, 0.15), "mass_following": u(2_000, 4_500),
         "unfollow_share": u(0.6, 0.95), "missing": {}, "missing_at": u(0.0, 0.1),
+        # Vendors that register stock under names scraped from people, not a template.
+        "harvested_names": u(0.0, 0.6),
     }
 
 
@@ -127,6 +129,9 @@ def sample_view(rng: np.random.Generator, audit: bool) -> View:
         elif r < 0.6:
             missing[name] = float(rng.uniform(0.0, 0.3))
     share = 1.0 if edges != "untimed" and rng.random() < 0.5 else float(rng.uniform(0.1, 1.0))
-    return View(edges=edges, edge_share=share, missing=missing,
-                private_edges=bool(rng.random() < 0.5),
-                created_by_day=bool(rng.random() < 0.3))
+    private_edges, by_day = bool(rng.random() < 0.5), bool(rng.random() < 0.3)
+    # Half the collectors that lack names still have their length and digit count, as
+    # data sets that publish name statistics instead of names (Cresci-2015, InstaFake).
+    name_counts = float(rng.uniform(0.0, 1.0)) if rng.random() < 0.5 else 0.0
+    return View(edges=edges, edge_share=share, missing=missing, private_edges=private_edges,
+                created_by_day=by_day, name_counts=name_counts)

@@ -87,6 +87,9 @@ def make_bought(rng: np.random.Generator, n: int, config: SimConfig, beh: Behavi
 
     bio_present = rng.random(n) < bio_share
     username = np.where(premium, names.genuine_names(rng, n), names.vendor_names(rng, vendor))
+    if beh.harvested_names > 0:  # no draw otherwise: the fixed difficulties stay as they were
+        harvests = (rng.random(n_vendors) < beh.harvested_names)[vendor]
+        username = np.where(harvests, names.genuine_names(rng, n), username)
     bio = np.where(premium, names.genuine_bios(rng, n, bio_present),
                    names.bot_bios(rng, n, bio_present))
     profiles = Profiles(

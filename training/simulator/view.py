@@ -44,6 +44,8 @@ class View:
     missing: dict[str, float] = field(default_factory=dict)  # field -> share hidden
     private_edges: bool = True  # False: private accounts' own follows are unreadable
     created_by_day: bool = False  # creation dates without a time of day (midnight UTC)
+    # Share of hidden user names whose length and digit count stay published
+    name_counts: float = 0.0
 
     def __post_init__(self) -> None:
         if self.edges not in EDGE_VIEWS:
@@ -56,6 +58,8 @@ class View:
         bad = {k: v for k, v in self.missing.items() if not 0.0 <= v <= 1.0}
         if bad:
             raise ValueError(f"missing shares must lie in [0, 1], got {bad}")
+        if not 0.0 <= self.name_counts <= 1.0:
+            raise ValueError(f"name_counts must lie in [0, 1], got {self.name_counts}")
 
 
 def observe(graph: AccountGraph, view: View, rng: np.random.Generator) -> AccountGraph:
@@ -66,8 +70,11 @@ def observe(graph: AccountGraph, view: View, rng: np.random.Generator) -> Accoun
     """
     accounts = graph.accounts.take(np.arange(graph.num_accounts))
     edges = _edges(graph, view, rng)
+    names = accounts.texts["username"].copy()
     for name, share in view.missing.items():
         hide(accounts, name, rng.random(len(accounts)) < share)
+    if view.name_counts > 0:
+        publish_name_counts(accounts, names, rng.random(len(accounts)) < view.name_counts)
     if view.created_by_day:
         accounts.created_at = np.floor(accounts.created_at / DAY) * DAY
     seen = AccountGraph(accounts, edges, graph.target, graph.observed_at)
@@ -102,6 +109,16 @@ def _edges(graph: AccountGraph, view: View, rng: np.random.Generator) -> Edges:
     if view.edges in ("untimed", "follower_list"):
         out.at = np.full(len(out), np.nan)
     return out
+
+
+def publish_name_counts(accounts: Accounts, names: np.ndarray, chosen: np.ndarray) -> None:
+    """Where a user name is hidden but was there (``names``) and ``chosen``, publish its
+    length and digit count instead (``username_length``, ``username_digits``)."""
+    rows = np.flatnonzero(chosen & np.equal(accounts.texts["username"], None)
+                          & np.not_equal(names, None))
+    accounts.counts["username_length"][rows] = [len(names[i]) for i in rows]
+    accounts.counts["username_digits"][rows] = [sum(c.isdigit() for c in names[i])
+                                                for i in rows]
 
 
 def hide(accounts: Accounts, name: str, gone: np.ndarray) -> None:
