@@ -60,6 +60,8 @@ class Signals:
     bio_empty: np.ndarray  # 1 for an empty string; NaN when the bio was not collected
     verified: np.ndarray
     trailing_digits: np.ndarray
+    name_digits: np.ndarray  # digits in the name, NaN when neither it nor its count is known
+    name_text: np.ndarray  # 1 where the name itself is known (else its counts, if any)
     batch: np.ndarray  # other accounts created within an hour
     lockstep: np.ndarray  # most others following the same account within an hour
     follows_out: np.ndarray  # follows made inside the graph
@@ -91,6 +93,8 @@ class Signals:
             bio_empty=np.array([np.nan if b is None else float(b.strip() == "") for b in bio]),
             verified=a.flags["verified"][pick],
             trailing_digits=raw("name_trailing_digits"),
+            name_digits=np.where(raw("name_digits_missing") > 0, np.nan, raw("name_digits")),
+            name_text=1.0 - raw("name_text_missing"),
             batch=np.rint(np.expm1(raw("log_creation_batch"))),
             lockstep=np.rint(np.expm1(raw("sync_max"))),
             follows_out=np.rint(np.expm1(raw("log_follow_out"))),
@@ -131,6 +135,12 @@ def _age(days: float) -> str:
     if days < 730:
         return f"{int(days // 30.44)} months"
     return f"{int(days // 365.25)} years"
+
+
+def _name_run(s: Signals) -> np.ndarray:
+    """The digit run ending the name; where only the name's digit count was published
+    (InstaFake), that count (NaN when unknown)."""
+    return np.where(s.name_text > 0, s.trailing_digits, s.name_digits)
 
 
 def _ratio(s: Signals) -> np.ndarray:
@@ -184,9 +194,10 @@ RULES: tuple[Rule, ...] = (
          lambda s: np.where(s.age_days < 90, _clip(1 - np.log1p(s.age_days) / np.log1p(90)), 0.0),
          lambda s, i: f"account is {_age(s.age_days[i])} old"),
     Rule("generated_name", ("bought",),
-         lambda s: np.where(s.trailing_digits >= 3, _clip(0.3 + 0.1 * (s.trailing_digits - 3)), 0.0)
+         lambda s: np.where(_name_run(s) >= 3, _clip(0.3 + 0.1 * (_name_run(s) - 3)), 0.0)
                    .clip(0, 0.6),
-         lambda s, i: f"user name ends in {int(s.trailing_digits[i])} digits"),
+         lambda s, i: f"user name ends in {int(s.trailing_digits[i])} digits" if s.name_text[i]
+         else f"user name holds {int(s.name_digits[i])} digits"),
     # Reassuring signals, shown for genuine predictions.
     Rule("verified", ("genuine",),
          lambda s: 0.9 * (s.verified == 1),

@@ -34,6 +34,18 @@ def test_top_limits_the_count_and_order_is_by_strength():
     assert one == five[:1]
 
 
+def test_a_published_digit_count_reads_as_digits_in_the_name():
+    # InstaFake publishes how many digits a name holds, not where: the reason says so.
+    profile = {"followers_count": 3, "following_count": 1804, "posts_count": 0,
+               "has_avatar": False, "bio": ""}
+    g = graph_of([{"id": "b", **profile, "username_length": 11, "username_digits": 5},
+                  {"id": "c", **profile, "username_digits": 2},
+                  {"id": "d", **profile}])
+    reasons = explain(g, ["bought"] * 3, top=5)
+    assert reasons[0][-1] == "user name holds 5 digits"
+    assert not any("digits" in r for r in reasons[1] + reasons[2])
+
+
 def test_mass_follower_churn_and_volume():
     accounts = [{"id": "m", "followers_count": 900, "following_count": 7500, "posts_count": 40}]
     edges = []

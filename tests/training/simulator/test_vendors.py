@@ -98,3 +98,42 @@ def test_private_stock_follows_the_vendor_style():
         shares[name] = float(np.nanmean(private))
     assert shares["standard"] < 0.05
     assert abs(shares["bulk"] - VENDOR_STYLES["bulk"].private) < 0.05
+
+
+def test_some_vendors_harvest_names_without_digit_runs():
+    # Templates carry digit runs; vendors that harvest people's names mostly do not.
+    from detector.features import compute_features
+    from detector.feature_table import FEATURE_INDEX
+
+    digits = {}
+    for share in (0.0, 1.0):
+        graph = simulate(SimConfig(accounts=4_000, seed=5, bought_share=0.5,
+                                   behaviour={"premium_share": 0.0, "harvested_names": share}))
+        x = compute_features(graph)[graph.accounts.label == BOUGHT]
+        digits[share] = float((x[:, FEATURE_INDEX["name_digits"]] > 0).mean())
+    assert digits[0.0] > 0.95
+    assert digits[1.0] < 0.5
+
+
+def test_a_view_may_publish_name_counts_instead_of_names():
+    from detector.features import compute_features
+    from detector.feature_table import FEATURE_INDEX
+    from training.simulator.view import View, observe
+
+    graph = simulate(SimConfig(accounts=1_000, seed=6))
+    names = graph.accounts.texts["username"]
+    rng = np.random.default_rng(0)
+    seen = observe(graph, View(missing={"username": 1.0}, name_counts=0.5), rng)
+    published = ~np.isnan(seen.accounts.counts["username_digits"])
+    assert 0.35 < published.mean() < 0.65
+    assert all(n is None for n in seen.accounts.texts["username"])
+    rows = np.flatnonzero(published)
+    assert seen.accounts.counts["username_length"][rows].tolist() == [
+        len(names[i]) for i in rows]
+    x = compute_features(seen)
+    assert x[rows, FEATURE_INDEX["name_digits"]].tolist() == [
+        sum(c.isdigit() for c in names[i]) for i in rows]
+    assert (x[:, FEATURE_INDEX["name_text_missing"]] == 1).all()
+    # Without the option a hidden name leaves nothing behind, as before.
+    plain = observe(graph, View(missing={"username": 1.0}), np.random.default_rng(0))
+    assert np.isnan(plain.accounts.counts["username_digits"]).all()
