@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import tempfile
@@ -23,27 +22,7 @@ from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
 from detector.errors import ModelFileError
-from detector.features import FEATURE_NAMES, FEATURE_SCHEMA_VERSION
-
-FORMAT = "ffd-model/1"
-WEIGHTS = "weights.safetensors"
-METADATA = "model.json"
-#: Keys ``model.json`` must have; the estimator reads each of them.
-REQUIRED = ("format", "id", "model", "classes", "feature_schema_version", "feature_names",
-            "normalisation", "temperature", "files", "metadata_sha256")
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _metadata_digest(metadata: dict[str, Any]) -> str:
-    body = {k: v for k, v in metadata.items() if k != "metadata_sha256"}
-    return hashlib.sha256(orjson.dumps(body, option=orjson.OPT_SORT_KEYS)).hexdigest()
+from models.files import FORMAT, METADATA, WEIGHTS, metadata_digest, sha256_file, verify_model_files
 
 
 def write_model_dir(directory: str | os.PathLike, tensors: dict[str, torch.Tensor],
@@ -62,7 +41,7 @@ def write_model_dir(directory: str | os.PathLike, tensors: dict[str, torch.Tenso
         meta = dict(metadata, format=FORMAT)
         meta["files"] = {WEIGHTS: {"sha256": sha256_file(weights),
                                    "bytes": weights.stat().st_size}}
-        meta["metadata_sha256"] = _metadata_digest(meta)
+        meta["metadata_sha256"] = metadata_digest(meta)
         (tmp / METADATA).write_bytes(orjson.dumps(meta, option=orjson.OPT_INDENT_2))
         for path in (weights, tmp / METADATA):
             with open(path, "rb") as fh:
@@ -100,57 +79,10 @@ def read_model_dir(directory: str | os.PathLike) -> tuple[dict[str, Any], dict[s
         ModelFileError: a file is missing, unreadable, truncated, corrupted, or the model
             was trained under another feature schema; the message names the file.
     """
-    root = Path(directory)
-    if not root.is_dir():
-        raise ModelFileError(f"{root}: no model directory here (train one with `ffd train`)")
-    meta_path = root / METADATA
-    metadata = _read_metadata(meta_path)
-    for name, expected in metadata["files"].items():
-        if Path(name).name != name or not isinstance(expected, dict):
-            raise ModelFileError(f"{meta_path}: bad file entry {name!r}")
-        path = root / name
-        if not path.is_file():
-            raise ModelFileError(f"{path}: missing (listed in {METADATA})")
-        size = path.stat().st_size
-        if size != expected.get("bytes"):
-            raise ModelFileError(f"{path}: {size} bytes, expected {expected.get('bytes')} "
-                                 "(truncated or replaced)")
-        if sha256_file(path) != expected.get("sha256"):
-            raise ModelFileError(
-                f"{path}: SHA-256 does not match {METADATA} (corrupted or replaced)")
-    weights = root / WEIGHTS
-    if WEIGHTS not in metadata["files"]:
-        raise ModelFileError(f"{meta_path}: does not list {WEIGHTS}")
+    metadata = verify_model_files(directory)
+    weights = Path(directory) / WEIGHTS
     try:
         tensors = load_file(str(weights))
     except (SafetensorError, OSError, ValueError) as exc:
         raise ModelFileError(f"{weights}: not a readable safetensors file ({exc})") from None
     return metadata, tensors
-
-
-def _read_metadata(path: Path) -> dict[str, Any]:
-    if not path.is_file():
-        raise ModelFileError(f"{path}: missing; not a saved model directory")
-    try:
-        metadata = orjson.loads(path.read_bytes())
-    except (orjson.JSONDecodeError, OSError) as exc:
-        raise ModelFileError(f"{path}: not readable JSON ({exc})") from None
-    if not isinstance(metadata, dict):
-        raise ModelFileError(f"{path}: must hold a JSON object")
-    if metadata.get("format") != FORMAT:
-        raise ModelFileError(f"{path}: format {metadata.get('format')!r}, expected {FORMAT!r}")
-    missing = [k for k in REQUIRED if k not in metadata]
-    if missing:
-        raise ModelFileError(f"{path}: missing keys {', '.join(missing)}")
-    if metadata["metadata_sha256"] != _metadata_digest(metadata):
-        raise ModelFileError(
-            f"{path}: content does not match its metadata_sha256 (edited or corrupted)")
-    version = metadata["feature_schema_version"]
-    if version != FEATURE_SCHEMA_VERSION or metadata["feature_names"] != list(FEATURE_NAMES):
-        raise ModelFileError(
-            f"{path}: trained on feature schema version {version}, this code computes "
-            f"version {FEATURE_SCHEMA_VERSION}; retrain the model (`ffd train`)"
-        )
-    if not isinstance(metadata["files"], dict):
-        raise ModelFileError(f"{path}: 'files' must map file names to their SHA-256")
-    return metadata

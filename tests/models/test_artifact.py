@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from detector.errors import ModelFileError
-from models import artifact
+from models import artifact, files
 from models.config import ModelConfig
 from models.estimator import FollowerClassifier
 
@@ -37,8 +37,8 @@ def test_saving_over_a_model_replaces_it_and_leaves_no_temporary_files(graph, sa
 
 def test_a_different_feature_schema_is_refused(saved, monkeypatch):
     _, path = saved
-    trained_on = artifact.FEATURE_SCHEMA_VERSION
-    monkeypatch.setattr(artifact, "FEATURE_SCHEMA_VERSION", 99)
+    trained_on = files.FEATURE_SCHEMA_VERSION
+    monkeypatch.setattr(files, "FEATURE_SCHEMA_VERSION", 99)
     with pytest.raises(ModelFileError,
                        match=f"feature schema version {trained_on}.*version 99"):
         FollowerClassifier.load(path)

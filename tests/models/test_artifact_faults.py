@@ -16,7 +16,7 @@ from safetensors.torch import save_file
 
 from detector.errors import ModelFileError
 from detector.io import save_graph
-from models import artifact
+from models import artifact, files
 from models.config import ModelConfig
 from models.estimator import FollowerClassifier
 
@@ -122,10 +122,10 @@ def _resign(directory: Path, **changes) -> None:
 
     path = directory / artifact.METADATA
     meta = {**orjson.loads(path.read_bytes()), **changes}
-    meta["files"] = {name: {"sha256": artifact.sha256_file(directory / name),
+    meta["files"] = {name: {"sha256": files.sha256_file(directory / name),
                             "bytes": (directory / name).stat().st_size}
                      for name in meta["files"] if (directory / name).is_file()}
-    meta["metadata_sha256"] = artifact._metadata_digest(meta)
+    meta["metadata_sha256"] = files.metadata_digest(meta)
     path.write_bytes(orjson.dumps(meta))
 
 
@@ -171,7 +171,7 @@ def test_file_entries_cannot_leave_the_directory(previous, name):
     path = previous / artifact.METADATA
     meta = orjson.loads(path.read_bytes())
     meta["files"][name] = {"sha256": "0" * 64, "bytes": 1}
-    meta["metadata_sha256"] = artifact._metadata_digest(meta)
+    meta["metadata_sha256"] = files.metadata_digest(meta)
     path.write_bytes(orjson.dumps(meta))
     with pytest.raises(ModelFileError, match="model.json: bad file entry"):
         FollowerClassifier.load(previous)

@@ -93,6 +93,29 @@ def test_a_model_without_layers_to_split_is_refused(tmp_path):
         score_shards_ray(model, data, tmp_path / "out")
 
 
+def test_a_damaged_model_is_refused_before_any_part_starts(evidence_dir, tmp_path):
+    # The driver never imports torch, but it checks the model's files itself: a flipped
+    # byte in the weights fails at once, not in every part after the shuffles.
+    pytest.importorskip("ray")
+    import shutil
+
+    import ray
+
+    from detector.errors import ModelFileError
+    from models.files import WEIGHTS
+
+    damaged = tmp_path / "model"
+    shutil.copytree(evidence_dir, damaged)
+    weights = bytearray((damaged / WEIGHTS).read_bytes())
+    weights[-1] ^= 0xFF
+    (damaged / WEIGHTS).write_bytes(bytes(weights))
+    data = save_graph(make_graph(30, seed=1), tmp_path / "g", shards=2)
+    was_running = ray.is_initialized()
+    with pytest.raises(ModelFileError, match="weights.safetensors: SHA-256 does not match"):
+        score_shards_ray(damaged, data, tmp_path / "out")
+    assert ray.is_initialized() == was_running  # refused before Ray was started
+
+
 def test_a_bad_partition_count_is_refused():
     with pytest.raises(ValueError, match="partitions must be at least 1"):
         RayConfig(partitions=0)

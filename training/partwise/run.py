@@ -66,17 +66,18 @@ def plan_for(data: str | os.PathLike, steps: int) -> Plan:
 
 
 def evidence_steps(model_dir: str) -> int:
-    """The propagation rounds of the saved evidence model, read from ``model.json`` (the
-    driver never imports torch; the parts load and verify the model)."""
-    import orjson
-
+    """The propagation rounds of the saved evidence model, from its verified files (the
+    driver never imports torch, but checks every file's size and SHA-256 and the feature
+    schema, so a damaged model fails here and not in the parts after the shuffles)."""
     from detector.errors import DetectorError, ModelFileError
+    from models.files import verify_model_files
 
+    model = verify_model_files(model_dir)["model"]
     try:
-        model = orjson.loads((Path(model_dir) / "model.json").read_bytes())["model"]
         name, steps = model["name"], int(model["arguments"].get("steps", 0))
-    except (OSError, orjson.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
-        raise ModelFileError(f"{model_dir}: no readable model.json ({exc})") from None
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise ModelFileError(f"{model_dir}: model.json does not describe a model ({exc})"
+                             ) from None
     if name != "evidence":
         raise DetectorError(f"--engine ray scores layer by layer and needs an evidence model "
                             f"(the default), not {name!r}")

@@ -102,8 +102,8 @@ def test_private_stock_follows_the_vendor_style():
 
 def test_some_vendors_harvest_names_without_digit_runs():
     # Templates carry digit runs; vendors that harvest people's names mostly do not.
-    from detector.features import compute_features
     from detector.feature_table import FEATURE_INDEX
+    from detector.features import compute_features
 
     digits = {}
     for share in (0.0, 1.0):
@@ -116,8 +116,8 @@ def test_some_vendors_harvest_names_without_digit_runs():
 
 
 def test_a_view_may_publish_name_counts_instead_of_names():
-    from detector.features import compute_features
     from detector.feature_table import FEATURE_INDEX
+    from detector.features import compute_features
     from training.simulator.view import View, observe
 
     graph = simulate(SimConfig(accounts=1_000, seed=6))
