@@ -2,7 +2,8 @@
 binary metrics with bootstrap intervals.
 
 Real sets (zero-shot: the default model never trains on them): Cresci-2015 with its
-follow graph, the same accounts as a bare profile list, and InstaFake (profiles only).
+follow graph, the same accounts as a bare profile list, and InstaFake (profiles only),
+also without the names' digit counts it publishes.
 Simulated views (seeds apart from the training mix's): a fresh ``realistic`` graph, the
 same graph without timestamps and as bare profiles, an influencer's audience seen as a
 follower list, and a lurker-heavy audience.
@@ -70,9 +71,23 @@ def real_sets(loaders: dict[str, Callable[[], AccountGraph]]) -> list[EvalSet]:
         out.append(_labelled("Cresci-2015, profile-only", profiles_only(cresci), "real",
                              "the same accounts, no edges"))
     if "instafake" in loaders:
-        out.append(_labelled("InstaFake", loaders["instafake"](), "real",
+        instafake = loaders["instafake"]()
+        out.append(_labelled("InstaFake", instafake, "real",
                              "1,194 Instagram profiles, counts only"))
+        out.append(_labelled("InstaFake, no digit counts",
+                             without_counts(instafake, ("username_digits",)), "real",
+                             "the same profiles without the names' digit counts (as "
+                             "reports 1-6 of docs/transfer-protocol.md saw them)"))
     return out
+
+
+def without_counts(graph: AccountGraph, fields: tuple[str, ...]) -> AccountGraph:
+    """``graph`` with the count ``fields`` unknown for every account (a set that does
+    not publish them)."""
+    accounts = graph.accounts.take(np.arange(graph.num_accounts))
+    for name in fields:
+        accounts.counts[name] = np.full(graph.num_accounts, np.nan)
+    return AccountGraph(accounts, graph.edges, graph.target, graph.observed_at)
 
 
 def simulated_sets(quick: bool = False) -> list[EvalSet]:

@@ -36,3 +36,24 @@ def test_without_other_seeds_the_report_has_no_spread_section():
     assert "other simulated worlds" not in report(results, META)
     assert "other simulated worlds" in report(results, META, [
         {"seed": 6, "figures": {"InstaFake": {"balanced_accuracy": 0.9, "specificity": 0.9}}}])
+
+
+def test_instafake_is_judged_with_and_without_its_digit_counts(tmp_path):
+    import json
+
+    import numpy as np
+
+    from benchmarks.transfer_sets import real_sets
+    from training.datasets.instafake import load_instafake
+
+    record = {"userMediaCount": 0, "userFollowerCount": 25, "userFollowingCount": 1937,
+              "userHasProfilPic": 1, "userIsPrivate": 0, "userBiographyLength": 0,
+              "usernameLength": 12, "usernameDigitCount": 4}
+    (tmp_path / "fakeAccountData.json").write_text(json.dumps([record]))
+    (tmp_path / "realAccountData.json").write_text(json.dumps([{**record, "isFake": 0}]))
+    full, bare = real_sets({"instafake": lambda: load_instafake(tmp_path)})
+    assert (full.name, bare.name) == ("InstaFake", "InstaFake, no digit counts")
+    assert full.graph.accounts.counts["username_digits"].tolist() == [4, 4]
+    assert np.isnan(bare.graph.accounts.counts["username_digits"]).all()
+    assert bare.graph.accounts.counts["username_length"].tolist() == [12, 12]
+    assert bare.positive.tolist() == full.positive.tolist() == [True, False]
