@@ -99,9 +99,15 @@ def _ordinary(i: int) -> dict:
 
 
 @pytest.mark.parametrize("view", ["profiles", "timed burst", "untimed", "follower list",
-                                  "no creation date", "no posts", "no avatar or bio"])
+                                  "no creation date", "no posts", "no avatar or bio",
+                                  "name statistics only", "no name"])
 def test_a_blatant_fake_stays_non_genuine_in_every_view(model, view):
     fake = {"id": "fake", **BLATANT, "created_at": iso(T0 - 3 * DAY)}
+    if view in ("name statistics only", "no name"):  # InstaFake publishes only counts
+        name = fake.pop("username")
+        if view == "name statistics only":
+            fake["username_length"] = len(name)
+            fake["username_digits"] = sum(c.isdigit() for c in name)
     if view == "no creation date":
         del fake["created_at"]
     if view == "no posts":
