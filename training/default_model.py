@@ -26,13 +26,16 @@ DEFAULT_DATA = {"graphs": 200, "accounts": 1_500, "val_graphs": 32, "seed": 20_2
 #: which grow with the graph (their scale-free forms stay), lockstep that does not ask
 #: whether the accounts were also created together (viral posts and starter packs bring
 #: real people at once: ``lockstep_cohort`` stays), name length and likes, whose meaning
-#: differs between platforms, and absolute age beyond a year.
+#: differs between platforms, absolute age beyond a year, and the follows an account made
+#: inside the observed graph (``log_follow_out``), which count what the collector crawled
+#: rather than what the account did (its profile's following count stays).
 DEFAULT_MODEL = {
     "model": "evidence", "hidden": 32, "layers": 2, "epochs": 300, "patience": 40,
     "lr": 0.02, "dropout": 0.1, "class_weights": "binary", "seed": 0, "members": 5,
     "drop_features": ("log_creation_batch", "sync_mean", "sync_max", "like_sync_mean",
                       "name_length", "log_likes", "log_age_days", "log_posts_per_day",
-                      "log_campaign_span", "lockstep_excess", "lockstep_excess_mean"),
+                      "log_campaign_span", "lockstep_excess", "lockstep_excess_mean",
+                      "log_follow_out"),
 }
 
 
