@@ -266,9 +266,9 @@ def _fill_none(converted: np.ndarray, values: np.ndarray) -> list:
 
 
 def _iso(seconds: float) -> str | None:
-    if seconds != seconds:
-        return None
-    return pd.Timestamp(seconds, unit="s", tz="UTC").strftime("%Y-%m-%dT%H:%M:%SZ")
+    # numpy, as ``_iso_array``: four-digit years below 1000 and no overflow where
+    # pandas' nanosecond timestamps end (year 2262).
+    return _iso_array(np.array([seconds], dtype=np.float64))[0]
 
 
 def _iso_array(seconds: np.ndarray) -> list[str | None]:

@@ -249,3 +249,20 @@ def test_node_link_file(tmp_path: Path) -> None:
     (tmp_path / "nl.json").write_bytes(orjson.dumps(doc))
     graph = load_graph(tmp_path / "nl.json")
     assert graph.target_id == "a" and graph.num_edges == 1
+
+
+@pytest.mark.parametrize("moment", ["0999-01-01T00:00:00Z", "2400-01-01T00:00:00Z",
+                                    "9999-12-31T23:59:59Z"])
+def test_timestamps_at_the_ends_of_the_range_round_trip(moment):
+    # Found by the validation property test: strftime wrote year 999 as "999" and
+    # pandas overflowed past 2262; the document must parse back to the same times.
+    import orjson
+
+    from detector.io import graph_to_document
+    from detector.validate import parse_graph
+
+    graph = parse_graph({"observed_at": moment, "accounts": [{"id": "a", "created_at": moment}]})
+    doc = graph_to_document(graph)
+    assert doc["observed_at"] == doc["accounts"][0]["created_at"] == moment
+    again = parse_graph(orjson.loads(orjson.dumps(doc)))
+    assert again.observed_at == graph.observed_at
