@@ -146,16 +146,24 @@ def _name_shape(names: np.ndarray, given_length: np.ndarray,
     stripped = pc.utf8_length(pc.utf8_rtrim(text, characters="0123456789"))
     trailing = chars - _arrow_float(stripped)
     digits = np.where(present, digits, np.fmax(given_digits, 0.0))  # NaN as 0
+    name_missing = ~present & np.isnan(given_length)
     return {
         "name_length": length,
         "name_digits": digits,
         "name_trailing_digits": trailing,
-        "name_digit_share": np.where(present | ~np.isnan(given_length),
-                                     digits / np.maximum(length, 1.0), 0.0),
-        "name_missing": ~present & np.isnan(given_length),
+        "name_digit_share": np.where(name_missing, 0.0, digits / np.maximum(length, 1.0)),
+        "name_missing": name_missing,
         "name_digits_missing": ~present & np.isnan(given_digits),
         "name_text_missing": ~present,
     }
+
+
+def name_counts(names: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Length and digit count of each user name, as the features count them (what a
+    data set publishes in ``username_length`` and ``username_digits``)."""
+    unknown = np.full(len(names), np.nan)
+    shape = _name_shape(names, unknown, unknown)
+    return shape["name_length"], shape["name_digits"]
 
 
 class _Kinds(NamedTuple):

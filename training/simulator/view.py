@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from detector.features import name_counts
 from detector.follow_times import with_estimated_times
 from detector.graph import AccountGraph, Accounts, Edges
 from detector.schema import FOLLOW
@@ -70,7 +71,7 @@ def observe(graph: AccountGraph, view: View, rng: np.random.Generator) -> Accoun
     """
     accounts = graph.accounts.take(np.arange(graph.num_accounts))
     edges = _edges(graph, view, rng)
-    names = accounts.texts["username"].copy()
+    names = accounts.texts["username"].copy() if view.name_counts > 0 else None
     for name, share in view.missing.items():
         hide(accounts, name, rng.random(len(accounts)) < share)
     if view.name_counts > 0:
@@ -116,9 +117,9 @@ def publish_name_counts(accounts: Accounts, names: np.ndarray, chosen: np.ndarra
     length and digit count instead (``username_length``, ``username_digits``)."""
     rows = np.flatnonzero(chosen & np.equal(accounts.texts["username"], None)
                           & np.not_equal(names, None))
-    accounts.counts["username_length"][rows] = [len(names[i]) for i in rows]
-    accounts.counts["username_digits"][rows] = [sum(c.isdigit() for c in names[i])
-                                                for i in rows]
+    length, digits = name_counts(names[rows])
+    accounts.counts["username_length"][rows] = length
+    accounts.counts["username_digits"][rows] = digits
 
 
 def hide(accounts: Accounts, name: str, gone: np.ndarray) -> None:
