@@ -40,9 +40,14 @@ def _share(rng: np.random.Generator, value: float, spread: float = 0.15) -> floa
 
 
 def _crowd(rng: np.random.Generator, crowd: Crowd) -> Crowd:
+    # One factor scales a crowd's audience and its following together (follow-backs
+    # keep them in step), a smaller one their ratio: real people rarely follow more
+    # than five times their audience (Cresci-2015's genuine 12%, InstaFake's real 3%).
+    size = float(np.exp(0.35 * rng.standard_normal()))
     return replace(
         crowd,
-        followers=_jitter(rng, crowd.followers), following=_jitter(rng, crowd.following),
+        followers=crowd.followers * size,
+        following=_jitter(rng, crowd.following * size, 0.15),
         followers_sigma=_jitter(rng, crowd.followers_sigma, 0.15),
         following_sigma=_jitter(rng, crowd.following_sigma, 0.15),
         posts_per_day=_jitter(rng, crowd.posts_per_day, 0.6),

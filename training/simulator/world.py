@@ -19,6 +19,8 @@ Sources for the platform anchors (rounded; the spread is deliberately wide):
 - Instagram: median personal account about 150-350 followers and 300-500 following,
   tens of posts, about a third private (InstaFake real accounts; Akyon & Kalfaoglu 2019;
   HypeAuditor's audience reports).
+- People rarely follow more than five times their audience (Cresci-2015's genuine 12%,
+  InstaFake's real 3%): Instagram's people have narrow log sigmas (1.0 and 0.8).
 - Lurkers are quiet: they barely post, and follow about two to three times as many
   accounts as follow them (the ratio of Cresci-2015's genuine median). Following far
   more than one is followed is what vendor stock does, not what quiet people do.
@@ -94,7 +96,7 @@ PLATFORMS: dict[str, Platform] = {
     ),
     "instagram": Platform(
         "instagram",
-        people=Crowd(250, 1.3, 380, 0.9, 40 / 1_500, 1.3, 0.08, 0.97, 0.35, 0.6),
+        people=Crowd(250, 1.0, 380, 0.8, 40 / 1_500, 1.3, 0.08, 0.97, 0.35, 0.6),
         lurkers=Crowd(40, 1.0, 100, 0.9, 2 / 1_500, 1.2, 0.5, 0.7, 0.5, 0.2),
         age_days=1_500, max_age_days=5_300, following_cap=7_500, likes=300,
         verified=0.002, hidden=("likes_count", "listed_count"),
