@@ -52,7 +52,8 @@ def make_genuine(rng: np.random.Generator, n: int, config: SimConfig, beh: Behav
         # Followers and following go together (follow-backs). Cresci-2015's genuine
         # accounts correlate 0.8 in logs, but the upper tail of their ratio is thinner
         # than a log-normal's: 12% follow more than five times their audience, which
-        # log-correlation 0.9 reproduces (0.8 gave a fifth).
+        # log-correlation 0.9 reproduces (0.8 gave a fifth; 0.436 = sqrt(1 - 0.9²)
+        # keeps following's own sigma).
         following[rows] = counts(rng, crowd.following, crowd.following_sigma, k,
                                  0.9 * a + 0.436 * b, high=cap)
         # Posting rate per day, so older accounts have posted more.

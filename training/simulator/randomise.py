@@ -43,7 +43,7 @@ def _crowd(rng: np.random.Generator, crowd: Crowd) -> Crowd:
     # One factor scales a crowd's audience and its following together (follow-backs
     # keep them in step), a smaller one their ratio: real people rarely follow more
     # than five times their audience (Cresci-2015's genuine 12%, InstaFake's real 3%).
-    size = float(np.exp(0.35 * rng.standard_normal()))
+    size = _jitter(rng, 1.0)
     return replace(
         crowd,
         followers=crowd.followers * size,
