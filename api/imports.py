@@ -22,7 +22,9 @@ files are 422 ``invalid-import`` problems naming each file (by its uploaded name
 
 from __future__ import annotations
 
+import lzma
 import tempfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -145,8 +147,8 @@ def imported_graph(fmt: str) -> tuple[Imported, AccountGraph, list[Issue]]:
         raise _bad("observed_at", str(exc).removeprefix("observed_at "), status=422) from None
     with tempfile.TemporaryDirectory(prefix="ffd-import-") as tmp:
         paths, names = _save(uploads, Path(tmp))
-        _check_memory(paths, spec.price)
         try:
+            _check_memory(paths, spec.price)
             with stage("import"):
                 imported = spec.run(paths, options)
                 graph = check(imported)[0]
@@ -199,22 +201,26 @@ def _save(uploads: dict[str, list[FileStorage]],
 
 def _check_memory(paths: dict[str, list[Path]], price: int) -> None:
     """413 when importing would need more than ``MAX_REQUEST_MEMORY``: decompressed
-    sizes are counted by streaming, and the count stops at the limit."""
+    sizes are counted by streaming, and the count stops at the limit. A file that cannot
+    be decompressed (cut short, not really gzip or xz) is an ``InputError`` naming it."""
     limit = current_app.config.get("MAX_REQUEST_MEMORY")
     if limit is None:
         return
     allowed = int(limit) // price
     total = 0
     for path in (p for files in paths.values() for p in files):
-        with open_binary(path) as fh:
-            while chunk := fh.read(1 << 20):
-                total += len(chunk)
-                if total > allowed:
-                    message = (f"importing these files (over {allowed / budget.MB:,.0f} MB "
-                               f"once decompressed) would need more than the "
-                               f"{int(limit) / budget.MB:,.0f} MB this server allows per "
-                               "request (FFD_MAX_REQUEST_MEMORY)")
-                    raise Problem("too-large", message, errors=[Issue("", message)])
+        try:
+            with open_binary(path) as fh:
+                while chunk := fh.read(1 << 20):
+                    total += len(chunk)
+                    if total > allowed:
+                        message = (f"importing these files (over {allowed / budget.MB:,.0f}"
+                                   f" MB once decompressed) would need more than the "
+                                   f"{int(limit) / budget.MB:,.0f} MB this server allows "
+                                   "per request (FFD_MAX_REQUEST_MEMORY)")
+                        raise Problem("too-large", message, errors=[Issue("", message)])
+        except (EOFError, OSError, lzma.LZMAError, zlib.error) as exc:  # a broken archive
+            raise InputError([Issue(str(path), f"cannot be decompressed: {exc}")]) from None
 
 
 def _renamed(issue: Issue, names: dict[str, str]) -> Issue:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import lzma
 from pathlib import Path
 
 import orjson
@@ -165,6 +166,17 @@ def test_limits(model_dir, tmp_path):
     form = twitter_form(users=[(io.BytesIO(bomb), "users.jsonl.gz")])
     body = post(tight.test_client(), "/v1/import/twitter-v1", form).get_json()
     assert body["status"] == 413 and "once decompressed" in body["detail"]
+
+
+def test_a_broken_archive_is_a_problem_in_the_files_not_a_server_error(client):
+    # Found by the OpenAPI conformance test: a gzip file cut short raised EOFError (500).
+    for name, data in (("users.jsonl.gz", gzip.compress(b'{"id": 1}\n')[:12]),
+                       ("users.jsonl.xz", lzma.compress(b'{"id": 1}\n')[:20])):
+        form = twitter_form(users=[(io.BytesIO(data), name)])
+        body = post(client, "/v1/audit/import/twitter-v1", form).get_json()
+        assert body["status"] == 422, body
+        assert body["errors"][0]["path"] == name
+        assert "cannot be decompressed" in body["errors"][0]["message"]
 
 
 def test_the_api_key_is_required_when_configured(model_dir):
