@@ -1,8 +1,9 @@
 """Connecting to the database: URL, engine settings and sessions.
 
 SQLite (the default, ``sqlite:///var/ffd.sqlite3`` under the working directory) runs in
-WAL mode, so readers never wait for a writer, with a busy timeout so that writers from
-several gunicorn workers queue instead of failing. Write transactions start with
+WAL mode, so readers never wait for a writer (workers that open a new file together
+take turns to switch it), with a busy timeout so that writers from several gunicorn
+workers queue instead of failing. Write transactions start with
 ``BEGIN IMMEDIATE``: a transaction that read first and wrote later could otherwise fail
 at once with "database is locked" when another process wrote in between, since SQLite
 cannot wait its way out of that. PostgreSQL needs none of this. ``Store.write`` also
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import os
 import random
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -54,7 +56,7 @@ def _sqlite_setup(engine: Engine, busy_timeout: float) -> None:
         dbapi_connection.isolation_level = None  # SQLAlchemy's BEGIN below, not pysqlite's
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
-        cursor.execute("PRAGMA journal_mode = WAL")
+        _use_wal(cursor, busy_timeout)
         cursor.execute("PRAGMA synchronous = NORMAL")  # WAL: durable across process crashes
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.close()
@@ -63,6 +65,28 @@ def _sqlite_setup(engine: Engine, busy_timeout: float) -> None:
     def _on_begin(connection) -> None:
         mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
         connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def _use_wal(cursor, busy_timeout: float) -> None:
+    """Switch the database file to WAL (it stays so), waiting out other processes.
+
+    SQLite does not call its busy handler for this switch when another connection is
+    making the same switch (waiting could deadlock), so two gunicorn workers opening a
+    new file together had one fail with "database is locked" and the server stop.
+    Once the file is in WAL mode the query below needs no lock.
+    """
+    deadline = time.monotonic() + busy_timeout
+    while True:
+        try:
+            if str(cursor.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal":
+                return
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            text = str(exc).lower()
+            if ("locked" not in text and "busy" not in text) or time.monotonic() > deadline:
+                raise
+            time.sleep(random.uniform(0.005, 0.05))
 
 
 def _lost_race(exc: DBAPIError) -> bool:

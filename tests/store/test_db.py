@@ -35,3 +35,38 @@ def test_a_failed_write_stores_nothing(store):
         store.write(half)
     with store.read() as session:
         assert session.scalar(select(func.count()).select_from(Label)) == 0
+
+
+
+def _connect_at_once(url: str, barrier, errors) -> None:
+    store = Store(url)
+    barrier.wait()
+    try:
+        with store.read() as session:
+            session.execute(text("SELECT 1"))
+    except Exception as exc:  # reported to the parent, which fails the test
+        errors.put(f"{type(exc).__name__}: {exc}")
+
+
+def test_workers_that_open_a_new_sqlite_database_together_all_start(tmp_path):
+    # gunicorn boots its workers at once, and each one's first connection switches the
+    # new file to WAL. SQLite refuses a second switch at the same moment without waiting,
+    # and a worker failed with "database is locked", taking the server down ("Worker
+    # failed to boot"; before the fix about one connection in twenty here).
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    found = []
+    for attempt in range(20):
+        url = f"sqlite:///{tmp_path / f'ffd-{attempt}.sqlite3'}"
+        barrier, errors = ctx.Barrier(6), ctx.Queue()
+        procs = [ctx.Process(target=_connect_at_once, args=(url, barrier, errors))
+                 for _ in range(6)]
+        for p in procs:
+            p.start()
+        for p in procs:
+            p.join(60)
+        assert [p.exitcode for p in procs] == [0] * 6
+        while not errors.empty():
+            found.append(errors.get())
+    assert found == []
