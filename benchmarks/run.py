@@ -153,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
             "load_after": load_average(),
             "command": command,
             "commit": machine()["commit"],
+            "cpu": machine()["cpu"],  # machines differ between sessions
             "result": result,
         }
         _save(report)  # a crash later keeps what was measured

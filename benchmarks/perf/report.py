@@ -38,7 +38,8 @@ def render(report: dict[str, Any]) -> str:
         "",
         f"- Generated: {report.get('generated_at', 'in progress')}, commit {m['commit']}"
         f"{' (with uncommitted changes)' if m['dirty'] else ''}",
-        f"- Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB RAM, no GPU; {m['os']}",
+        f"- Machine of the latest run: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB"
+        f" RAM, no GPU; {m['os']}",
         f"- Python {m['python']}; {libs}",
         "- Load: this machine is shared. Each section lists the load average (1, 5, 15 min)"
         " before and after it ran; a load above the core count means other processes"
@@ -65,7 +66,8 @@ def render(report: dict[str, Any]) -> str:
                   f"Measured {s['measured_at']} (scale `{s['scale']}`, {s['seconds']} s); "
                   f"load average before {_load(s['load_before'])}, after "
                   f"{_load(s['load_after'])}. Command: `{s['command']}`"
-                  + (f" at commit {s['commit']}." if s.get("commit") else ".")
+                  + (f" at commit {s['commit']}" if s.get("commit") else "")
+                  + (f", on {s['cpu']}." if s.get("cpu") else ".")
                   + (f" {s['note']}" if s.get("note") else ""), ""]
         lines += body(s["result"]) + [""]
     return "\n".join(lines).rstrip() + "\n"

@@ -66,3 +66,14 @@ def test_parked_runs_are_told_apart_and_counted_in_the_equality_goal():
     assert "3 simulated worlds of 2,000 accounts" in largest_text
     assert "| 4 | 50.0 | 0.22 | 0.88 | 1.46 | 11.72 | 300 |" in largest_text
     assert "8 parts: failed (`out of memory`)" in largest_text
+
+
+def test_each_section_names_the_machine_it_was_measured_on():
+    # Sessions run on different machines; the header names only the latest run's.
+    old = section([])
+    new = {**section([]), "commit": "def5678", "cpu": "Other CPU"}
+    text = render({"machine": MACHINE, "sections": {"simulator": old, "api": new}})
+    assert "- Machine of the latest run: Test CPU" in text
+    assert "at commit def5678, on Other CPU." in text
+    simulator = text.split("## Simulator")[1].split("##")[0]
+    assert "on Other CPU" not in simulator and "Test CPU" not in simulator
