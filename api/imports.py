@@ -22,9 +22,7 @@ files are 422 ``invalid-import`` problems naming each file (by its uploaded name
 
 from __future__ import annotations
 
-import lzma
 import tempfile
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,7 +50,7 @@ from importers import (
     import_twitter_v1,
 )
 from importers.audience import Imported
-from importers.files import open_binary
+from importers.files import BROKEN_ARCHIVE, archives_checked, open_binary
 from importers.output import check, document
 
 bp = protect(Blueprint("imports", __name__))
@@ -150,7 +148,7 @@ def imported_graph(fmt: str) -> tuple[Imported, AccountGraph, list[Issue]]:
         try:
             _check_memory(paths, spec.price)
             with stage("import"):
-                imported = spec.run(paths, options)
+                imported = _run(spec, paths, options)
                 graph = check(imported)[0]
         except InputError as exc:
             errors = [_renamed(i, names) for i in exc.errors]
@@ -161,6 +159,13 @@ def imported_graph(fmt: str) -> tuple[Imported, AccountGraph, list[Issue]]:
     check_graph_size(graph)
     budget.check_counts(graph.num_accounts, graph.num_edges)
     return imported, graph, warnings
+
+
+def _run(spec: UploadFormat, paths: dict[str, list[Path]], options: ImportOptions) -> Imported:
+    """The importer; a broken archive it meets is an ``InputError`` (it meets one only
+    when ``_check_memory`` did not read the files first: no memory limit set)."""
+    with archives_checked(p for files in paths.values() for p in files):
+        return spec.run(paths, options)
 
 
 def _uploads(spec: UploadFormat) -> dict[str, list[FileStorage]]:
@@ -219,7 +224,7 @@ def _check_memory(paths: dict[str, list[Path]], price: int) -> None:
                                    f"{int(limit) / budget.MB:,.0f} MB this server allows "
                                    "per request (FFD_MAX_REQUEST_MEMORY)")
                         raise Problem("too-large", message, errors=[Issue("", message)])
-        except (EOFError, OSError, lzma.LZMAError, zlib.error) as exc:  # a broken archive
+        except (*BROKEN_ARCHIVE, OSError) as exc:  # a broken archive
             raise InputError([Issue(str(path), f"cannot be decompressed: {exc}")]) from None
 
 

@@ -13,7 +13,9 @@ from __future__ import annotations
 import gzip
 import lzma
 import re
-from collections.abc import Iterator
+import zlib
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -21,7 +23,8 @@ from typing import IO, Any
 import msgspec
 import numpy as np
 
-from importers.problems import Problems
+from detector.errors import Issue
+from importers.problems import InputError, Problems
 
 #: Bytes read at a time from a JSON-lines file (the chunk ends at the last full line).
 CHUNK = 16 << 20
@@ -29,6 +32,33 @@ _GZIP, _XZ = b"\x1f\x8b", b"\xfd7zXZ\x00"
 NEWLINE = b"\n"
 _BYTE = re.compile(r"\s*\(byte (\d+)\)")
 _EXPECTED = re.compile(r"Expected `(.+?)`, got `(.+?)`(?: - at `\$(.*)`)?")
+
+
+#: What reading a cut-short or damaged gzip or xz file raises.
+BROKEN_ARCHIVE = (EOFError, gzip.BadGzipFile, lzma.LZMAError, zlib.error)
+
+
+@contextmanager
+def archives_checked(paths: Iterable[str | Path] = ()) -> Iterator[None]:
+    """A broken archive met inside is an ``InputError`` (Python raises ``EOFError`` for
+    a gzip file cut short, which click would report as a bare "Aborted!"), naming the
+    first of ``paths`` that cannot be decompressed when one is given."""
+    try:
+        yield
+    except BROKEN_ARCHIVE as exc:
+        where = next((str(p) for p in paths if not _decompresses(p)), "")
+        raise InputError([Issue(where, f"cannot be decompressed (a .gz or .xz file cut "
+                                       f"short or damaged): {exc}")]) from None
+
+
+def _decompresses(path: str | Path) -> bool:
+    try:
+        with open_binary(path) as fh:
+            while fh.read(1 << 20):
+                pass
+    except BROKEN_ARCHIVE:
+        return False
+    return True
 
 
 @dataclass

@@ -41,10 +41,12 @@ def _options(observed_at: str | None):
 
 def _run(read: Callable[[], Any], out: Path) -> None:
     """Import, print the warnings, write atomically and say what was written."""
+    from importers.files import archives_checked
     from importers.output import write
 
     start = time.perf_counter()
-    imported = read()
+    with archives_checked():
+        imported = read()
     read_s = time.perf_counter() - start
     for warning in imported.warnings:
         click.echo(f"warning: {warning}", err=True)

@@ -179,6 +179,21 @@ def test_a_broken_archive_is_a_problem_in_the_files_not_a_server_error(client):
         assert "cannot be decompressed" in body["errors"][0]["message"]
 
 
+def test_a_broken_archive_is_a_problem_in_the_files_without_a_memory_limit(model_dir):
+    # With FFD_MAX_REQUEST_MEMORY off no count reads the files first, so the importer
+    # itself meets the broken archive.
+    app = create_app({"MODEL_DIR": str(model_dir), "TESTING": True,
+                      "MAX_REQUEST_MEMORY": None})
+    client = app.test_client()
+    for name, data in (("users.jsonl.gz", gzip.compress(b'{"id": 1}\n')[:12]),
+                       ("users.jsonl.xz", lzma.compress(b'{"id": 1}\n')[:20])):
+        form = twitter_form(users=[(io.BytesIO(data), name)])
+        body = post(client, "/v1/audit/import/twitter-v1", form).get_json()
+        assert body["status"] == 422, body
+        assert body["errors"][0]["path"] == name
+        assert "cannot be decompressed" in body["errors"][0]["message"]
+
+
 def test_the_api_key_is_required_when_configured(model_dir):
     locked = create_app({"MODEL_DIR": str(model_dir), "TESTING": True, "API_KEY": "k"})
     client = locked.test_client()

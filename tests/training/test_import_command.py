@@ -60,6 +60,20 @@ def test_bad_input_exits_2_names_file_and_line_and_writes_nothing(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["users.jsonl"]
 
 
+def test_a_gzip_file_cut_short_is_an_input_error_not_aborted(tmp_path):
+    # Python raises EOFError for it, which click used to print as a bare "Aborted!".
+    import gzip
+
+    users = tmp_path / "users.jsonl.gz"
+    users.write_bytes(gzip.compress(b'{"id": 1, "screen_name": "a"}\n')[:15])
+    out = tmp_path / "g.json"
+    result = invoke("twitter-v1", "--users", users, "--follower-ids", TW1 / "followers.txt",
+                    "--target", "783214", "--out", out)
+    assert result.exit_code == 2, result.output
+    assert "cannot be decompressed" in result.output and "Aborted" not in result.output
+    assert not out.exists()
+
+
 def test_an_existing_output_survives_a_failed_import(tmp_path):
     out = tmp_path / "g.json"
     assert invoke("twitter-v1", *COMMANDS["twitter-v1"], "--out", out).exit_code == 0
