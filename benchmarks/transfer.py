@@ -3,6 +3,7 @@
     .venv/bin/python -m benchmarks.transfer            # trains the default model, ~25 min
     .venv/bin/python -m benchmarks.transfer --seeds 1  # only the shipped seed, ~10 min
     .venv/bin/python -m benchmarks.transfer --model var/models/default   # an existing one
+    .venv/bin/python -m benchmarks.transfer --decide --threads 2   # decision runs, ~25 min
     ffd benchmark transfer                             # the same through the CLI
 
 Writes docs/transfer.md and benchmarks/results/transfer.json. Every figure is measured
@@ -12,6 +13,13 @@ a forest trained inside each real set (cross-validated). The same design is then
 on the worlds of two more seeds and scored too, since one draw of simulated worlds moves
 a real-data figure by a few points. docs/transfer-protocol.md says which design choice
 was made after looking at which set.
+
+``--decide`` runs the protocol's decision step instead: the design in the working tree
+trained on each of ``--seeds`` world seeds (the shipped one first) and scored on the
+decision sets only, Cresci-2015 and the simulated views. InstaFake is not loaded, and
+nothing is written to docs/; the figures are printed and kept in
+var/benchmarks/decide.json, to compare a design with the shipped one before InstaFake is
+scored under it.
 """
 
 from __future__ import annotations
@@ -105,8 +113,8 @@ def evaluate(clf: FollowerClassifier, s: EvalSet, reps: int) -> dict:
 
 
 def seed_spread(sets: list[EvalSet], seeds: list[int], log=print) -> list[dict]:
-    """The default design trained again on the worlds of each of ``seeds`` (the shipped
-    model's own seed excluded), each scored on ``sets``: how much of a figure is the
+    """The default design trained again on the worlds of each of ``seeds`` (the report
+    leaves the shipped model's own seed out), each scored on ``sets``: how much of a figure is the
     design and how much the draw of simulated worlds."""
     out = []
     for seed in seeds:
@@ -208,6 +216,46 @@ def report(results: list[dict], meta: dict, spread: list[dict] = ()) -> str:
     return "\n".join(lines)
 
 
+#: The columns of the decision table: (figure, heading).
+DECISION_FIGURES = (("balanced_accuracy", "balanced accuracy"), ("macro_f1", "macro-F1"),
+                    ("lurkers_flagged", "lurkers flagged"))
+
+
+def decision_table(spread: list[dict]) -> list[str]:
+    """One row per decision set and figure, one column per world seed."""
+    seeds = [x["seed"] for x in spread]
+    lines = ["| set | figure | " + " | ".join(f"seed {s}" for s in seeds) + " |",
+             "|---|---|" + "---:|" * len(seeds)]
+    names = list(dict.fromkeys(name for x in spread for name in x["figures"]))
+    for name in names:
+        for key, heading in DECISION_FIGURES:
+            values = [x["figures"].get(name, {}).get(key) for x in spread]
+            if all(v is None for v in values):
+                continue
+            cells = " | ".join("-" if v is None else f"{v:.4f}" for v in values)
+            lines.append(f"| {name} | {heading} | {cells} |")
+    return lines
+
+
+def decide(seeds: int, quick: bool, log=print) -> list[dict]:
+    """The decision runs (module docstring): figures per seed, also printed as a table."""
+    loaders = {}
+    try:
+        load_cresci()
+        loaders["cresci-2015"] = load_cresci
+    except Exception as exc:  # noqa: BLE001 (absent data is reported, not fatal)
+        log(f"Cresci-2015 is absent ({exc}): deciding on the simulated sets alone")
+    sets = real_sets(loaders) + simulated_sets(quick)
+    first = DEFAULT_DATA["seed"]
+    spread = seed_spread(sets, [first + k for k in range(max(seeds, 1))], log=log)
+    log("\n".join(decision_table(spread)))
+    out = ROOT / "var" / "benchmarks" / "decide.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(spread, indent=1, default=float), encoding="utf-8")
+    log(f"wrote {out.relative_to(ROOT)}")
+    return spread
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", help="score this model directory instead of training one")
@@ -218,10 +266,16 @@ def main(argv: list[str] | None = None) -> None:
                         help="train the default design on this many world seeds in all "
                              "(the shipped one first) and report the spread; 1: only the "
                              "shipped one (ignored with --model)")
+    parser.add_argument("--decide", action="store_true",
+                        help="decision runs: train on --seeds world seeds, score Cresci-2015 "
+                             "and the simulated sets only (no InstaFake), write no docs")
     parser.add_argument("--out", default=str(ROOT / "docs" / "transfer.md"))
     parser.add_argument("--json", default=str(ROOT / "benchmarks" / "results" / "transfer.json"))
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
+    if args.decide:
+        decide(args.seeds, args.quick)
+        return
     start = time.perf_counter()
     model_dir = Path(args.model) if args.model else ROOT / "var" / "benchmarks" / "transfer-model"
     if not args.model:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from benchmarks.transfer import GOALS, report, spread_table
+from benchmarks.transfer import GOALS, decision_table, report, spread_table
 
 META = {"date": "2026-01-01 00:00 UTC", "machine": "test", "minutes": 1.0, "model": "m",
         "model_repr": "r", "bootstrap": 10, "train_note": "trained", "absent": [], "seed": 5}
@@ -57,3 +57,21 @@ def test_instafake_is_judged_with_and_without_its_digit_counts(tmp_path):
     assert np.isnan(bare.graph.accounts.counts["username_digits"]).all()
     assert bare.graph.accounts.counts["username_length"].tolist() == [12, 12]
     assert bare.positive.tolist() == full.positive.tolist() == [True, False]
+
+
+def test_the_decision_table_has_a_column_per_seed_and_only_the_figures_a_set_has():
+    spread = [{"seed": 1, "figures": {
+                  "Cresci-2015, profile-only": {"balanced_accuracy": 0.95512},
+                  "Simulated lurker-heavy audience": {"balanced_accuracy": 0.99,
+                                                      "macro_f1": 0.98,
+                                                      "lurkers_flagged": 0.016}}},
+              {"seed": 2, "figures": {
+                  "Cresci-2015, profile-only": {"balanced_accuracy": 0.952},
+                  "Simulated lurker-heavy audience": {"balanced_accuracy": 0.98,
+                                                      "macro_f1": 0.97}}}]
+    lines = decision_table(spread)
+    assert lines[0] == "| set | figure | seed 1 | seed 2 |"
+    assert "| Cresci-2015, profile-only | balanced accuracy | 0.9551 | 0.9520 |" in lines
+    assert not any("profile-only | macro-F1" in line for line in lines)
+    assert "| Simulated lurker-heavy audience | lurkers flagged | 0.0160 | - |" in lines
+    assert len(lines) == 2 + 1 + 3
