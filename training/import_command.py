@@ -45,7 +45,7 @@ def _run(read: Callable[[], Any], out: Path) -> None:
     from importers.output import write
 
     start = time.perf_counter()
-    with archives_checked():
+    with archives_checked(_input_files()):
         imported = read()
     read_s = time.perf_counter() - start
     for warning in imported.warnings:
@@ -56,6 +56,16 @@ def _run(read: Callable[[], Any], out: Path) -> None:
     click.echo(f"wrote {path}: {imported.summary()}; observed_at {stamp}; "
                f"{len(imported.warnings)} warnings; read and checked in {read_s:.1f}s, "
                f"{total:.1f}s with writing")
+
+
+def _input_files() -> list[Path]:
+    """The running command's input files (its path options and arguments but ``--out``),
+    so that a broken archive is named."""
+    ctx = click.get_current_context(silent=True)
+    params = ctx.params.items() if ctx is not None else ()
+    return [v for name, value in params if name != "out"
+            for v in (value if isinstance(value, tuple) else (value,))
+            if isinstance(v, Path) and v.is_file()]
 
 
 @click.group("import")

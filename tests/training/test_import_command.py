@@ -71,6 +71,7 @@ def test_a_gzip_file_cut_short_is_an_input_error_not_aborted(tmp_path):
                     "--target", "783214", "--out", out)
     assert result.exit_code == 2, result.output
     assert "cannot be decompressed" in result.output and "Aborted" not in result.output
+    assert result.output.splitlines()[1].startswith(f"  {users}: cannot be decompressed")
     assert not out.exists()
 
 
