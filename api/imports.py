@@ -50,7 +50,7 @@ from importers import (
     import_twitter_v1,
 )
 from importers.audience import Imported
-from importers.files import BROKEN_ARCHIVE, archives_checked, open_binary
+from importers.files import archives_checked, open_binary
 from importers.output import check, document
 
 bp = protect(Blueprint("imports", __name__))
@@ -214,18 +214,15 @@ def _check_memory(paths: dict[str, list[Path]], price: int) -> None:
     allowed = int(limit) // price
     total = 0
     for path in (p for files in paths.values() for p in files):
-        try:
-            with open_binary(path) as fh:
-                while chunk := fh.read(1 << 20):
-                    total += len(chunk)
-                    if total > allowed:
-                        message = (f"importing these files (over {allowed / budget.MB:,.0f}"
-                                   f" MB once decompressed) would need more than the "
-                                   f"{int(limit) / budget.MB:,.0f} MB this server allows "
-                                   "per request (FFD_MAX_REQUEST_MEMORY)")
-                        raise Problem("too-large", message, errors=[Issue("", message)])
-        except (*BROKEN_ARCHIVE, OSError) as exc:  # a broken archive
-            raise InputError([Issue(str(path), f"cannot be decompressed: {exc}")]) from None
+        with archives_checked([path]), open_binary(path) as fh:
+            while chunk := fh.read(1 << 20):
+                total += len(chunk)
+                if total > allowed:
+                    message = (f"importing these files (over {allowed / budget.MB:,.0f} MB "
+                               f"once decompressed) would need more than the "
+                               f"{int(limit) / budget.MB:,.0f} MB this server allows per "
+                               "request (FFD_MAX_REQUEST_MEMORY)")
+                    raise Problem("too-large", message, errors=[Issue("", message)])
 
 
 def _renamed(issue: Issue, names: dict[str, str]) -> Issue:

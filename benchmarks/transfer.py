@@ -30,6 +30,7 @@ import os
 import platform
 import sys
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -114,8 +115,8 @@ def evaluate(clf: FollowerClassifier, s: EvalSet, reps: int) -> dict:
 
 def seed_spread(sets: list[EvalSet], seeds: list[int], log=print) -> list[dict]:
     """The default design trained again on the worlds of each of ``seeds`` (the report
-    leaves the shipped model's own seed out), each scored on ``sets``: how much of a figure is the
-    design and how much the draw of simulated worlds."""
+    leaves the shipped model's own seed out), each scored on ``sets``: how much of a
+    figure is the design and how much the draw of simulated worlds."""
     out = []
     for seed in seeds:
         directory = ROOT / "var" / "benchmarks" / f"transfer-model-seed{seed}"
@@ -216,6 +217,18 @@ def report(results: list[dict], meta: dict, spread: list[dict] = ()) -> str:
     return "\n".join(lines)
 
 
+def present_loaders(wanted: dict[str, Callable[[], object]]) -> tuple[dict, list[str]]:
+    """The loaders of ``wanted`` whose data load here, and "name (reason)" for the rest."""
+    loaders, absent = {}, []
+    for name, loader in wanted.items():
+        try:
+            loader()
+            loaders[name] = loader
+        except Exception as exc:  # noqa: BLE001 (absent data is reported, not fatal)
+            absent.append(f"{name} ({exc})")
+    return loaders, absent
+
+
 #: The columns of the decision table: (figure, heading).
 DECISION_FIGURES = (("balanced_accuracy", "balanced accuracy"), ("macro_f1", "macro-F1"),
                     ("lurkers_flagged", "lurkers flagged"))
@@ -239,12 +252,9 @@ def decision_table(spread: list[dict]) -> list[str]:
 
 def decide(seeds: int, quick: bool, log=print) -> list[dict]:
     """The decision runs (module docstring): figures per seed, also printed as a table."""
-    loaders = {}
-    try:
-        load_cresci()
-        loaders["cresci-2015"] = load_cresci
-    except Exception as exc:  # noqa: BLE001 (absent data is reported, not fatal)
-        log(f"Cresci-2015 is absent ({exc}): deciding on the simulated sets alone")
+    loaders, absent = present_loaders({"cresci-2015": load_cresci})
+    for name in absent:
+        log(f"absent: {name}; deciding on the simulated sets alone")
     sets = real_sets(loaders) + simulated_sets(quick)
     first = DEFAULT_DATA["seed"]
     spread = seed_spread(sets, [first + k for k in range(max(seeds, 1))], log=log)
@@ -282,13 +292,8 @@ def main(argv: list[str] | None = None) -> None:
         ensure_default_model(model_dir, force=True, progress=False, log=print)
     train_seconds = time.perf_counter() - start
     clf = FollowerClassifier.load(model_dir)
-    loaders, absent = {}, []
-    for name, loader in (("cresci-2015", load_cresci), ("instafake", load_instafake)):
-        try:
-            loader()
-            loaders[name] = loader
-        except Exception as exc:  # noqa: BLE001 (absent data is reported, not fatal)
-            absent.append(f"{name} ({exc})")
+    loaders, absent = present_loaders({"cresci-2015": load_cresci,
+                                       "instafake": load_instafake})
     results, sets = [], real_sets(loaders) + simulated_sets(args.quick)
     for s in sets:
         print(f"scoring {s.name} ...", flush=True)

@@ -37,7 +37,6 @@ def test_a_failed_write_stores_nothing(store):
         assert session.scalar(select(func.count()).select_from(Label)) == 0
 
 
-
 def _connect_at_once(url: str, barrier, errors) -> None:
     store = Store(url)
     barrier.wait()
