@@ -34,7 +34,7 @@ from detector.lockstep import (
     SLACK,
     SYNC_BASELINE,
 )
-from detector.schema import FOLLOW, INTERACTIONS, UNFOLLOW
+from detector.schema import FOLLOW, INTERACTIONS, PLATFORMS, UNFOLLOW
 
 _COUNTS = ("followers_count", "following_count", "posts_count", "likes_count",
            "listed_count", "username_length", "username_digits")
@@ -50,6 +50,7 @@ def to_networkx(graph: AccountGraph) -> nx.MultiDiGraph:
     columns.update({name: a.flags[name].tolist() for name in a.flags})
     columns.update({name: a.texts[name].tolist() for name in a.texts})
     columns["created_at"] = a.created_at.tolist()
+    columns["platform"] = [PLATFORMS[c] if c >= 0 else None for c in a.platform.tolist()]
     for i in range(graph.num_accounts):
         attrs = {}
         for name, values in columns.items():
@@ -141,6 +142,8 @@ def _profile(node: dict, now: float | None) -> dict[str, float]:
     out["name_digit_share"] = 0.0 if out["name_missing"] else digits / max(length, 1.0)
     out["name_digits_missing"] = name is None and node["username_digits"] is None
     out["name_text_missing"] = name is None
+    for platform in PLATFORMS:
+        out[f"platform_{platform}"] = node["platform"] == platform
     return out
 
 

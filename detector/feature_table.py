@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from detector.schema import PLATFORMS
+
 #: Bumped whenever a feature is added, removed, reordered or changes meaning; a saved
 #: model records it and refuses to load under a different version.
-FEATURE_SCHEMA_VERSION = 5
+FEATURE_SCHEMA_VERSION = 6
 
 #: Account ages beyond this many days count as this old in ``log_age_capped``.
 YEAR_DAYS = 365.0
@@ -169,6 +171,11 @@ FEATURES: tuple[Feature, ...] = (
             "Accounts created within the same hour (day, for dates without a time) against "
             "the surrounding month's rate: a vendor batch at any graph size.", 1,
             ("age_missing",)),
+    *(Feature(f"platform_{name}", "flags",
+              f"The account says it is on {name.title()} (``platform``; all three 0: "
+              "unknown): what ordinary people look like differs by platform (Twitter "
+              "users follow about twice their audience, Instagram users about as many as "
+              "follow them).") for name in PLATFORMS),
 )
 FEATURE_NAMES: tuple[str, ...] = tuple(f.name for f in FEATURES)
 FEATURE_INDEX = {name: i for i, name in enumerate(FEATURE_NAMES)}

@@ -39,7 +39,7 @@ from detector.lockstep import (  # noqa: F401 (re-exported: part of this module'
     lockstep_cohort,
     lockstep_excess,
 )
-from detector.schema import FOLLOW, UNFOLLOW
+from detector.schema import FOLLOW, PLATFORMS, UNFOLLOW
 
 #: Columns a caller that reads none of them may skip (``compute_features(skip=...)``):
 #: the plain lockstep excess and the lockstep of interactions, which cost a window search
@@ -107,6 +107,8 @@ def _profile(graph: AccountGraph) -> dict[str, np.ndarray]:
     out["log_bio_length"] = np.log1p(_lengths(bio))
     out.update(_name_shape(a.texts["username"], c["username_length"], c["username_digits"]))
     out["creation_excess"] = creation_excess(a.created_at)
+    for code, name in enumerate(PLATFORMS):
+        out[f"platform_{name}"] = a.platform == code
     return out
 
 

@@ -40,6 +40,7 @@ class Accounts:
         created_at: seconds since the Unix epoch (float64), NaN where missing.
         label: class code per ``LABELS`` (int8), -1 where unlabelled.
         split: split code per ``SPLITS`` (int8), -1 where none is given.
+        platform: platform code per ``PLATFORMS`` (int8), -1 where unknown.
     """
 
     ids: np.ndarray
@@ -49,6 +50,7 @@ class Accounts:
     created_at: np.ndarray
     label: np.ndarray
     split: np.ndarray
+    platform: np.ndarray
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -66,6 +68,7 @@ class Accounts:
             created_at=nan(),
             label=np.full(n, -1, dtype=np.int8),
             split=np.full(n, -1, dtype=np.int8),
+            platform=np.full(n, -1, dtype=np.int8),
         )
 
     def take(self, index: np.ndarray) -> Accounts:
@@ -78,6 +81,7 @@ class Accounts:
             created_at=self.created_at[index],
             label=self.label[index],
             split=self.split[index],
+            platform=self.platform[index],
         )
 
 
@@ -223,6 +227,7 @@ def union(graphs: list[AccountGraph]) -> AccountGraph:
         created_at=np.concatenate([a.created_at for a in accounts]),
         label=np.concatenate([a.label for a in accounts]),
         split=np.concatenate([a.split for a in accounts]),
+        platform=np.concatenate([a.platform for a in accounts]),
     )
     edges = Edges(
         src=np.concatenate([g.edges.src + o for g, o in zip(graphs, offsets, strict=True)]),

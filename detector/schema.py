@@ -26,6 +26,13 @@ LABEL_CODE = {name: code for code, name in enumerate(LABELS)}
 SPLITS = ("train", "val", "test")
 SPLIT_CODE = {name: code for code, name in enumerate(SPLITS)}
 
+#: Platforms an account may say it comes from (the simulator's platform styles). People
+#: differ by platform (Twitter users follow about twice their audience, Instagram users
+#: about as many as follow them), so the model reads it; omitted means unknown, as for
+#: any other platform.
+PLATFORMS = ("twitter", "instagram", "tiktok")
+PLATFORM_CODE = {name: code for code, name in enumerate(PLATFORMS)}
+
 #: Optional account fields by kind. Every one may be omitted or null: missing is not zero.
 COUNT_FIELDS = (
     "followers_count",
@@ -41,8 +48,9 @@ COUNT_FIELDS = (
 BOOL_FIELDS = ("has_avatar", "verified", "private")
 TEXT_FIELDS = ("username", "bio")
 TIME_FIELDS = ("created_at",)
-#: Fields that appear only in training data.
-ENUM_FIELDS = {"label": LABELS, "split": SPLITS}
+#: Fields with a fixed set of values: the platform, and two that appear only in training
+#: data (the class and the split).
+ENUM_FIELDS = {"platform": PLATFORMS, "label": LABELS, "split": SPLITS}
 
 ACCOUNT_FIELDS = ("id",) + COUNT_FIELDS + BOOL_FIELDS + TEXT_FIELDS + TIME_FIELDS + tuple(
     ENUM_FIELDS

@@ -26,7 +26,7 @@ import pandas as pd
 
 from detector.errors import Issue
 from detector.graph import Accounts, Edges
-from detector.schema import FOLLOW, FORMAT
+from detector.schema import FOLLOW, FORMAT, PLATFORM_CODE
 from detector.validate import parse_timestamp
 from importers.problems import Origin, Problems
 from importers.profiles import Profiles, check_ids
@@ -128,7 +128,7 @@ def audience(fmt: str, target: str, followers: Followers, profiles: Profiles,
              problems: Problems, options: ImportOptions, *, by_time: bool = False,
              keep: str = "first", links: Links | None = None,
              stamps: Sequence[np.ndarray] = (), meta: dict | None = None,
-             now: float | None = None) -> Imported:
+             now: float | None = None, platform: str | None = None) -> Imported:
     """Build the audience graph of ``target``; see the module docstring for the rules.
 
     Args:
@@ -144,6 +144,8 @@ def audience(fmt: str, target: str, followers: Followers, profiles: Profiles,
         stamps: more time stamps of the data that ``observed_at`` may default to.
         meta: extra top-level fields for the document.
         now: the import's wall-clock time (tests fix it).
+        platform: the platform every account is on (``detector.schema.PLATFORMS``);
+            ``None`` leaves it unknown (a platform the model was not taught).
     """
     now = time.time() if now is None else now
     explicit = options.observed_seconds
@@ -169,6 +171,8 @@ def audience(fmt: str, target: str, followers: Followers, profiles: Profiles,
         ends = pd.unique(np.concatenate([links.source, links.target]))
         ids = np.concatenate([ids, ends[pd.Index(ids, dtype=object).get_indexer(ends) < 0]])
     accounts = _accounts(ids, profiles)
+    if platform is not None:
+        accounts.platform[:] = PLATFORM_CODE[platform]
     edges, rank, via = _edges(ids, followers, ranks, order, links)
     times = [edges.at, accounts.created_at, *stamps]
     observed = explicit if not np.isnan(explicit) else _newest(times, now)

@@ -94,7 +94,7 @@ def import_instagram(files: InstagramFiles, options: ImportOptions | None = None
     merged = merge(extra, listed)
     target = files.target.removeprefix("@").lower() if key == "username" else files.target
     return audience(FORMAT_NAME, target, followers, merged, problems,
-                    options or ImportOptions(), now=now)
+                    options or ImportOptions(), now=now, platform="instagram")
 
 
 def _read_csv(path: Path, problems: Problems) -> tuple[list[tuple[int, list[str]]], list[str]]:

@@ -86,7 +86,8 @@ def import_instagram_export(files: InstagramExportFiles, options: ImportOptions 
     links = Links(np.full(len(follows.names), target, dtype=object),
                   np.asarray(follows.names, dtype=object), follows.at, follows.origin)
     imported = audience(FORMAT_NAME, target, listed, Profiles.empty(), problems,
-                        options or ImportOptions(), by_time=True, links=links, now=now)
+                        options or ImportOptions(), by_time=True, links=links, now=now,
+                        platform="instagram")
     imported.accounts.texts["username"] = imported.accounts.ids.copy()  # ids are usernames
     return imported
 

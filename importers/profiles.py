@@ -58,6 +58,7 @@ class Profiles:
             created_at=np.concatenate([x.created_at for x in a]),
             label=np.concatenate([x.label for x in a]),
             split=np.concatenate([x.split for x in a]),
+            platform=np.concatenate([x.platform for x in a]),
         )
         return cls(joined, Origin.concat([p.origin for p in parts]))
 

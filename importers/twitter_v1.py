@@ -77,7 +77,7 @@ def import_twitter_v1(files: TwitterV1Files, options: ImportOptions | None = Non
     target = resolve_target(files.target, users, problems)
     followers = Followers(np.asarray(listed.ids, dtype=object), listed.origin)
     return audience(FORMAT_NAME, target, followers, users, problems,
-                    options or ImportOptions(), now=now)
+                    options or ImportOptions(), now=now, platform="twitter")
 
 
 def read_users(paths: Sequence[str | Path], problems: Problems) -> Profiles:

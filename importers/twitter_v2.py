@@ -104,7 +104,7 @@ def import_twitter_v2(files: TwitterV2Files, options: ImportOptions | None = Non
     target = resolve_target(files.target, users, problems)
     followers = Followers(np.asarray(listed.ids, dtype=object), listed.origin)
     return audience(FORMAT_NAME, target, followers, users, problems,
-                    options or ImportOptions(), now=now)
+                    options or ImportOptions(), now=now, platform="twitter")
 
 
 def read_users(paths: Sequence[str | Path], problems: Problems) -> Profiles:

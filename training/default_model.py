@@ -28,14 +28,17 @@ DEFAULT_DATA = {"graphs": 200, "accounts": 1_500, "val_graphs": 32, "seed": 20_2
 #: real people at once: ``lockstep_cohort`` stays), name length and likes, whose meaning
 #: differs between platforms, absolute age beyond a year, and the follows an account made
 #: inside the observed graph (``log_follow_out``), which count what the collector crawled
-#: rather than what the account did (its profile's following count stays).
+#: rather than what the account did (its profile's following count stays). Left out
+#: too: the ``platform`` columns (design 27 was rejected on Cresci-2015, session 16), so
+#: the field is recorded and carried but not read by the default model.
 DEFAULT_MODEL = {
     "model": "evidence", "hidden": 32, "layers": 2, "epochs": 300, "patience": 40,
     "lr": 0.02, "dropout": 0.1, "class_weights": "binary", "seed": 0, "members": 5,
     "drop_features": ("log_creation_batch", "sync_mean", "sync_max", "like_sync_mean",
                       "name_length", "log_likes", "log_age_days", "log_posts_per_day",
                       "log_campaign_span", "lockstep_excess", "lockstep_excess_mean",
-                      "log_follow_out"),
+                      "log_follow_out", "platform_twitter", "platform_instagram",
+                      "platform_tiktok"),
 }
 
 

@@ -45,8 +45,10 @@ ACCOUNTS = [
      "posts_count": 20, "created_at": iso(T - 10 * DAY)},
     {"id": "b"},  # everything hidden
     {"id": "c", "username": "12ab", "created_at": iso(T - 10 * DAY + HOUR / 2)},  # a's batch
-    {"id": "d", "username_length": 8},  # only the length of the name is published
-    {"id": "e", "bio": "", "has_avatar": False},  # isolated; an empty bio is not missing
+    # only the length of the name is published
+    {"id": "d", "username_length": 8, "platform": "tiktok"},
+    # isolated; an empty bio is not missing
+    {"id": "e", "bio": "", "has_avatar": False, "platform": "twitter"},
 ]
 EDGES = [
     edge("a", "t", "follow", T0),
@@ -137,6 +139,9 @@ EXPECTED = {
     "name_text_missing": [0, 0, 1, 0, 1, 1],
     # a and c created 30 min apart: one other within the hour is chance (SLACK), no batch
     "creation_excess": [0] * 6,
+    "platform_twitter": [0, 0, 0, 0, 0, 1],
+    "platform_instagram": [0] * 6,
+    "platform_tiktok": [0, 0, 0, 0, 1, 0],
     "time_missing": [1, 0, 0, 0, 0, 0],  # t's only follow (of a) has no time
     # a and b follow t 10 min apart: one other within the hour is chance, not lockstep
     # (tests/detector/test_lockstep.py works through real bursts)

@@ -16,13 +16,13 @@ def run(csv=D / "followers.csv", target="brand_x", **kwargs):
 
 def test_default_column_names_are_recognised(written):
     got = accounts(written(run()))
-    assert got["maria.paints"] == {
+    assert got["maria.paints"] == {"platform": "instagram",
         "id": "maria.paints", "username": "maria.paints", "followers_count": 1204,
         "following_count": 388, "posts_count": 212, "private": False, "verified": False,
         "has_avatar": True, "bio": "oil on canvas\ncommissions open"}
     assert got["bot_4471_x"]["has_avatar"] is False  # Instagram's anonymous picture
     assert got["tom_hikes"]["followers_count"] == 12500 and "has_avatar" not in got["tom_hikes"]
-    assert got["brand_x"] == {"id": "brand_x"}
+    assert got["brand_x"] == {"id": "brand_x", "platform": "instagram"}
 
 
 def test_rows_are_newest_first_unless_told_otherwise(written):
@@ -115,7 +115,7 @@ def test_instaloader_profiles_win_and_fill_in(written):
     got = accounts(doc)
     assert got["maria.paints"]["followers_count"] == 1207  # exact, from Instaloader
     assert got["maria.paints"]["posts_count"] == 212  # only the CSV has it
-    assert got["brand_x"] == {
+    assert got["brand_x"] == {"platform": "instagram",
         "id": "brand_x", "username": "brand_x", "bio": "Official account",
         "followers_count": 51200, "following_count": 310, "posts_count": 880,
         "has_avatar": True, "verified": True, "private": False}

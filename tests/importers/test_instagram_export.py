@@ -27,7 +27,8 @@ def test_follow_times_are_written_and_rank_the_followers(written):
         ("same_second_b", "2024-11-30T00:00:00Z", 2),
         ("newest_fan", "2024-12-01T00:00:00Z", 3),
     ]
-    assert accounts(doc)["old_friend"] == {"id": "old_friend", "username": "old_friend"}
+    assert accounts(doc)["old_friend"] == {"platform": "instagram", "id": "old_friend",
+                                           "username": "old_friend"}
 
 
 def test_the_targets_follows_are_timed_edges_without_rank(written):

@@ -24,7 +24,7 @@ def test_fields_are_mapped(written):
     doc = written(run())
     assert doc["target"] == "783214"
     target = accounts(doc)["783214"]
-    assert target == {
+    assert target == {"platform": "twitter",
         "id": "783214", "username": "X", "bio": "what's happening?!",
         "created_at": "2007-02-20T14:35:54Z", "followers_count": 59004014,
         "following_count": 2, "posts_count": 15072, "likes_count": 6123,
@@ -49,7 +49,7 @@ def test_ids_beyond_2_53_survive_and_id_str_wins(written):
 
 
 def test_ids_without_a_user_object_stay_bare(written):
-    assert accounts(written(run()))["555"] == {"id": "555"}
+    assert accounts(written(run()))["555"] == {"platform": "twitter", "id": "555"}
 
 
 def test_the_text_list_gives_the_same_graph(written):

@@ -18,7 +18,7 @@ def run(users=(D / "lookup.json", D / "lookup_lines.jsonl"), ids=PAGES, target="
 
 def test_public_metrics_and_profile_fields_are_mapped(written):
     got = accounts(written(run()))
-    assert got["2244994945"] == {
+    assert got["2244994945"] == {"platform": "twitter",
         "id": "2244994945", "username": "XDevelopers", "created_at": "2013-12-14T04:35:55Z",
         "bio": "The voice of the X Dev team and your official source for updates.",
         "followers_count": 570842, "following_count": 2048, "posts_count": 14052,

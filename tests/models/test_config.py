@@ -31,6 +31,7 @@ def test_drop_features_are_checked_by_name():
             "has_avatar", "verified", "private", "followers_missing", "following_missing",
             "posts_missing", "likes_missing", "listed_missing", "age_missing",
             "avatar_missing", "bio_missing", "name_missing", "verified_missing",
-            "private_missing", "name_digits_missing", "name_text_missing"))
+            "private_missing", "name_digits_missing", "name_text_missing",
+            "platform_twitter", "platform_instagram", "platform_tiktok"))
     assert ModelConfig.from_dict({"drop_features": ["log_following"]}).drop_features == (
         "log_following",)

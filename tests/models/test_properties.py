@@ -9,7 +9,8 @@ what must hold whatever the data, tested on a model trained the way the default 
 - a lurker (quiet, few followers) arriving at an ordinary time is not called bought;
 - people of every age arriving at once (a starter pack, a viral post) are not bought;
 - the reasons of a non-genuine verdict are inputs that pushed the score that way;
-- a private profile with a fake's counts is not cleared by being private.
+- a private profile with a fake's counts is not cleared by being private;
+- saying the platform (or not) clears no blatant fake and accuses no ordinary person.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import torch
 from detector.features import FEATURE_INDEX, compute_features
 from detector.graph import AccountGraph, Edges
 from detector.reasons import explain
+from detector.schema import PLATFORMS
 from detector.validate import parse_graph
 from models.config import ModelConfig
 from models.estimator import FollowerClassifier
@@ -266,3 +268,14 @@ def test_a_closed_profile_does_not_clear_a_fake(model, following):
                                       {"id": "closed", **fake, "private": True}]})
     public, closed = genuine_p(model, graph)
     assert public < 0.5 and closed < 0.5, (public, closed)
+
+
+@pytest.mark.parametrize("platform", [None, *PLATFORMS])
+def test_the_platform_clears_no_blatant_fake_and_accuses_no_ordinary_person(model, platform):
+    accounts = [{"id": "fake", **BLATANT, "created_at": iso(T0 - 3 * DAY)}]
+    accounts += [_ordinary(i) for i in range(40)]
+    for record in accounts:
+        record["platform"] = platform
+    p = genuine_p(model, parse_graph({"observed_at": NOW, "accounts": accounts}))
+    assert p[0] < 0.2
+    assert np.median(p[1:]) > 0.5

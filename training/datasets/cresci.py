@@ -4,7 +4,8 @@ The copy under ``../shared/data/cresci-2015`` (see its README) holds 5,301 accou
 (1,950 genuine, 3,351 bought from follower shops) with six profile signals and 14,220
 follow edges between them. Conversion:
 
-- ``label`` 0/1 -> ``genuine``/``bought``; ``split`` train/val/test kept as is.
+- ``label`` 0/1 -> ``genuine``/``bought``; ``split`` train/val/test kept as is;
+  ``platform`` twitter for every account.
 - ``screen_name_length`` -> ``username_length`` (the names themselves were not
   published); ``default_profile_image`` -> ``has_avatar`` (negated).
 - ``created_date`` -> ``created_at`` (midnight UTC). ``observed_at`` is 2013-05-01, when
@@ -105,6 +106,7 @@ def cresci_accounts(raw: pd.DataFrame) -> pd.DataFrame:
             "username_length": raw["screen_name_length"],
             "created_at": created.fillna(from_days),
             "has_avatar": 1 - raw["default_profile_image"].astype(np.int64),
+            "platform": "twitter",
         }
     )
 

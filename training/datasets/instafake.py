@@ -5,6 +5,7 @@ and calibration only, never training data of the shipped model) holds 994 real a
 fake accounts, profile counts only. Conversion:
 
 - ``isFake`` 1/0 -> ``bought``/``genuine`` (the set has no mass-follower label);
+  ``platform`` instagram for every account;
 - ``userMediaCount`` -> ``posts_count``, ``userFollowerCount`` -> ``followers_count``,
   ``userFollowingCount`` -> ``following_count``, ``userHasProfilPic`` -> ``has_avatar``,
   ``userIsPrivate`` -> ``private``, ``usernameLength`` -> ``username_length``;
@@ -77,4 +78,5 @@ def instafake_accounts(raw: pd.DataFrame, label: str, prefix: str) -> pd.DataFra
     out["private"] = raw["userIsPrivate"].astype(bool)
     out["bio"] = ["x" * int(n) for n in raw["userBiographyLength"]]
     out["label"] = label
+    out["platform"] = "instagram"
     return out

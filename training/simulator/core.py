@@ -13,7 +13,7 @@ from dataclasses import replace
 import numpy as np
 
 from detector.graph import AccountGraph, Accounts, Edges
-from detector.schema import EDGE_CODE, LABELS, UNFOLLOW
+from detector.schema import EDGE_CODE, LABELS, PLATFORM_CODE, UNFOLLOW
 from training.simulator import audit, genuine, mass, names, vendors
 from training.simulator.config import Behaviour, SimConfig
 from training.simulator.tables import EdgeLog, Picker, Profiles, follow_degrees
@@ -99,6 +99,7 @@ def simulate_roles(config: SimConfig,
     say(f"merged edges: {len(edges):,}")
 
     accounts = _accounts(profiles, label)
+    accounts.platform[:] = PLATFORM_CODE.get(config.world.platform.name, -1)
     _hide(rng["noise"], accounts, edges, beh, config.world.platform.hidden)
     roles = np.concatenate([
         np.where(gen.lurker, "lurker", np.where(gen.influencer, "influencer", "person")),

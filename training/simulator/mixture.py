@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
@@ -30,6 +30,7 @@ class TrainingMix:
     audit_share: float = 0.5  # graphs that are one target's audience (else a community)
     val_graphs: int = 8  # graphs held out whole for early stopping and calibration
     seed: int = 20_250_601  # same seed, same graphs
+    platform_shown: float = 0.6  # graphs whose accounts say which platform they are on
 
     def __post_init__(self) -> None:
         if self.graphs < 2 or not 1 <= self.val_graphs < self.graphs:
@@ -37,8 +38,9 @@ class TrainingMix:
                              f"graphs={self.graphs}, val_graphs={self.val_graphs}")
         if self.accounts < 50:
             raise ValueError(f"accounts must be at least 50, got {self.accounts}")
-        if not 0.0 <= self.audit_share <= 1.0:
-            raise ValueError(f"audit_share must lie in [0, 1], got {self.audit_share}")
+        for name in ("audit_share", "platform_shown"):
+            if not 0.0 <= getattr(self, name) <= 1.0:
+                raise ValueError(f"{name} must lie in [0, 1], got {getattr(self, name)}")
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -55,6 +57,10 @@ def training_graphs(mix: TrainingMix,
         audit = bool(rng.random() < mix.audit_share)
         config = sample_config(rng, mix.accounts, audit)
         view = sample_view(rng, audit)
+        # Drawn apart from ``rng``, so that the worlds and views stay those of the same
+        # seed before the platform field existed (design 27 against 26 changes one thing).
+        told = np.random.default_rng((mix.seed, k)).random() < mix.platform_shown
+        view = replace(view, platform=bool(told))
         graph = observe(simulate(config), view, rng)
         graph.accounts.split[:] = SPLIT_CODE["val" if k < mix.val_graphs else "train"]
         graphs.append(graph)

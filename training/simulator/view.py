@@ -9,7 +9,8 @@ Users see much less (issue "Trust on real data"):
   without times (X's ``followers/ids``, Instagram and TikTok lists);
 - ``profiles``: a bare list of profiles, no edges at all (the commonest real input).
 
-On top of the edge view, profile fields go missing at the view's rates (a collector
+On top of the edge view, the platform may go unsaid (a user who does not tell us, or a
+platform we do not know), profile fields go missing at the view's rates (a collector
 that never reads creation dates, a platform that hides likes), private accounts' own
 follow lists are unreadable, and only a share of the remaining edges may be seen (a
 partial crawl leaves most accounts isolated, as in Cresci-2015), and creation dates may
@@ -47,6 +48,7 @@ class View:
     created_by_day: bool = False  # creation dates without a time of day (midnight UTC)
     # Share of hidden user names whose length and digit count stay published
     name_counts: float = 0.0
+    platform: bool = True  # False: the accounts do not say which platform they are on
 
     def __post_init__(self) -> None:
         if self.edges not in EDGE_VIEWS:
@@ -78,6 +80,8 @@ def observe(graph: AccountGraph, view: View, rng: np.random.Generator) -> Accoun
         publish_name_counts(accounts, names, rng.random(len(accounts)) < view.name_counts)
     if view.created_by_day:
         accounts.created_at = np.floor(accounts.created_at / DAY) * DAY
+    if not view.platform:
+        accounts.platform[:] = -1
     seen = AccountGraph(accounts, edges, graph.target, graph.observed_at)
     return with_estimated_times(seen) if view.edges == "follower_list" else seen
 

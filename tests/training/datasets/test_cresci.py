@@ -112,5 +112,6 @@ def test_accounts_mapping_on_a_hand_made_row():
     assert table.loc[0, "label"] == "bought"
     assert table.loc[0, "has_avatar"] == 0
     assert table.loc[0, "username_length"] == 12
+    assert table.loc[0, "platform"] == "twitter"
     # Without created_date the day is rebuilt from active_days.
     assert table.loc[0, "created_at"] == pd.Timestamp("2020-08-22", tz="UTC")

@@ -27,6 +27,7 @@ def test_records_map_to_contract_columns():
     assert (row["posts_count"], row["followers_count"], row["following_count"]) == (0, 25, 1937)
     assert (row["username_length"], row["username_digits"]) == (12, 4)
     assert bool(row["has_avatar"]) and not bool(row["private"]) and row["bio"] == ""
+    assert row["platform"] == "instagram"
 
 
 def test_the_published_digit_count_reaches_the_features(tmp_path):
