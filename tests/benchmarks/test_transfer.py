@@ -75,3 +75,19 @@ def test_the_decision_table_has_a_column_per_seed_and_only_the_figures_a_set_has
     assert not any("profile-only | macro-F1" in line for line in lines)
     assert "| Simulated lurker-heavy audience | lurkers flagged | 0.0160 | - |" in lines
     assert len(lines) == 2 + 1 + 3
+
+
+def test_decision_runs_can_start_at_another_world_seed(tmp_path, monkeypatch):
+    import benchmarks.transfer as transfer
+
+    asked = []
+    monkeypatch.setattr(transfer, "ROOT", tmp_path)
+    monkeypatch.setattr(transfer, "present_loaders", lambda wanted: ({}, []))
+    monkeypatch.setattr(transfer, "simulated_sets", lambda quick: [])
+    monkeypatch.setattr(transfer, "seed_spread", lambda sets, seeds, log: asked.extend(seeds)
+                        or [{"seed": s, "figures": {}} for s in seeds])
+    transfer.main(["--decide", "--seeds", "3", "--first-seed", "20250604"])
+    assert asked == [20250604, 20250605, 20250606]
+    transfer.decide(2, quick=True, log=lambda line: None)
+    assert asked[3:] == [transfer.DEFAULT_DATA["seed"], transfer.DEFAULT_DATA["seed"] + 1]
+    assert (tmp_path / "var" / "benchmarks" / "decide.json").is_file()
