@@ -54,8 +54,9 @@ def make_genuine(rng: np.random.Generator, n: int, config: SimConfig, beh: Behav
         # than a log-normal's: 12% follow more than five times their audience, which
         # log-correlation 0.9 reproduces (0.8 gave a fifth; 0.436 = sqrt(1 - 0.9²)
         # keeps following's own sigma).
+        r = crowd.log_corr
         following[rows] = counts(rng, crowd.following, crowd.following_sigma, k,
-                                 0.9 * a + 0.436 * b, high=cap)
+                                 r * a + np.sqrt(1.0 - r * r) * b, high=cap)
         # Posting rate per day, so older accounts have posted more.
         rate = crowd.posts_per_day * np.exp(crowd.posts_sigma * (0.4 * a + 0.92 * c))
         posts[rows] = np.round(age[rows] * rate) * (rng.random(k) >= crowd.zero_posts)

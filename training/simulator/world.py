@@ -17,8 +17,12 @@ rather than one setting.
 
 Sources for the platform anchors (rounded; the spread is deliberately wide):
 - Instagram: median personal account about 150-350 followers and 300-500 following,
-  tens of posts, about a third private (InstaFake real accounts; Akyon & Kalfaoglu 2019;
-  HypeAuditor's audience reports).
+  tens of posts (Akyon & Kalfaoglu 2019; HypeAuditor's audience reports). The crowds are
+  calibrated to the marginals of InstaFake's real class (design 27c,
+  docs/transfer-protocol.md): 345 followers and 420 following, log sigmas about 0.8,
+  log-correlated 0.76; 72% private, 98.7% with an avatar, 61% with a bio, 4% without a
+  post; its accounts with fewer than three posts have about half the audience (174 / 206)
+  and are less often private (62%) or pictured (93%), as the lurkers here.
 - People rarely follow more than five times their audience (Cresci-2015's genuine 12%,
   InstaFake's real 3%): Instagram's people have narrow log sigmas (1.0 and 0.8).
 - Lurkers are quiet: they barely post, and follow about two to three times as many
@@ -52,6 +56,7 @@ class Crowd:
     avatar: float  # share with an avatar
     private: float  # share of private accounts
     bio: float  # share with a non-empty bio
+    log_corr: float = 0.9  # correlation of log followers and log following
 
 
 @dataclass(frozen=True)
@@ -96,8 +101,8 @@ PLATFORMS: dict[str, Platform] = {
     ),
     "instagram": Platform(
         "instagram",
-        people=Crowd(250, 1.0, 380, 0.8, 40 / 1_500, 1.3, 0.08, 0.97, 0.35, 0.6),
-        lurkers=Crowd(40, 1.0, 100, 0.9, 2 / 1_500, 1.2, 0.5, 0.7, 0.5, 0.2),
+        people=Crowd(370, 0.8, 440, 0.8, 40 / 1_500, 1.3, 0.03, 0.99, 0.7, 0.62, 0.75),
+        lurkers=Crowd(100, 1.0, 120, 1.0, 2 / 1_500, 1.2, 0.2, 0.9, 0.6, 0.35, 0.65),
         age_days=1_500, max_age_days=5_300, following_cap=7_500, likes=300,
         verified=0.002, hidden=("likes_count", "listed_count"),
     ),
