@@ -12,7 +12,7 @@ from collections import Counter
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from schemathesis import GenerationMode, checks
 
 from api import create_app
@@ -50,6 +50,10 @@ def test_no_server_errors_and_every_answer_fits_the_schema(served_schema, path, 
               suppress_health_check=list(HealthCheck))
     @given(case=operation.as_strategy(generation_mode=mode))
     def check(case) -> None:
+        # Werkzeug's test client refuses a path holding "?" before the app sees it
+        # (schemathesis puts a generated path value such as ['?'] in unencoded); a real
+        # client would send it as %3F, which the other examples cover.
+        assume(not any("?" in str(v) for v in (case.path_parameters or {}).values()))
         statuses.append(case.call_and_validate(checks=CHECKS).status_code)
 
     check()
