@@ -30,8 +30,8 @@ DEFAULT_DATA = {"graphs": 200, "accounts": 1_500, "val_graphs": 32, "seed": 20_2
 #: inside the observed graph (``log_follow_out``), which count what the collector crawled
 #: rather than what the account did (its profile's following count stays). Left out
 #: too: the ``platform`` columns (designs 27a and 27b, which read them, were rejected on
-#: Cresci-2015; docs/transfer-protocol.md, session 16), so
-#: the field is recorded and carried but not read by the default model.
+#: Cresci-2015; docs/transfer-protocol.md, session 16), so the field is recorded and
+#: carried but not read by the default model.
 DEFAULT_MODEL = {
     "model": "evidence", "hidden": 32, "layers": 2, "epochs": 300, "patience": 40,
     "lr": 0.02, "dropout": 0.1, "class_weights": "binary", "seed": 0, "members": 5,
