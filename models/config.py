@@ -46,6 +46,11 @@ class ModelConfig:
     # Feature names left out of those groups, e.g. one that extrapolates badly when the
     # data drifts (see docs/benchmarks.md); () keeps every feature of the groups.
     drop_features: tuple[str, ...] = ()
+    # Selected ``*_missing`` flags the network does not read: they still mark which values
+    # are unknown (imputed at the training mean, ``models.prep.Normaliser``) but reach
+    # the network as 0. A flag set for a whole column says what a data set publishes,
+    # not what an account is (docs/transfer-protocol.md, session 17).
+    blind_features: tuple[str, ...] = ()
     steps: int = 2  # propagation rounds over follows (the evidence model only)
     # Evidence models averaged, each trained on its own share of the training graphs
     # (models/ensemble.py); 1: a single model.
@@ -61,6 +66,12 @@ class ModelConfig:
                 and f.name not in self.drop_features]
         if not kept:
             raise ValueError("drop_features leaves no feature of the selected groups")
+        self.blind_features = tuple(self.blind_features)
+        flags = {f.name for f in kept if f.name.endswith("_missing")}
+        stray = sorted(set(self.blind_features) - flags)
+        if stray:
+            raise ValueError(f"blind_features must name selected *_missing flags, got "
+                             f"{', '.join(stray)}")
         unknown = sorted(set(self.feature_groups) - set(FEATURE_GROUP_NAMES))
         if unknown or not self.feature_groups:
             raise ValueError(f"feature_groups must be a non-empty subset of "

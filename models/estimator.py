@@ -46,6 +46,7 @@ from models.prep import (
     split_indices,
 )
 from models.registry import (
+    blind_columns,
     build_model,
     feature_columns,
     model_arguments,
@@ -144,7 +145,8 @@ class FollowerClassifier:
         self.columns_ = feature_columns(config)
         features = np.concatenate([compute_features(g) for g in graphs])[:, self.columns_]
         self.normaliser_ = Normaliser.fit(features[split.train], config.clip,
-                                          unknown_columns(self.columns_))
+                                          unknown_columns(self.columns_),
+                                          blind_columns(config, self.columns_))
         data = to_data(whole, self.normaliser_.transform(features))
         log(f"{whole.summary()} in {len(graphs)} graph(s); classes {', '.join(self.classes_)}; "
             f"split ({split.source}) {split.sizes()}; {torch.get_num_threads()} threads")
@@ -356,6 +358,9 @@ class FollowerClassifier:
         if normaliser.mean.shape != columns.shape or model.in_channels != len(columns):
             raise ModelFileError(f"{meta_file}: normalisation or model width does not match "
                                  f"the {len(columns)} selected features")
+        if normaliser.blind != blind_columns(config, columns):
+            raise ModelFileError(f"{meta_file}: the normalisation's blind columns do not "
+                                 f"match blind_features {list(config.blind_features)}")
         model.eval()
         self = cls(config)
         self.columns_ = columns

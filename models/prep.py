@@ -96,16 +96,21 @@ class Normaliser:
     observed (``detector.features.Feature.unknown_when``): its statistics come from the
     rows where it is known, and an unknown value becomes the mean (0 after
     standardisation) instead of the raw 0, which for a count would read as "none".
+
+    ``blind`` columns (flags the network does not read) do their part in ``unknown`` and
+    then leave the transform as 0.
     """
 
     mean: np.ndarray
     std: np.ndarray
     clip: float
     unknown: tuple[tuple[int, tuple[int, ...]], ...] = ()
+    blind: tuple[int, ...] = ()
 
     @classmethod
     def fit(cls, x: np.ndarray, clip: float,
-            unknown: tuple[tuple[int, tuple[int, ...]], ...] = ()) -> Normaliser:
+            unknown: tuple[tuple[int, tuple[int, ...]], ...] = (),
+            blind: tuple[int, ...] = ()) -> Normaliser:
         mean = x.mean(axis=0, dtype=np.float64)
         std = x.std(axis=0, dtype=np.float64)
         for column, flags in unknown:
@@ -114,7 +119,7 @@ class Normaliser:
                 mean[column] = x[known, column].mean(dtype=np.float64)
                 std[column] = x[known, column].std(dtype=np.float64)
         # A feature constant on train (e.g. a field this data set never has) passes as 0.
-        return cls(mean, np.where(std > 1e-8, std, 1.0), clip, tuple(unknown))
+        return cls(mean, np.where(std > 1e-8, std, 1.0), clip, tuple(unknown), tuple(blind))
 
     def transform(self, x: np.ndarray) -> np.ndarray:
         # One float64 copy, worked on in place: at a million accounts each fresh
@@ -125,18 +130,21 @@ class Normaliser:
         for column, flags in self.unknown:
             z[(x[:, list(flags)] > 0.5).any(axis=1), column] = 0.0
         np.clip(z, -self.clip, self.clip, out=z)
+        if self.blind:
+            z[:, list(self.blind)] = 0.0
         return z.astype(np.float32)
 
     def to_dict(self) -> dict:
         return {"mean": self.mean.tolist(), "std": self.std.tolist(), "clip": self.clip,
-                "unknown": [[column, list(flags)] for column, flags in self.unknown]}
+                "unknown": [[column, list(flags)] for column, flags in self.unknown],
+                "blind": list(self.blind)}
 
     @classmethod
     def from_dict(cls, values: dict) -> Normaliser:
         unknown = tuple((int(c), tuple(int(f) for f in flags))
                         for c, flags in values.get("unknown", []))
         return cls(np.asarray(values["mean"], np.float64), np.asarray(values["std"], np.float64),
-                   float(values["clip"]), unknown)
+                   float(values["clip"]), unknown, tuple(int(c) for c in values.get("blind", [])))
 
 
 def data_fingerprint(graph: AccountGraph) -> dict:

@@ -106,6 +106,12 @@ def unknown_columns(columns: np.ndarray) -> tuple[tuple[int, tuple[int, ...]], .
     return tuple(out)
 
 
+def blind_columns(config: ModelConfig, columns: np.ndarray) -> tuple[int, ...]:
+    """``Normaliser`` blind positions in ``columns``: ``config.blind_features``."""
+    blind = {FEATURE_INDEX[name] for name in config.blind_features}
+    return tuple(k for k, c in enumerate(columns.tolist()) if c in blind)
+
+
 def null_context(columns: np.ndarray) -> np.ndarray:
     """The raw selected features of an account seen without any edge: all 0 but
     ``isolated`` (the evidence model's "nothing observed" context row)."""
