@@ -35,3 +35,13 @@ def test_drop_features_are_checked_by_name():
             "platform_twitter", "platform_instagram", "platform_tiktok"))
     assert ModelConfig.from_dict({"drop_features": ["log_following"]}).drop_features == (
         "log_following",)
+
+
+def test_blind_features_must_be_selected_missing_flags():
+    assert ModelConfig(blind_features=["bio_missing"]).blind_features == ("bio_missing",)
+    with pytest.raises(ValueError, match="log_following"):
+        ModelConfig(blind_features=("log_following",))  # not a flag
+    with pytest.raises(ValueError, match="bio_missing"):
+        ModelConfig(blind_features=("bio_missing",), drop_features=("bio_missing",))
+    with pytest.raises(ValueError, match="posts_missing"):
+        ModelConfig(blind_features=("posts_missing",), feature_groups=("profile", "graph"))

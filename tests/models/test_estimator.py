@@ -1,5 +1,7 @@
 """Train tiny models for real (seconds), then check what the estimator promises."""
 
+import json
+
 import numpy as np
 import pytest
 from sklearn.exceptions import NotFittedError
@@ -137,3 +139,30 @@ def test_dropped_features_leave_the_input_and_round_trip(graph, tmp_path, model)
     again = FollowerClassifier.load(clf.save(tmp_path / "m"))
     assert again.config.drop_features == ("log_following", *time_names)
     assert np.array_equal(again.predict_proba(graph), clf.predict_proba(graph))
+
+
+def test_blind_flags_do_not_move_a_score_and_round_trip(graph, tmp_path):
+    from detector.errors import ModelFileError
+    from detector.features import FEATURE_INDEX
+
+    clf = _fit(graph, "evidence", blind_features=("bio_missing", "avatar_missing"))
+    features = compute_features(graph)
+    flipped = features.copy()
+    # A flag whose value column is imputed anyway moves nothing when it is blind:
+    # ``log_bio_length`` is unknown under ``bio_missing``, so set it to the mean too.
+    bio, flag = FEATURE_INDEX["log_bio_length"], FEATURE_INDEX["bio_missing"]
+    position = clf.columns_.tolist().index(bio)
+    flipped[:, flag] = 1.0
+    imputed = clf.predict_proba(graph, flipped)
+    flipped[:, bio] = clf.normaliser_.mean[position]
+    flipped[:, flag] = 0.0
+    assert np.allclose(clf.predict_proba(graph, flipped), imputed, atol=1e-6)
+    again = FollowerClassifier.load(clf.save(tmp_path / "m"))
+    assert again.config.blind_features == ("bio_missing", "avatar_missing")
+    assert np.array_equal(again.predict_proba(graph), clf.predict_proba(graph))
+    meta = tmp_path / "m" / "model.json"
+    data = json.loads(meta.read_text())
+    data["normalisation"]["blind"] = []
+    meta.write_text(json.dumps(data))
+    with pytest.raises(ModelFileError, match="blind"):
+        FollowerClassifier.load(tmp_path / "m")

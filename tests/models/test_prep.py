@@ -52,3 +52,18 @@ def test_macro_f1_matches_sklearn():
     p[p == 2] = 1  # class 2 never predicted
     assert macro_f1(y, p, 3) == pytest.approx(
         f1_score(y, p, labels=[0, 1, 2], average="macro", zero_division=0))
+
+
+def test_a_blind_flag_still_marks_its_value_unknown_but_reaches_the_network_as_zero():
+    # column 0: a count, column 1: its *_missing flag (blind), column 2: another flag
+    x = np.array([[10.0, 0, 1], [20.0, 0, 0], [0.0, 1, 1], [30.0, 0, 0]])
+    norm = Normaliser.fit(x, clip=8.0, unknown=((0, (1,)),), blind=(1,))
+    z = norm.transform(x)
+    assert norm.mean[0] == 20.0  # statistics from the rows where the count is known
+    assert z[2, 0] == 0.0  # the unknown count is imputed at the mean, not read as 0
+    assert np.all(z[:, 1] == 0.0)  # the blind flag itself is not passed on
+    assert len(set(z[:, 2].tolist())) == 2  # a flag that is not blind still is
+    again = Normaliser.from_dict(norm.to_dict())
+    assert again.blind == (1,)
+    assert np.array_equal(again.transform(x), z)
+    assert Normaliser.from_dict({**norm.to_dict(), "blind": []}).blind == ()
