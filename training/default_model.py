@@ -21,6 +21,15 @@ import click
 
 #: The embedded default data: ``training.simulator.mixture.TrainingMix`` arguments.
 DEFAULT_DATA = {"graphs": 200, "accounts": 1_500, "val_graphs": 32, "seed": 20_250_601}
+#: The profile ``*_missing`` flags, which the default model reads only to impute (design
+#: 28): a view hides a field at a share drawn per world, independently of the label, so
+#: the flags tell which collector made a world and nothing about an account, and each
+#: member tied them to its own worlds' fake shares (docs/transfer-protocol.md, session
+#: 17). ``time_missing`` stays read: it is about an account's edges in this graph.
+BLIND_FLAGS = ("followers_missing", "following_missing", "posts_missing", "likes_missing",
+               "listed_missing", "age_missing", "avatar_missing", "verified_missing",
+               "private_missing", "bio_missing", "name_missing", "name_digits_missing",
+               "name_text_missing")
 #: ``models.config.ModelConfig`` arguments of the default model (docs/transfer-protocol.md
 #: says which choice was made on which data). Left out: raw lockstep and batch counts,
 #: which grow with the graph (their scale-free forms stay), lockstep that does not ask
@@ -32,15 +41,6 @@ DEFAULT_DATA = {"graphs": 200, "accounts": 1_500, "val_graphs": 32, "seed": 20_2
 #: too: the ``platform`` columns (designs 27a and 27b, which read them, were rejected on
 #: Cresci-2015; docs/transfer-protocol.md, session 16), so the field is recorded and
 #: carried but not read by the default model.
-#: The profile ``*_missing`` flags, which the default model reads only to impute (design
-#: 28): a view hides a field at a share drawn per world, independently of the label, so
-#: the flags tell which collector made a world and nothing about an account, and each
-#: member tied them to its own worlds' fake shares (docs/transfer-protocol.md, session
-#: 17). ``time_missing`` stays read: it is about an account's edges in this graph.
-BLIND_FLAGS = ("followers_missing", "following_missing", "posts_missing", "likes_missing",
-               "listed_missing", "age_missing", "avatar_missing", "verified_missing",
-               "private_missing", "bio_missing", "name_missing", "name_digits_missing",
-               "name_text_missing")
 DEFAULT_MODEL = {
     "model": "evidence", "hidden": 32, "layers": 2, "epochs": 300, "patience": 40,
     "lr": 0.02, "dropout": 0.1, "class_weights": "binary", "seed": 0, "members": 5,
