@@ -37,7 +37,9 @@ class ModelConfig:
     test_fraction: float = 0.15  # share of labelled accounts held out for testing
     # Weight the loss by inverse class frequency on train: True (each class alike),
     # "binary" (genuine against all non-genuine alike: P(genuine) = 0.5 is then the
-    # balanced-accuracy decision, however rare the mass followers) or False (none).
+    # balanced-accuracy decision, however rare the mass followers), "per_graph" ("binary"
+    # inside each training graph, so that a trait of a whole simulated world cannot
+    # stand for its share of fakes; models.fitting.graph_balanced_weights) or False.
     class_weights: bool | str = True
     calibrate: bool = True  # fit a temperature on validation so probabilities are honest
     clip: float = 8.0  # clip standardised features to +-clip: unseen graphs have outliers
@@ -78,8 +80,8 @@ class ModelConfig:
                              f"{', '.join(FEATURE_GROUP_NAMES)}, got {self.feature_groups}")
         if self.model not in MODEL_NAMES:
             raise ValueError(f"model must be one of {', '.join(MODEL_NAMES)}, got {self.model!r}")
-        if self.class_weights not in (True, False, "binary"):
-            raise ValueError(f"class_weights must be true, false or 'binary', "
+        if self.class_weights not in (True, False, "binary", "per_graph"):
+            raise ValueError(f"class_weights must be true, false, 'binary' or 'per_graph', "
                              f"got {self.class_weights!r}")
         if self.members < 1 or (self.members > 1 and self.model != "evidence"):
             raise ValueError(f"members must be 1, or more for the evidence model, got "

@@ -162,7 +162,9 @@ class FollowerClassifier:
         fitted = fit_members(build, data.x, data.edge_index, data.edge_type,
                              torch.from_numpy(y),
                              member_shares(graphs, split.train, config.members, config.seed),
-                             split.val, config, progress=progress, log=log)
+                             split.val, config, groups=torch.from_numpy(np.repeat(
+                                 np.arange(len(graphs)), [g.num_accounts for g in graphs])),
+                             progress=progress, log=log)
         members, results = [m for m, _ in fitted], [r for _, r in fitted]
         self.model_ = members[0] if len(members) == 1 else EvidenceEnsemble.of(members)
         self.model_.eval()

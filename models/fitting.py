@@ -52,6 +52,34 @@ def class_weights(y_train: np.ndarray, num_classes: int, binary: bool = False) -
     return torch.tensor(weights, dtype=torch.float32)
 
 
+def graph_balanced_weights(y: np.ndarray, groups: np.ndarray) -> Tensor:
+    """Per-row weights under which, inside every graph (``groups``), the genuine rows
+    weigh as much as the others together; each graph keeps its number of rows as its
+    weight, and the weights average 1.
+
+    With the "binary" class weights pooled over many simulated worlds, a trait of a
+    whole world (how its collector saw it, how its platform counts) tells the loss how
+    many fakes the world holds, and a model learns it as evidence. Balanced inside each
+    world it carries none: only what tells accounts apart inside a world is learned.
+    """
+    y, groups = np.asarray(y), np.asarray(groups)
+    fake = (y != 0).astype(np.int64)
+    cell = groups.astype(np.int64) * 2 + fake
+    counts = np.bincount(cell, minlength=2 * (int(groups.max()) + 1) if len(groups) else 0)
+    size = counts[0::2] + counts[1::2]
+    present = (counts[0::2] > 0).astype(np.int64) + (counts[1::2] > 0)
+    weights = size[groups] / (present[groups] * counts[cell])
+    return torch.tensor(weights / weights.mean() if len(weights) else weights,
+                        dtype=torch.float32)
+
+
+def _loss(logits: Tensor, y: Tensor, weight: Tensor | None,
+          row_weight: Tensor | None) -> Tensor:
+    if row_weight is None:
+        return F.cross_entropy(logits, y, weight=weight)
+    return (F.cross_entropy(logits, y, reduction="none") * row_weight).mean()
+
+
 def macro_f1(y_true: np.ndarray, y_pred: np.ndarray, num_classes: int) -> float:
     """Unweighted mean of per-class F1 (0 for a class never seen nor predicted), as
     ``sklearn.metrics.f1_score(average="macro", zero_division=0)`` but cheap enough to
@@ -65,7 +93,8 @@ def macro_f1(y_true: np.ndarray, y_pred: np.ndarray, num_classes: int) -> float:
 
 def fit_model(model: NodeClassifier, x: Tensor, edge_index: Tensor, edge_type: Tensor,
               y: Tensor, train: Tensor, val: Tensor, config: ModelConfig, *,
-              progress: bool = True, log: Callable[[str], object] = print) -> FitResult:
+              groups: Tensor | None = None, progress: bool = True,
+              log: Callable[[str], object] = print) -> FitResult:
     """Train ``model`` in place on ``train`` nodes, keep the weights of the epoch with the
     best validation macro-F1 (ties: lower validation loss), stop after ``patience``
     epochs without improvement, and load those best weights back into ``model``.
@@ -74,10 +103,18 @@ def fit_model(model: NodeClassifier, x: Tensor, edge_index: Tensor, edge_type: T
         x, edge_index, edge_type: the whole graph (``Data`` fields).
         y: class index per node (``-1`` unlabelled), long ``[N]``.
         train, val: node indices.
+        groups: the graph of each node ``[N]``, for ``class_weights="per_graph"``
+            (without it the data is one graph).
     """
     num_classes = model.out_channels
+    per_graph = config.class_weights == "per_graph"
     weight = (class_weights(y[train].numpy(), num_classes, config.class_weights == "binary")
-              if config.class_weights else None)
+              if config.class_weights and not per_graph else None)
+    train_weight = val_weight = None
+    if per_graph:
+        owner = (groups if groups is not None else torch.zeros_like(y)).numpy()
+        train_weight = graph_balanced_weights(y[train].numpy(), owner[train.numpy()])
+        val_weight = graph_balanced_weights(y[val].numpy(), owner[val.numpy()])
     optimiser = torch.optim.AdamW(model.parameters(), lr=config.lr,
                                   weight_decay=config.weight_decay)
     y_val = y[val].numpy()
@@ -92,14 +129,14 @@ def fit_model(model: NodeClassifier, x: Tensor, edge_index: Tensor, edge_type: T
         model.train()
         optimiser.zero_grad(set_to_none=True)
         logits = model(x, edge_index, edge_type)
-        loss = F.cross_entropy(logits[train], y[train], weight=weight)
+        loss = _loss(logits[train], y[train], weight, train_weight)
         loss.backward()
         optimiser.step()
         loss = float(loss.detach())
         model.eval()
         with torch.no_grad():
             logits = model(x, edge_index, edge_type)
-        val_loss = float(F.cross_entropy(logits[val], y[val], weight=weight))
+        val_loss = float(_loss(logits[val], y[val], weight, val_weight))
         val_f1 = macro_f1(y_val, logits[val].argmax(1).numpy(), num_classes)
         train_f1 = macro_f1(y[train].numpy(), logits[train].argmax(1).numpy(), num_classes)
         if (val_f1, -val_loss) > (best[0], -best[1]):
@@ -126,14 +163,15 @@ def fit_model(model: NodeClassifier, x: Tensor, edge_index: Tensor, edge_type: T
 
 def fit_members(build: Callable[[int], NodeClassifier], x: Tensor, edge_index: Tensor,
                 edge_type: Tensor, y: Tensor, parts: list[np.ndarray], val: np.ndarray,
-                config: ModelConfig, *, progress: bool = True,
+                config: ModelConfig, *, groups: Tensor | None = None, progress: bool = True,
                 log: Callable[[str], object] = print) -> list[tuple[NodeClassifier, FitResult]]:
     """Train one model per share of the training rows (``build(k)`` makes member ``k``).
 
     With several shares, each member trains on the subgraph of its own rows and the
     validation rows only (edges inside it kept, nodes renumbered): the training graphs
     are disjoint components, so nothing a member needs is lost, and an epoch costs its
-    share of the graph instead of all of it.
+    share of the graph instead of all of it. ``groups``: the graph of each node (see
+    ``fit_model``).
     """
     out = []
     for k, train in enumerate(parts):
@@ -141,10 +179,12 @@ def fit_members(build: Callable[[int], NodeClassifier], x: Tensor, edge_index: T
         if nodes is None:
             sub_x, sub_edges, sub_types, sub_y = x, edge_index, edge_type, y
             sub_train, sub_val = torch.from_numpy(train), torch.from_numpy(val)
+            sub_groups = groups
         else:
             sub_edges, sub_types = subgraph(nodes, edge_index, edge_type, relabel_nodes=True,
                                             num_nodes=x.size(0))
             sub_x, sub_y = x[nodes], y[nodes]
+            sub_groups = None if groups is None else groups[nodes]
             position = torch.full((x.size(0),), -1, dtype=torch.long)
             position[nodes] = torch.arange(len(nodes))
             sub_train = position[torch.from_numpy(train)]
@@ -154,5 +194,6 @@ def fit_members(build: Callable[[int], NodeClassifier], x: Tensor, edge_index: T
             torch.manual_seed(config.seed + 1_000 * k)
             model = build(k)
             out.append((model, fit_model(model, sub_x, sub_edges, sub_types, sub_y, sub_train,
-                                         sub_val, config, progress=progress, log=log)))
+                                         sub_val, config, groups=sub_groups,
+                                         progress=progress, log=log)))
     return out
