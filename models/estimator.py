@@ -41,6 +41,7 @@ from models.evidence import EvidenceGNN, logits
 from models.prep import (
     Normaliser,
     data_fingerprint,
+    graph_of_rows,
     library_versions,
     member_shares,
     split_indices,
@@ -162,8 +163,7 @@ class FollowerClassifier:
         fitted = fit_members(build, data.x, data.edge_index, data.edge_type,
                              torch.from_numpy(y),
                              member_shares(graphs, split.train, config.members, config.seed),
-                             split.val, config, groups=torch.from_numpy(np.repeat(
-                                 np.arange(len(graphs)), [g.num_accounts for g in graphs])),
+                             split.val, config, groups=torch.from_numpy(graph_of_rows(graphs)),
                              progress=progress, log=log)
         members, results = [m for m, _ in fitted], [r for _, r in fitted]
         self.model_ = members[0] if len(members) == 1 else EvidenceEnsemble.of(members)

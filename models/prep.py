@@ -52,6 +52,12 @@ def split_indices(graph: AccountGraph, val_fraction: float, test_fraction: float
     return Split(np.sort(train), np.sort(val), np.sort(test), "stratified")
 
 
+def graph_of_rows(graphs: list[AccountGraph]) -> np.ndarray:
+    """The graph of each row of ``detector.graph.union(graphs)``, which stacks them in
+    order."""
+    return np.repeat(np.arange(len(graphs)), [g.num_accounts for g in graphs])
+
+
 def member_shares(graphs: list[AccountGraph], train: np.ndarray, members: int,
                   seed: int) -> list[np.ndarray]:
     """The training rows of each ensemble member (one member: all of ``train``).
@@ -62,7 +68,7 @@ def member_shares(graphs: list[AccountGraph], train: np.ndarray, members: int,
     """
     if members == 1:
         return [train]
-    owner = np.repeat(np.arange(len(graphs)), [g.num_accounts for g in graphs])[train]
+    owner = graph_of_rows(graphs)[train]
     units = np.unique(owner) if len(graphs) > 1 else np.arange(len(train))
     if len(units) < members:
         raise DetectorError(f"{members} ensemble members need at least {members} training "

@@ -52,8 +52,8 @@ def make_genuine(rng: np.random.Generator, n: int, config: SimConfig, beh: Behav
         # Followers and following go together (follow-backs). Cresci-2015's genuine
         # accounts correlate 0.8 in logs, but the upper tail of their ratio is thinner
         # than a log-normal's: 12% follow more than five times their audience, which
-        # log-correlation 0.9 reproduces (0.8 gave a fifth; 0.436 = sqrt(1 - 0.9²)
-        # keeps following's own sigma).
+        # log-correlation 0.9 reproduces (0.8 gave a fifth). Each crowd sets its own
+        # (``Crowd.log_corr``); sqrt(1 - r²) keeps following's own sigma.
         r = crowd.log_corr
         following[rows] = counts(rng, crowd.following, crowd.following_sigma, k,
                                  r * a + np.sqrt(1.0 - r * r) * b, high=cap)
