@@ -15,6 +15,8 @@ Two kinds of count, both vectorised over the whole graph:
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 DAY = 86_400.0
@@ -42,13 +44,13 @@ def lockstep(
     """Per source account: mean and max of log(1 + others acting on the same target
     within ``window`` seconds, both ends included), over its timed edges in ``mask``.
 
-    One stable sort by ``(target, time)`` and two binary searches (``_windows``) over
+    One sort by ``(target, time)`` and two binary searches (``_Sorted.others``) over
     keys that order edges by target, then time, exactly, so a window never crosses
     targets: a float key ``target * span + time`` with a non-integer or unbounded span
     rounded at large target indices and moved edges across a window's end.
     """
-    owner, d, t = _by_target(src, dst, at, mask, n)
-    return _per_owner(owner, np.log1p(_others(d, t, window).astype(np.float64)), n)
+    edges = _Sorted.of(src, dst, at, mask, n, window)
+    return _per_owner(edges.owner, np.log1p(edges.others(window).astype(np.float64)), n)
 
 
 def lockstep_excess(
@@ -80,29 +82,65 @@ def lockstep_and_excess(
 ) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
     """``(lockstep(...), lockstep_excess(...))`` of the same edges from one sort and
     one window count (the feature pass wants both for follows)."""
-    owner, d, t = _by_target(src, dst, at, mask, n)
-    near = _others(d, t, window).astype(np.float64)
-    around = _others(d, t, baseline).astype(np.float64)
+    edges = _Sorted.of(src, dst, at, mask, n, max(window, baseline))
+    near = edges.others(window).astype(np.float64)
+    around = edges.others(baseline).astype(np.float64)
     excess = np.log1p(near) - np.log1p(around * (window / baseline) + SLACK)
-    return (_per_owner(owner, np.log1p(near), n),
-            _per_owner(owner, np.maximum(excess, 0.0), n))
+    return (_per_owner(edges.owner, np.log1p(near), n),
+            _per_owner(edges.owner, np.maximum(excess, 0.0), n))
 
 
-def _by_target(src: np.ndarray, dst: np.ndarray, at: np.ndarray, mask: np.ndarray,
-               n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``(owner, target, time)`` of the timed edges in ``mask``, ordered by (target, time)."""
-    sel = np.flatnonzero(mask & ~np.isnan(at))
-    s, d, t = src[sel], dst[sel], at[sel]
-    order = _by_target_then_time(d, t, n)
-    return s[order], d[order], t[order]
+class _Sorted(NamedTuple):
+    """The timed edges in ``mask`` ordered by (target, time): their owners (sources),
+    and either one exact integer key per edge or the targets and times."""
+
+    owner: np.ndarray
+    key: np.ndarray | None  # int64, sorted; None when ``_integer_key`` has none
+    d: np.ndarray
+    t: np.ndarray
+
+    @classmethod
+    def of(cls, src: np.ndarray, dst: np.ndarray, at: np.ndarray, mask: np.ndarray,
+           n: int, widest: float) -> _Sorted:
+        """``widest``: the largest window the caller will search."""
+        sel = np.flatnonzero(mask & ~np.isnan(at))
+        s, d, t = src[sel], dst[sel], at[sel]
+        key = _integer_key(d, t, widest)
+        if key is None:
+            order = _by_target_then_time(d, t, n)
+            return cls(s[order], None, d[order], t[order])
+        # Edges with equal keys are interchangeable (a window count depends on the key
+        # alone), so the sort need not be stable: numpy's vectorised quicksort on int64
+        # orders 7M follows in a quarter of the stable complex-key sort's time.
+        order = np.argsort(key)
+        return cls(s[order], key[order], d, t)
+
+    def others(self, window: float) -> np.ndarray:
+        """Per edge: other edges on its target within ``window`` seconds."""
+        if len(self.owner) == 0:
+            return np.zeros(0, np.int64)
+        if self.key is None:
+            low, high = _windows(self.d, self.t, window)
+        else:  # whole-second times: within w of each other is within floor(w)
+            w = np.int64(np.floor(window))
+            low = np.searchsorted(self.key, self.key - w, "left")
+            high = np.searchsorted(self.key, self.key + w, "right")
+        return high - low - 1
 
 
-def _others(d: np.ndarray, t: np.ndarray, window: float) -> np.ndarray:
-    """Per edge (sorted by target, time): other edges on its target within ``window``."""
-    if len(t) == 0:
-        return np.zeros(0, np.int64)
-    low, high = _windows(d, t, window)
-    return high - low - 1
+def _integer_key(d: np.ndarray, t: np.ndarray, widest: float) -> np.ndarray | None:
+    """``d * G + (t - min t)`` as int64, with ``G`` a power of two above the time span
+    plus twice ``widest``: exact, ordered by (target, time), and no window of at most
+    ``widest`` reaches another target. ``None`` unless every time is a whole second
+    (every ``...Z`` timestamp) and the keys fit."""
+    if len(t) == 0 or not np.isfinite(widest) or not np.array_equal(t, np.floor(t)):
+        return None
+    low = t.min()
+    span = float(t.max() - low)
+    gap = 2.0 ** np.ceil(np.log2(span + 2 * widest + 2))
+    if float(d.max()) * gap + span + widest >= 2.0**62:
+        return None
+    return d.astype(np.int64) * np.int64(gap) + (t - low).astype(np.int64)
 
 
 def _per_owner(owner: np.ndarray, value: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -115,24 +153,10 @@ def _per_owner(owner: np.ndarray, value: np.ndarray, n: int) -> tuple[np.ndarray
 
 
 def _windows(d: np.ndarray, t: np.ndarray, window: float) -> tuple[np.ndarray, np.ndarray]:
-    """For edges sorted by ``(d, t)``: the first and one past the last edge on the same
-    target within ``window`` of each.
-
-    Whole-second times (every ``...Z`` timestamp) and a whole window take one float key
-    per edge, ``d * G + (t - min t)`` with ``G`` a power of two above the time span
-    plus twice the window: every value is an integer below 2**53, so exact, and a window
-    cannot reach the next target. That searches about a third faster than the complex
-    key ``d + 1j * t`` (numpy orders complex numbers by real, then imaginary part), which
-    is exact for any times and used otherwise.
-    """
-    if len(t) and float(window).is_integer() and np.array_equal(t, np.floor(t)):
-        base = t - t.min()
-        span = float(base.max())
-        gap = 2.0 ** np.ceil(np.log2(span + 2 * window + 2))
-        if float(d.max()) * gap + span + window < 2.0**53:
-            key = d * gap + base
-            return (np.searchsorted(key, key - window, "left"),
-                    np.searchsorted(key, key + window, "right"))
+    """For edges sorted by ``(d, t)`` with times that are not all whole seconds: the
+    first and one past the last edge on the same target within ``window`` of each, by
+    the complex key ``d + 1j * t`` (numpy orders complex numbers by real, then imaginary
+    part), which is exact for any times."""
     target = d.astype(np.float64)
     key = target + 1j * t
     return (np.searchsorted(key, target + 1j * (t - window), "left"),
@@ -140,13 +164,16 @@ def _windows(d: np.ndarray, t: np.ndarray, window: float) -> tuple[np.ndarray, n
 
 
 def _by_target_then_time(d: np.ndarray, t: np.ndarray, n: int) -> np.ndarray:
-    """The stable order by ``(d, t)``. Below 65,537 accounts: a stable sort by time, then
-    numpy's radix sort on 16-bit targets (0.2 ms against 0.6 ms for the complex key at
-    7,700 edges); larger graphs sort the complex key ``d + 1j * t`` once."""
-    if n <= 1 << 16:
-        by_time = np.argsort(t, kind="stable")
-        return by_time[np.argsort(d[by_time].astype(np.uint16), kind="stable")]
-    return np.argsort(d.astype(np.float64) + 1j * t, kind="stable")
+    """An order by ``(d, t)`` (edges with equal target and time in any order): numpy's
+    vectorised sort by time, then a least-significant-digit radix sort of the targets,
+    16 bits per stable pass (numpy sorts 16-bit integers stably by radix). Two passes
+    at a million accounts take half the time of the stable complex-key sort
+    ``d + 1j * t``."""
+    order = np.argsort(t)
+    for shift in range(0, max(int(n - 1).bit_length(), 1), 16):
+        digit = ((d[order] >> shift) & 0xFFFF).astype(np.uint16)
+        order = order[np.argsort(digit, kind="stable")]
+    return order
 
 
 def creation_batch_sizes(created_at: np.ndarray, window: float = BATCH_WINDOW) -> np.ndarray:

@@ -10,6 +10,7 @@ a process that only scores never imports ``torch_geometric`` (1.6 s of ``ffd sco
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
@@ -33,23 +34,31 @@ RELATIONS = (
 NUM_RELATIONS = len(RELATIONS)
 
 
-def relation_edges(graph: AccountGraph) -> tuple[np.ndarray, np.ndarray]:
-    """``(edge_index [2, M], edge_type [M])`` with both directions of every edge."""
+def relation_edges(graph: AccountGraph, relations: Collection[int] | None = None
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """``(edge_index [2, M], edge_type [M])`` with both directions of every edge, or of
+    the edges of the relation codes in ``relations`` only (a model that reads no edge,
+    as the MLP, need not build 22M of them at a million accounts)."""
     e = graph.edges
     kinds = (e.type == FOLLOW, e.type == UNFOLLOW, e.interactions())
     sources, targets, types = [], [], []
     for k, mask in enumerate(kinds):
+        wanted = [r for r in (2 * k, 2 * k + 1) if relations is None or r in relations]
+        if not wanted:
+            continue
         rows = np.flatnonzero(mask)  # two takes of the rows beat two boolean subscripts
         s, d = e.src[rows], e.dst[rows]
-        # Incoming: the acted-on account hears from the actor.
-        sources += [s, d]
-        targets += [d, s]
-        types += [np.full(len(s), 2 * k, np.int64), np.full(len(s), 2 * k + 1, np.int64)]
+        # Incoming (2k): the acted-on account hears from the actor; outgoing (2k + 1).
+        for r in wanted:
+            sources.append(s if r == 2 * k else d)
+            targets.append(d if r == 2 * k else s)
+            types.append(np.full(len(s), r, np.int64))
     # Written in place: stacking, then casting, copied 22M edges twice at 1M accounts.
     edge_index = np.empty((2, sum(len(s) for s in sources)), np.int64)
-    np.concatenate(sources, out=edge_index[0])
-    np.concatenate(targets, out=edge_index[1])
-    return edge_index, np.concatenate(types)
+    if sources:
+        np.concatenate(sources, out=edge_index[0])
+        np.concatenate(targets, out=edge_index[1])
+    return edge_index, np.concatenate(types) if types else np.zeros(0, np.int64)
 
 
 class Tensors(NamedTuple):
@@ -61,11 +70,13 @@ class Tensors(NamedTuple):
     edge_type: torch.Tensor
 
 
-def to_tensors(graph: AccountGraph, x: np.ndarray) -> Tensors:
-    """The model's inputs: ``x`` (given features) and the relation edges."""
+def to_tensors(graph: AccountGraph, x: np.ndarray,
+               relations: Collection[int] | None = None) -> Tensors:
+    """The model's inputs: ``x`` (given features) and the relation edges (of the codes in
+    ``relations`` only, when given: a model's ``relations``)."""
     if x.shape[0] != graph.num_accounts:
         raise ValueError(f"x has {x.shape[0]} rows for {graph.num_accounts} accounts")
-    edge_index, edge_type = relation_edges(graph)
+    edge_index, edge_type = relation_edges(graph, relations)
     return Tensors(torch.from_numpy(np.ascontiguousarray(x, dtype=np.float32)),
                    torch.from_numpy(edge_index), torch.from_numpy(edge_type))
 

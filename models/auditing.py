@@ -15,7 +15,6 @@ from typing import Any
 import numpy as np
 
 from detector.audit import Audience, AuditConfig, audience, audit
-from detector.features import compute_features
 from detector.graph import AccountGraph
 from models.estimator import Verdicts
 
@@ -45,7 +44,7 @@ def score_graph(graph: AccountGraph, classifier: Any,
         stage: context manager factory timing ``features`` and ``model``.
     """
     with stage("features"):
-        features = compute_features(graph, skip=classifier.unread_features())
+        features = classifier.features(graph)
     with stage("model"):
         verdicts = classifier.score(graph, features)
     verdicts.proba = np.asarray(verdicts.proba, dtype=np.float64)

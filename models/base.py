@@ -37,6 +37,9 @@ class NodeClassifier(Module):
 
     #: Whether ``forward`` uses the edges (the MLP sets this to ``False``).
     uses_graph = True
+    #: The relation codes (``detector.tensors.RELATIONS``) ``forward`` reads; ``None``:
+    #: all of them. The estimator builds only these edges for scoring.
+    relations: tuple[int, ...] | None = None
 
     def __init__(self, in_channels: int, hidden_channels: int, out_channels: int,
                  num_layers: int = 2, dropout: float = 0.2) -> None:

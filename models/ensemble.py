@@ -44,6 +44,7 @@ class EvidenceEnsemble(Module):
     """
 
     uses_graph = True
+    relations = None  # as its members
 
     def __init__(self, members: int, **arguments: Any) -> None:
         super().__init__()

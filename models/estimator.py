@@ -276,7 +276,7 @@ class FollowerClassifier:
         """
         self._check_fitted()
         if features is None:
-            features = compute_features(graph, skip=self.unread_features())
+            features = self.features(graph)
         if features.shape != (graph.num_accounts, len(FEATURE_NAMES)):
             raise ValueError(f"features must have shape ({graph.num_accounts}, "
                              f"{len(FEATURE_NAMES)}), got {features.shape}")
@@ -284,11 +284,19 @@ class FollowerClassifier:
             return Verdicts(np.zeros((0, len(self.classes_))), np.zeros(0, bool), None)
         from detector.tensors import to_tensors
 
-        data = to_tensors(graph, self.normaliser_.transform(features[:, self.columns_]))
+        data = to_tensors(graph, self.normaliser_.transform(features[:, self.columns_]),
+                          self.model_.relations)
         out = self._outputs(data)
         attribute = None if out.z is None else self._attributor(data.x, out.z - out.z0)
         proba = out.proba(self.temperature_)
         return Verdicts(proba, self.uncertain(features, proba), attribute)
+
+    def features(self, graph: AccountGraph) -> np.ndarray:
+        """``compute_features(graph)`` as this model reads it: without the costly columns
+        it does not read, on as many threads as torch uses (one in each API worker)."""
+        self._check_fitted()
+        return compute_features(graph, skip=self.unread_features(),
+                                threads=torch.get_num_threads())
 
     def unread_features(self) -> frozenset[str]:
         """The costly feature columns (``detector.features.SKIPPABLE``) this model does not

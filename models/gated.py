@@ -57,6 +57,7 @@ class GatedMonotoneGNN(Module):
     """
 
     uses_graph = True
+    relations = None
 
     def __init__(self, in_channels: int, hidden_channels: int, out_channels: int = 2,
                  num_layers: int = 2, dropout: float = 0.2,

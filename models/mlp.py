@@ -24,6 +24,7 @@ class MLP(NodeClassifier):
     """
 
     uses_graph = False
+    relations = ()  # no edge at all
 
     def init_conv(self, in_channels: int, out_channels: int) -> Module:
         return Linear(in_channels, out_channels)

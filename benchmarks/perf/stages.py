@@ -83,10 +83,15 @@ def score(model: str, graph_dir: str, out: str, profile: str | None) -> dict:
         times["validate"] = time.perf_counter() - clock
 
         clock = time.perf_counter()
-        # As ``ffd score`` computes them: without the costly columns the model does not
-        # read (older trees, without ``unread_features``, compute them all).
-        unread = getattr(classifier, "unread_features", None)
-        x = compute_features(graph) if unread is None else compute_features(graph, skip=unread())
+        # As ``ffd score`` computes them: ``FollowerClassifier.features`` (without the
+        # costly columns the model does not read, on torch's threads); older trees
+        # without it skip what ``unread_features`` names, or compute them all.
+        if hasattr(classifier, "features"):
+            x = classifier.features(graph)
+        elif hasattr(classifier, "unread_features"):
+            x = compute_features(graph, skip=classifier.unread_features())
+        else:
+            x = compute_features(graph)
         times["features"] = time.perf_counter() - clock
 
         clock = time.perf_counter()

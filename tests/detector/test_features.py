@@ -18,6 +18,7 @@ from detector.features import (
     compute_features,
 )
 from detector.graph import AccountGraph, Accounts, Edges
+from detector.schema import FOLLOW
 from detector.validate import parse_graph
 
 T = datetime(2024, 1, 11, tzinfo=UTC)  # observed_at: the reference time
@@ -314,3 +315,18 @@ def test_skipped_columns_are_zero_and_every_other_column_unchanged(skip) -> None
     assert np.array_equal(lean[:, kept], full[:, kept])
     assert (lean[:, skipped] == 0).all()
     assert all(full[:, k].any() for k in skipped)  # the test graph does exercise them
+
+
+@pytest.mark.parametrize("whole_seconds", [False, True])
+def test_threads_give_the_same_features(whole_seconds) -> None:
+    graph = random_graph(20_000, 200_000)
+    e = graph.edges  # account 1: 6,000 follows over the year, then a delivered order of
+    e.dst[:6000], e.type[:6000] = 1, FOLLOW  # 600 within ten minutes by accounts made
+    e.at[:600] = 1.695e9 + np.arange(600.0)  # in one day
+    graph.accounts.created_at[e.src[:600]] = 1.6e9 + np.arange(600.0) * 100
+    if whole_seconds:  # the exact integer key of the lockstep windows
+        np.floor(graph.edges.at, out=graph.edges.at)
+    assert graph.num_edges >= features.PARALLEL_EDGES  # the threads do run
+    one = compute_features(graph, skip=features.SKIPPABLE)
+    assert np.array_equal(compute_features(graph, skip=features.SKIPPABLE, threads=2), one)
+    assert column(one, "sync_max").any() and column(one, "lockstep_cohort").any()

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from detector import frames
 from detector.errors import GraphValidationError
 from detector.frames import graph_from_frames
 from detector.schema import COUNT_FIELDS, EDGE_CODE
@@ -124,6 +125,24 @@ def test_datetime_columns_are_accepted_naive_as_utc() -> None:
     stamps = pd.to_datetime(["1970-01-02", None, "1970-01-01T01:00:00"], format="ISO8601")
     graph = graph_from_frames(accounts(created_at=stamps), None)
     np.testing.assert_array_equal(graph.accounts.created_at, [86_400.0, np.nan, 3_600.0])
+
+
+@pytest.mark.parametrize("unit", ["s", "ms", "us", "ns"])
+@pytest.mark.parametrize("tz", [None, "UTC", "Asia/Kolkata"])
+def test_datetime_columns_in_every_unit_and_zone_give_epoch_seconds(unit, tz) -> None:
+    text = ["2024-01-01T00:00:00Z", "2013-05-01T12:30:45.25Z", None, "1970-01-01T00:00:01Z"]
+    if unit == "s":  # years pandas keeps only in seconds
+        text[3] = "9999-12-31T23:59:59Z"
+    col = pd.Series(pd.to_datetime(text, utc=True, format="ISO8601")).dt.as_unit(unit)
+    col = col.dt.tz_convert(tz) if tz else col.dt.tz_localize(None)
+    graph = graph_from_frames(accounts(created_at=col.iloc[:3].tolist()), None)
+    got = frames._epoch_seconds(col)
+    expected = [np.nan if t is None else parse_timestamp(t) for t in text]
+    if unit == "s":
+        expected[1] = math.floor(expected[1])  # a quarter second is below the unit
+    np.testing.assert_array_equal(got, expected)
+    assert got[0] == 1704067200.0 and got.dtype == np.float64
+    np.testing.assert_array_equal(graph.accounts.created_at, got[:3])
 
 
 def test_id_and_edge_errors() -> None:

@@ -65,14 +65,17 @@ def test_creation_batch_sizes(created: list, sizes: list) -> None:
     np.testing.assert_array_equal(creation_batch_sizes(np.array(created, float)), sizes)
 
 
-@pytest.mark.parametrize("n", [1, 40, 1 << 16, (1 << 16) + 1])
-def test_order_by_target_then_time_is_stable_on_both_branches(n) -> None:
-    rng = np.random.default_rng(n)
+@pytest.mark.parametrize("n", [1, 40, 1 << 16, (1 << 16) + 1, 1 << 40])
+def test_order_by_target_then_time_on_one_and_more_radix_passes(n) -> None:
+    rng = np.random.default_rng(n % 1000)
     d = rng.integers(0, n, 3000)
     d[::9] = n - 1
     t = rng.integers(0, 50, 3000).astype(np.float64) * 60.0  # many equal times
-    expected = np.lexsort((t, d))  # stable: ties keep the input order
-    np.testing.assert_array_equal(module._by_target_then_time(d, t, n), expected)
+    order = module._by_target_then_time(d, t, n)
+    assert sorted(order.tolist()) == list(range(3000))  # a permutation
+    expected = np.lexsort((t, d))  # equal (target, time) pairs may come in any order
+    np.testing.assert_array_equal(d[order], d[expected])
+    np.testing.assert_array_equal(t[order], t[expected])
 
 
 def test_lockstep_is_the_same_whichever_sort_orders_it() -> None:
@@ -95,24 +98,34 @@ def _complex_windows(d, t, window):
 
 
 @pytest.mark.parametrize(("times", "top", "window"), [
-    ("whole", 50, 3600.0),  # the float key
-    ("whole", 2**40, 3600.0),  # targets too large for an exact float key
+    ("whole", 50, 3600.0),  # the integer key
+    ("whole", 2**40, 3600.0),  # still an integer key: 2**40 * 2**16 < 2**62
+    ("whole", 2**50, 3600.0),  # targets too large for an integer key: complex key
     ("fractional", 50, 3600.0),
-    ("whole", 50, 0.5),
+    ("whole", 50, 0.5),  # whole seconds within 0.5 s are within 0 s
     ("whole", 50, 0.0),
+    ("unshifted", 50, 1800.5),  # whole seconds, a window of 1800.5 s: floor(w) = 1800
 ])
-def test_windows_equal_the_complex_key_search(times, top, window) -> None:
+def test_window_counts_equal_the_complex_key_search(times, top, window) -> None:
     rng = np.random.default_rng(3)
-    d = rng.integers(0, 50, 4000) * (top // 50)
-    t = 1.7e9 + rng.integers(0, 20_000, 4000) * 1.0  # many ties and window edges
-    t[::13] = t[1::13][: len(t[::13])] + window  # exactly one window apart
+    m = 4000
+    d = rng.integers(0, 50, m) * (top // 50)
+    t = 1.7e9 + rng.integers(0, 20_000, m) * 1.0  # many ties and window edges
+    if times != "unshifted":
+        t[::13] = t[1::13][: len(t[::13])] + window  # exactly one window apart
     if times == "fractional":
-        t += rng.random(4000)
+        t += rng.random(m)
+    edges = module._Sorted.of(np.arange(m), d, t, np.ones(m, bool), int(d.max()) + 1,
+                              window)
+    whole = np.array_equal(t, np.floor(t))  # a half-second window makes halves above
+    assert (edges.key is None) == (not whole or top == 2**50)
+    got = np.empty(m, np.int64)
+    got[edges.owner] = edges.others(window)  # the owner is the edge's row here
     order = np.lexsort((t, d))
-    d, t = d[order], t[order]
-    got = module._windows(d, t, window)
-    for g, e in zip(got, _complex_windows(d, t, window), strict=True):
-        np.testing.assert_array_equal(g, e)
+    low, high = _complex_windows(d[order], t[order], window)
+    expected = np.empty(m, np.int64)
+    expected[order] = high - low - 1
+    np.testing.assert_array_equal(got, expected)
 
 
 def test_excess_is_zero_for_a_steady_stream_and_large_for_a_burst() -> None:

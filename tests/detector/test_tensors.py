@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from detector.features import FEATURES, compute_features
-from detector.tensors import NUM_RELATIONS, RELATIONS, relation_edges, to_data
+from detector.tensors import NUM_RELATIONS, RELATIONS, relation_edges, to_data, to_tensors
 from detector.validate import parse_graph
 
 #: One edge of each kind; accounts 0..3 are a, b, c, d.
@@ -74,3 +74,37 @@ def test_no_edges() -> None:
 def test_rows_must_match_accounts() -> None:
     with pytest.raises(ValueError, match="x has 3 rows for 4 accounts"):
         to_data(parse_graph(DOC), np.zeros((3, 2)))
+
+
+@pytest.mark.parametrize("relations", [(0, 1), (1,), (0, 4, 5), (), tuple(range(6))])
+def test_a_subset_of_relations_is_the_full_list_filtered(relations) -> None:
+    graph = parse_graph(DOC)
+    full_index, full_type = relation_edges(graph)
+    keep = np.isin(full_type, relations)
+    edge_index, edge_type = relation_edges(graph, relations)
+    np.testing.assert_array_equal(edge_type, full_type[keep])
+    np.testing.assert_array_equal(edge_index, full_index[:, keep])
+    assert edge_index.dtype == np.int64 and edge_type.dtype == np.int64
+
+
+def test_every_model_reads_the_relations_it_declares() -> None:
+    """A model that builds only its ``relations`` scores exactly as with every edge."""
+    from models.ensemble import EvidenceEnsemble
+    from models.evidence import EvidenceGNN
+    from models.mlp import MLP
+
+    graph = parse_graph(DOC)
+    torch.manual_seed(0)
+    x = np.random.default_rng(0).normal(size=(4, 6)).astype(np.float32)
+    evidence = dict(in_channels=6, hidden_channels=8, profile=[0, 1, 2], steps=2)
+    for model in (EvidenceGNN(**evidence), EvidenceEnsemble(2, **evidence),
+                  MLP(6, 8, 3)):
+        model.eval()
+        full, some = to_data(graph, x), to_tensors(graph, x, model.relations)
+        with torch.no_grad():
+            torch.testing.assert_close(model(some.x, some.edge_index, some.edge_type),
+                                       model(full.x, full.edge_index, full.edge_type))
+    # The evidence models read every relation: any edge exempts an account from the
+    # floor of edge-less accounts (``models.evidence.propagate``).
+    assert EvidenceGNN.relations is EvidenceEnsemble.relations is None
+    assert MLP.relations == ()

@@ -4,8 +4,10 @@ attributions after a first pass under inference_mode."""
 
 from __future__ import annotations
 
+import pytest
 import torch
 
+from models import packed as packed_module
 from models.ensemble import EvidenceEnsemble
 from models.evidence import _mlp
 from models.monotone import MonotoneMLP
@@ -87,3 +89,17 @@ def test_attributions_differentiate_after_an_inference_mode_pass():
     p, c = model.evidence(path)
     (grad,) = torch.autograd.grad((p + c).sum(), path)
     assert grad.abs().sum() > 0
+
+
+@pytest.mark.parametrize("values", [160_000, packed_module.TORCH_TANH_VALUES])
+def test_tanh_is_in_place_and_exact_to_a_few_ulp_on_both_paths(values) -> None:
+    threads = torch.get_num_threads()
+    torch.set_num_threads(2)  # the torch path needs more than one thread
+    try:
+        h = torch.randn(values // 64, 64) * 3
+        expected = torch.tanh(h.double())
+        out = packed_module._tanh(h)
+    finally:
+        torch.set_num_threads(threads)
+    assert out.data_ptr() == h.data_ptr()
+    torch.testing.assert_close(out.double(), expected, rtol=0, atol=1e-6)
