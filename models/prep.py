@@ -128,8 +128,21 @@ class Normaliser:
         return cls(mean, np.where(std > 1e-8, std, 1.0), clip, tuple(unknown), tuple(blind))
 
     def transform(self, x: np.ndarray) -> np.ndarray:
-        # One float64 copy, worked on in place: at a million accounts each fresh
-        # [N, F] temporary cost a third of a second, mostly first touching its pages.
+        # In blocks of rows, each one float64 copy worked on in place: the blocks stay in
+        # the cache and reuse their memory. At a million accounts, in a fresh process,
+        # the whole matrix at once took 1.3 s (mostly first touching fresh pages), the
+        # blocks 0.25 s. Same values.
+        if len(x) <= self.BLOCK:
+            return self._transform(x)
+        out = np.empty(x.shape, np.float32)
+        for start in range(0, len(x), self.BLOCK):
+            out[start:start + self.BLOCK] = self._transform(x[start:start + self.BLOCK])
+        return out
+
+    #: Rows per block of ``transform``.
+    BLOCK = 16_384
+
+    def _transform(self, x: np.ndarray) -> np.ndarray:
         z = x.astype(np.float64)
         z -= self.mean
         z /= self.std

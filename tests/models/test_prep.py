@@ -35,6 +35,19 @@ def test_normaliser_standardises_on_train_and_clips():
     assert np.array_equal(again.transform(x), norm.transform(x))
 
 
+def test_normaliser_blocks_of_rows_give_the_values_of_one_pass(monkeypatch):
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(50, 4)).astype(np.float32) * 3
+    x[:, 3] = rng.random(50) < 0.3  # the first column's missing flag
+    norm = Normaliser.fit(x, clip=1.5, unknown=((0, (3,)),), blind=(3,))
+    whole = norm.transform(x)
+    monkeypatch.setattr(Normaliser, "BLOCK", 7)  # 50 rows: 7 full blocks and one of 1
+    blocks = norm.transform(x)
+    assert blocks.dtype == whole.dtype == np.float32
+    assert np.array_equal(blocks, whole)
+    assert (whole[x[:, 3] > 0.5, 0] == 0).all() and (whole[:, 3] == 0).all()
+
+
 def test_fingerprint_changes_with_the_labels():
     a, b = make_graph(30), make_graph(30)
     assert data_fingerprint(a) == data_fingerprint(b)
