@@ -96,8 +96,9 @@ class _Sorted(NamedTuple):
 
     owner: np.ndarray
     key: np.ndarray | None  # int64, sorted; None when ``_integer_key`` has none
-    d: np.ndarray
+    d: np.ndarray  # targets and times, in the key's order when there is no key
     t: np.ndarray
+    widest: float  # the largest window ``others`` may be asked for
 
     @classmethod
     def of(cls, src: np.ndarray, dst: np.ndarray, at: np.ndarray, mask: np.ndarray,
@@ -108,15 +109,17 @@ class _Sorted(NamedTuple):
         key = _integer_key(d, t, widest)
         if key is None:
             order = _by_target_then_time(d, t, n)
-            return cls(s[order], None, d[order], t[order])
+            return cls(s[order], None, d[order], t[order], widest)
         # Edges with equal keys are interchangeable (a window count depends on the key
         # alone), so the sort need not be stable: numpy's vectorised quicksort on int64
         # orders 7M follows in a quarter of the stable complex-key sort's time.
         order = np.argsort(key)
-        return cls(s[order], key[order], d, t)
+        return cls(s[order], key[order], d, t, widest)
 
     def others(self, window: float) -> np.ndarray:
         """Per edge: other edges on its target within ``window`` seconds."""
+        if window > self.widest:  # the integer key keeps targets apart up to ``widest``
+            raise ValueError(f"window {window} is wider than the {self.widest} sorted for")
         if len(self.owner) == 0:
             return np.zeros(0, np.int64)
         if self.key is None:

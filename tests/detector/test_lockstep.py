@@ -128,6 +128,15 @@ def test_window_counts_equal_the_complex_key_search(times, top, window) -> None:
     np.testing.assert_array_equal(got, expected)
 
 
+def test_a_window_wider_than_the_key_was_built_for_is_refused() -> None:
+    # Two targets 2**k apart in key space: a wider window would count the other's edges.
+    edges = module._Sorted.of(np.arange(2), np.array([0, 1]), np.array([0.0, 10.0]),
+                              np.ones(2, bool), 2, 60.0)
+    assert edges.others(60.0).tolist() == [0, 0]
+    with pytest.raises(ValueError, match="wider"):
+        edges.others(61.0)
+
+
 def test_excess_is_zero_for_a_steady_stream_and_large_for_a_burst() -> None:
     # One target: a follow every 2 hours for 6 days (steady), then 50 within 10 minutes.
     steady = np.arange(72) * 7200.0
