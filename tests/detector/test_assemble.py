@@ -8,6 +8,7 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
+from detector import assemble as assembly
 from detector.assemble import MAX_WARNINGS, EdgeColumns, _repeats, assemble
 from detector.errors import GraphValidationError, Issue
 from detector.graph import Accounts, Edges
@@ -104,6 +105,25 @@ def test_arrow_endpoints_give_the_same_rows(kind: str) -> None:
     assert graph.edges.src.tolist() == [2, 2, 2, 0, 0, 1]
     assert graph.edges.dst.tolist() == [0, 1, 1, 1, 2, 2]
     assert graph.edges.src.dtype == graph.edges.dst.dtype == np.int64
+
+
+@pytest.mark.parametrize("kind", ["array", "chunked"])
+def test_each_end_on_its_own_thread_gives_the_rows_of_one_lookup(monkeypatch, kind) -> None:
+    rng = np.random.default_rng(0)
+    ids = [f"u{i}" for i in range(50)]
+    # runs of equal sources, scattered targets, unknown ids and nulls on both sides
+    source = [ids[i // 4] for i in range(200)] + ["nobody", None, "u3"]
+    target = [ids[int(k)] for k in rng.integers(0, 50, 200)] + ["u1", "ghost", None]
+    make = (lambda v: pa.array(v, type=pa.string())) if kind == "array" else arrow
+    known = pa.array(ids, type=pa.string())
+    one = assembly._arrow_positions(make(source), make(target), known)
+    monkeypatch.setattr(assembly, "PARALLEL_ENDPOINTS", 0)
+    monkeypatch.setattr(assembly.os, "cpu_count", lambda: 2)
+    threads = assembly._arrow_positions(make(source), make(target), known)
+    for a, b, values in zip(one, threads, (source, target), strict=True):
+        np.testing.assert_array_equal(a, b)
+        expected = [ids.index(v) if v in ids else -1 for v in values]
+        assert a.tolist() == expected and a.dtype == np.int64
 
 
 def test_arrow_unknown_endpoints_are_named_as_from_json() -> None:
