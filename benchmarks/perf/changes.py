@@ -105,7 +105,7 @@ What was changed, and why (profiles: `docs/profiles/`, pyinstrument text output)
   fields (0.2 ms, but only by generating code per field), pinning each gunicorn worker
   to its own core (server p50 over 3 alternating load runs 23.1 -> 27.6 ms).
 - **`ffd score` at a million accounts** (session 18, commits 2bdc824 and after; scores
-  within 5.3e-8 of before on the 1M-account graph, profiled with pyinstrument): the
+  within 1e-7 of before on the 1M-account graph, profiled with pyinstrument): the
   ensemble handed `propagate` the transpose of its `[K, N]` evidence, and every
   propagation round gathered strided rows (the five values of a row 4 MB apart), 3.6 s
   of index_select where contiguous rows take 0.3 s. The feature groups (campaigns, the
@@ -119,6 +119,9 @@ What was changed, and why (profiles: `docs/profiles/`, pyinstrument text output)
   the column's integer ticks (2.5 s -> 0.3 s for 11M edges; whole seconds exact), the
   normaliser works in blocks of 16,384 rows (1.3 s -> 0.25 s in a fresh process, mostly
   first-touched pages), torch's multi-threaded `tanh_` replaces NumPy's on large packed
-  layers, and the MLP baseline builds no edges. Same scoring benchmark, one run each on
-  the same machine: 30.3 s -> 23.65 s, 12.7x -> 9.6x the SAGE floor.
+  layers, the MLP baseline builds no edges, and from 2M endpoints on the validation looks
+  up sources and targets on a thread each (5.7 -> 4.8 s on average at 1M accounts). Same
+  scoring benchmark on the same machine: 12.7x the SAGE floor before; after, five runs
+  gave 9.6x, 9.5x, 7.4x, 12.1x and 8.5x while the machine's speed swung (the floor of
+  the same run 2.5-4.2 s).
 """
