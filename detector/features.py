@@ -70,7 +70,7 @@ def compute_features(graph: AccountGraph, skip: Collection[str] = (),
     # The costliest first, so that the last to start are the short ones.
     groups: list[Callable[[], dict[str, np.ndarray]]] = [
         lambda: _campaigns(graph),
-        lambda: {"lockstep_cohort": _cohort(graph, kinds)},
+        lambda: _cohort(graph, kinds),
         lambda: _time(graph, kinds, skip),
         lambda: _profile(graph),
         lambda: _graph(graph, kinds),
@@ -295,10 +295,10 @@ def _time(graph: AccountGraph, kinds: _Kinds, skip: frozenset[str]) -> dict[str,
     }
 
 
-def _cohort(graph: AccountGraph, kinds: _Kinds) -> np.ndarray:
+def _cohort(graph: AccountGraph, kinds: _Kinds) -> dict[str, np.ndarray]:
     e = graph.edges
-    return lockstep_cohort(e.src, e.dst, e.at, kinds.follow_mask, graph.accounts.created_at,
-                           graph.num_accounts)
+    return {"lockstep_cohort": lockstep_cohort(e.src, e.dst, e.at, kinds.follow_mask,
+                                               graph.accounts.created_at, graph.num_accounts)}
 
 
 def _rate(src: np.ndarray, at: np.ndarray, n: int) -> np.ndarray:

@@ -96,8 +96,8 @@ class _Sorted(NamedTuple):
 
     owner: np.ndarray
     key: np.ndarray | None  # int64, sorted; None when ``_integer_key`` has none
-    d: np.ndarray  # targets and times, in the key's order when there is no key
-    t: np.ndarray
+    d: np.ndarray | None  # without a key: the targets and times, in order
+    t: np.ndarray | None
     widest: float  # the largest window ``others`` may be asked for
 
     @classmethod
@@ -114,7 +114,7 @@ class _Sorted(NamedTuple):
         # alone), so the sort need not be stable: numpy's vectorised quicksort on int64
         # orders 7M follows in a quarter of the stable complex-key sort's time.
         order = np.argsort(key)
-        return cls(s[order], key[order], d, t, widest)
+        return cls(s[order], key[order], None, None, widest)
 
     def others(self, window: float) -> np.ndarray:
         """Per edge: other edges on its target within ``window`` seconds."""

@@ -10,6 +10,7 @@ import hashlib
 import platform
 from dataclasses import dataclass
 from importlib import metadata as importlib_metadata
+from typing import ClassVar
 
 import numpy as np
 
@@ -107,6 +108,9 @@ class Normaliser:
     then leave the transform as 0.
     """
 
+    #: Rows per block of ``transform`` (a class constant, not a field).
+    BLOCK: ClassVar[int] = 16_384
+
     mean: np.ndarray
     std: np.ndarray
     clip: float
@@ -138,9 +142,6 @@ class Normaliser:
         for start in range(0, len(x), self.BLOCK):
             out[start:start + self.BLOCK] = self._transform(x[start:start + self.BLOCK])
         return out
-
-    #: Rows per block of ``transform``.
-    BLOCK = 16_384
 
     def _transform(self, x: np.ndarray) -> np.ndarray:
         z = x.astype(np.float64)
