@@ -154,7 +154,7 @@ def score_shards_ray(model_dir: str | os.PathLike, data: str | os.PathLike,
         part its ``accounts``, ``halo``, ``labels`` and ``peak_rss_mb``.
     """
     from detector.errors import DetectorError
-    from training.partwise.memory import peak_rss_mb
+    from training.partwise.memory import WORKER_ENV, peak_rss_mb
     from training.partwise.run import evidence_steps, plan_for, run
 
     try:
@@ -169,7 +169,7 @@ def score_shards_ray(model_dir: str | os.PathLike, data: str | os.PathLike,
         ray.init(address=config.address, num_cpus=None if config.address else config.num_cpus,
                  include_dashboard=False, log_to_driver=False,
                  runtime_env=None if config.address else
-                 {"env_vars": {"PYTHONPATH": str(ROOT)}})
+                 {"env_vars": {"PYTHONPATH": str(ROOT), **WORKER_ENV}})
     try:
         k = config.partitions or max(1, int(ray.cluster_resources().get("CPU", 1)))
         log(f"{len(plan.accounts)} account files, {len(plan.edges)} edge files, "

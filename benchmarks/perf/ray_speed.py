@@ -117,6 +117,7 @@ def _child(data: str, model: str, parts: str, out: str, feature_pass: str = "par
 
     import ray
 
+    from training.partwise.memory import WORKER_ENV
     from training.ray_score import ROOT, RayConfig, score_shards_ray
 
     low: dict[str, float] = {}
@@ -124,7 +125,7 @@ def _child(data: str, model: str, parts: str, out: str, feature_pass: str = "par
     start = time.perf_counter()
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False,
              object_store_memory=2 * 2**30,  # beyond this the exchanges spill to disk
-             runtime_env={"env_vars": {"PYTHONPATH": str(ROOT)}})
+             runtime_env={"env_vars": {"PYTHONPATH": str(ROOT), **WORKER_ENV}})
     init = time.perf_counter() - start
     start = time.perf_counter()
     stats = score_shards_ray(model, data, out, RayConfig(partitions=int(parts),

@@ -45,9 +45,10 @@ def local_ray():
     """A local Ray instance whose workers import this checkout's code, as
     ``training.ray_score.score_shards_ray`` arranges it."""
     ray = pytest.importorskip("ray", reason="ray is an optional extra: pip install .[scale]")
+    from training.partwise.memory import WORKER_ENV
     from training.ray_score import ROOT
 
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False,
-             runtime_env={"env_vars": {"PYTHONPATH": str(ROOT)}})
+             runtime_env={"env_vars": {"PYTHONPATH": str(ROOT), **WORKER_ENV}})
     yield ray
     ray.shutdown()

@@ -12,7 +12,18 @@ from detector.features import FEATURE_NAMES, compute_features
 from detector.io import load_graph, save_graph
 from detector.lockstep import BATCH_BASELINE, DAY, creation_batch_sizes, creation_excess
 from detector.validate import parse_graph
-from training.partwise.dataset import COLUMNS, bucket_rows, creation_group
+from training.partwise import dataset
+from training.partwise.dataset import (
+    COLUMNS,
+    HOW,
+    MAXIMA,
+    MINIMA,
+    SUMS,
+    bucket_rows,
+    combine,
+    creation_group,
+    edge_rows,
+)
 from training.partwise.run import LocalBackend, plan_for, run
 from training.partwise.worker import PartWorker
 
@@ -54,8 +65,11 @@ EDGE_CASES = {
 
 
 @pytest.mark.slow
-def test_ray_data_columns_equal_compute_features(local_ray, evidence_dir, tmp_path):
+def test_ray_data_columns_equal_compute_features(local_ray, evidence_dir, tmp_path,
+                                                 monkeypatch):
     pytest.importorskip("polars", reason="Ray Data's join needs polars: pip install .[scale]")
+    # Batches of four rows: an account's rows are combined in several batches, then merged.
+    monkeypatch.setattr(dataset, "BATCH_ROWS", 4)
     data = save_graph(parse_graph(EDGE_CASES), tmp_path / "graph", shards=3)
     graph = load_graph(data)
     parts = 3
@@ -94,3 +108,41 @@ def test_creation_buckets_see_every_date_in_reach(by_day):
     assert BATCH_BASELINE < 200 * DAY
     np.testing.assert_allclose(got["excess"], creation_excess(created)[known])
     np.testing.assert_allclose(got["batch"], creation_batch_sizes(created)[known])
+
+
+def _random_rows(rng, n):
+    rows = {"key": rng.integers(0, n // 4, n)}
+    rows.update({name: rng.uniform(0, 5, n) for name in (*SUMS, *MAXIMA, *MINIMA)})
+    return rows
+
+
+def test_combine_merges_rows_of_a_key_as_the_group_by_does():
+    rng = np.random.default_rng(3)
+    rows = _random_rows(rng, 400)
+    merged = pd.DataFrame(combine(rows))
+    assert merged["key"].is_unique
+    assert set(merged["key"]) == set(rows["key"])
+    expected = pd.DataFrame(rows).groupby("key").agg({k: v for k, v in HOW.items() if k != "key"})
+    got = merged.set_index("key").sort_index()[expected.columns]
+    np.testing.assert_allclose(got.to_numpy(), expected.to_numpy(), rtol=1e-12)
+    # Combining pieces, then the whole, gives what one pass over all rows gives.
+    halves = [combine({k: v[i::2] for k, v in rows.items()}) for i in range(2)]
+    again = pd.DataFrame(combine({k: np.concatenate([h[k] for h in halves]) for k in rows}))
+    np.testing.assert_allclose(again.set_index("key").sort_index()[expected.columns].to_numpy(),
+                               expected.to_numpy(), rtol=1e-12)
+
+
+def test_edge_rows_send_one_row_per_account_of_the_batch():
+    batch = {"source": np.array([1, 1, 2, 3]), "target": np.array([9, 9, 9, 1]),
+             "type": np.zeros(4, np.int8), "at": np.array([10.0, 20.0, np.nan, 5.0]),
+             "weight": np.ones(4, np.int64), "sync": np.array([0.5, 0.25, 0.0, 1.0]),
+             "like_sync": np.zeros(4), "excess": np.array([1.0, 3.0, 0.0, 2.0]),
+             "cohort": np.zeros(4)}
+    rows = pd.DataFrame(edge_rows(batch)).set_index("key")
+    assert sorted(rows.index) == [1, 2, 3, 9]
+    assert rows.loc[9, "f_in"] == 3 and rows.loc[9, "f_out"] == 0
+    # Account 1 follows twice (out) and is followed once (in).
+    assert (rows.loc[1, "f_out"], rows.loc[1, "f_in"], rows.loc[1, "degree"]) == (2, 1, 3)
+    assert (rows.loc[1, "first"], rows.loc[1, "last"]) == (10.0, 20.0)
+    assert (rows.loc[1, "sync_sum"], rows.loc[1, "excess_max"]) == (0.75, 3.0)
+    assert rows.loc[2, "timed"] == 0 and rows.loc[2, "first"] == np.inf

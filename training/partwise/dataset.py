@@ -19,7 +19,10 @@ creation date, follower count). On those, as Ray Data operators:
 
 The result, one row per account with these columns, is written as Parquet partitioned
 by owning part (``<out>/owner=<p>/``); part ``p`` reads its directory (``read_part``).
-The driver only starts the pass; no process holds more than a shuffle partition.
+The driver only starts the pass. Every map step sees at most ``BATCH_ROWS`` input rows
+at a time and merges its rows of one key before they are shuffled (``combine``), and a
+shuffle buffers at most ``SHUFFLE_BYTES`` of input before partitioning it, so no process
+holds more than a bounded batch or a shuffle partition.
 """
 
 from __future__ import annotations
@@ -56,6 +59,14 @@ EDGE_SCHEMA = pa.schema([("source", pa.int64()), ("target", pa.int64()), ("type"
                          ("at", pa.float64()), ("weight", pa.int64()), ("sync", pa.float64()),
                          ("like_sync", pa.float64()), ("excess", pa.float64()),
                          ("cohort", pa.float64())])
+#: Rows per map batch, the largest block, and the input a shuffle buffers before
+#: partitioning it. With Ray Data's defaults (a whole block per batch, 128 MiB blocks,
+#: 1 GiB of shuffle input) one worker of the pass held more than the single process at
+#: 1M accounts (docs/scaling.md).
+BATCH_ROWS = 1 << 16
+BLOCK_BYTES = 32 << 20
+SHUFFLE_BYTES = 64 << 20
+
 ACCOUNT_SCHEMA = pa.schema([("key", pa.int64()), ("owner", pa.int64()),
                             ("created_at", pa.float64()), ("followers", pa.float64())])
 
@@ -92,6 +103,23 @@ def _cat(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> dict[str, np.nda
     return {name: np.concatenate([a[name], b[name]]) for name in a}
 
 
+#: How ``combine`` and the pass's group-by merge each column of rows of one key.
+HOW = {"key": "first"} | dict.fromkeys(SUMS, "sum") | dict.fromkeys(MAXIMA, "max") \
+    | dict.fromkeys(MINIMA, "min")
+
+
+def combine(rows: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """``rows`` (``_rows``) with the rows of one key merged as the group-by will merge
+    them (sums, maxima, minima): a map-side combiner, so a part's edges, grouped by
+    target, send one row per target and per source of the batch into the shuffle."""
+    frame = pd.DataFrame(rows)
+    merged = frame.groupby("key", sort=False).agg({k: v for k, v in HOW.items()
+                                                   if k != "key"})
+    out = {"key": merged.index.to_numpy(np.int64)}
+    out.update({name: merged[name].to_numpy(np.float64) for name in merged.columns})
+    return out
+
+
 def edge_rows(batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Each edge's row for its source (out-side sums, lockstep values) and its target."""
     kind, at, w = batch["type"], batch["at"], batch["weight"].astype(np.float64)
@@ -109,13 +137,14 @@ def edge_rows(batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
                    like_sum=value("like_sync", timed_interact), like_n=timed_interact)
     target = _rows(batch["target"], f_in=follow, u_in=unfollow, i_in=np.where(interact, w, 0),
                    degree=one)
-    return _cat(source, target)
+    return combine(_cat(source, target))
 
 
 def mutual_rows(batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """A reciprocated follow counts for its source and its target."""
     one = np.ones(len(batch["source"]))
-    return _cat(_rows(batch["source"], mutual_out=one), _rows(batch["target"], mutual_in=one))
+    return combine(_cat(_rows(batch["source"], mutual_out=one),
+                        _rows(batch["target"], mutual_in=one)))
 
 
 def account_rows(batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -194,23 +223,28 @@ def feature_pass(root: str | os.PathLike, out: str | os.PathLike, parts: int,
     from ray.data.aggregate import Max, Min, Sum
     from ray.data.expressions import col
 
-    ray.data.DataContext.get_current().enable_progress_bars = False
+    context = ray.data.DataContext.get_current()
+    context.enable_progress_bars = False
+    context.target_max_block_size = BLOCK_BYTES
+    context.shuffle_input_batch_bytes = SHUFFLE_BYTES
     root = Path(root)
     edges = ray.data.read_parquet(str(root / "edges"))
     accounts = ray.data.read_parquet(str(root / "accounts"))
-    follows = edges.filter(expr=col("type") == FOLLOW).select_columns(["source", "target"])
+    follows = (edges.select_columns(["source", "target", "type"])
+               .filter(expr=col("type") == FOLLOW).select_columns(["source", "target"]))
+    batched = {"batch_format": "numpy", "batch_size": BATCH_ROWS}
     mutual = follows.join(follows.rename_columns({"source": "target", "target": "source"}),
                           join_type="left_semi", on=("source", "target"),
                           num_partitions=parts)
-    creation = (accounts.map_batches(bucket_rows, batch_format="numpy")
+    creation = (accounts.map_batches(bucket_rows, **batched)
                 .groupby("bucket", num_partitions=parts)
                 .map_groups(creation_group(by_day), batch_format="numpy"))
-    rows = (edges.map_batches(edge_rows, batch_format="numpy")
-            .union(mutual.map_batches(mutual_rows, batch_format="numpy"),
-                   accounts.map_batches(account_rows, batch_format="numpy"), creation))
-    aggregates = ([Sum(name, alias_name=name) for name in SUMS]
-                  + [Max(name, alias_name=name) for name in MAXIMA]
-                  + [Min(name, alias_name=name) for name in MINIMA])
+    rows = (edges.map_batches(edge_rows, **batched)
+            .union(mutual.map_batches(mutual_rows, **batched),
+                   accounts.map_batches(account_rows, **batched), creation))
+    merge = {"sum": Sum, "max": Max, "min": Min}
+    aggregates = [merge[how](name, alias_name=name) for name, how in HOW.items()
+                  if name != "key"]
     (rows.groupby("key", num_partitions=parts).aggregate(*aggregates)
      .map_batches(finish(any_interaction), batch_format="numpy")
      .write_parquet(str(out), partition_cols=["owner"]))
