@@ -9,7 +9,8 @@ section can be re-measured alone when the machine is quiet):
 - ``training``: seconds per epoch and in total (default model; a large graph).
 - ``api``: audit latency and throughput against the real gunicorn server.
 - ``ray``: ``ffd score --engine ray`` on this machine against single-process ``ffd
-  score``: time, the driver's and the largest part's peak memory, agreement.
+  score``: time, the driver's and the largest part's peak memory, agreement; parts as
+  actors, parked, and with the feature pass on Ray Data (``--ray-data``).
 - ``largest``: the largest graph scored here: several simulated worlds side by side,
   ``ffd score --engine ray --parked`` (no single process holds it).
 - ``hotpath``: before/after of the hot-path work (audit of 1,000 accounts, scoring),
@@ -61,6 +62,7 @@ class Scale:
     ray_parts: tuple[int, ...] = (2, 8)  # parts of each Ray engine run, in run order
     ray_shards: int = 8  # Parquet files of accounts and of edges of its input
     ray_parked: tuple[int, ...] = (8,)  # parts of the runs with the parts parked on disk
+    ray_data: tuple[int, ...] = (8,)  # parts of the runs with the feature pass on Ray Data
     # The largest graph: worlds x accounts per world, cut into parts, parked.
     largest: tuple[int, int, int] = (10_000, 3, 4)
     audit_requests: int = 30  # in-process audits per before/after measurement
@@ -117,7 +119,8 @@ def run_section(name: str, scale: Scale) -> Any:
         from benchmarks.perf import ray_speed
 
         return ray_speed.measure(scale.ray, str(model_dir()), list(scale.ray_parts),
-                                 scale.ray_shards, parked=scale.ray_parked)
+                                 scale.ray_shards, parked=scale.ray_parked,
+                                 dataset_parts=scale.ray_data)
     if name == "largest":
         from benchmarks.perf import ray_speed
 

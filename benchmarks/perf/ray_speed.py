@@ -24,11 +24,13 @@ from benchmarks.perf.common import CACHE, ChildError, emit, python_child
 
 def measure(accounts: int, model: str, parts: list[int], shards: int = 8,
             local: bool = True, dataset: tuple[bool, ...] = (False,),
-            parked: tuple[int, ...] = (), worlds: int = 1) -> dict[str, Any]:
+            parked: tuple[int, ...] = (), worlds: int = 1,
+            dataset_parts: tuple[int, ...] = ()) -> dict[str, Any]:
     """Single-process ``ffd score`` (if ``local``), then the Ray engine at each count of
     ``parts``, on the simulated graph of ``accounts`` cut into ``shards`` files; each
     with the feature pass in the parts and/or on Ray Data (``dataset``); then at each
-    count of ``parked`` with the parts parked on disk between stages. With ``worlds``
+    count of ``parked`` with the parts parked on disk between stages, and at each count of
+    ``dataset_parts`` with the feature pass on Ray Data (``--ray-data``). With ``worlds``
     above 1 the graph is that many such worlds side by side
     (``benchmarks.perf.data.union_dir``), never whole in one process, so there is no
     single-process run."""
@@ -56,7 +58,8 @@ def measure(accounts: int, model: str, parts: list[int], shards: int = 8,
         result["local"] = {k: round(v, 2) for k, v in
                            ffd_score(Path(model), data, single).items()}
         expected = pd.read_parquet(single).set_index("id").filter(like="p_")
-    runs = [(k, d, False) for k in parts for d in dataset] + [(k, False, True) for k in parked]
+    runs = ([(k, d, False) for k in parts for d in dataset] + [(k, False, True) for k in parked]
+            + [(k, True, False) for k in dataset_parts])
     for k, on_data, park in runs:
         scores = out / f"parts-{k}"
         for old in scores.glob("*.parquet"):
