@@ -21,8 +21,10 @@ The result, one row per account with these columns, is written as Parquet partit
 by owning part (``<out>/owner=<p>/``); part ``p`` reads its directory (``read_part``).
 The driver only starts the pass. Every map step sees at most ``BATCH_ROWS`` input rows
 at a time and merges its rows of one key before they are shuffled (``combine``), and a
-shuffle buffers at most ``SHUFFLE_BYTES`` of input before partitioning it, so no process
-holds more than a bounded batch or a shuffle partition.
+shuffle buffers at most ``SHUFFLE_BYTES`` of input before partitioning it: what a worker
+holds is set by these bounds and a shuffle partition, not by the size of a part's file
+(at 1M accounts in 8 parts the largest worker holds 0.96 GB, 26% of the single process;
+docs/scaling.md).
 """
 
 from __future__ import annotations
