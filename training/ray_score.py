@@ -172,8 +172,10 @@ def score_shards_ray(model_dir: str | os.PathLike, data: str | os.PathLike,
                  {"env_vars": {"PYTHONPATH": str(ROOT), **WORKER_ENV}})
     try:
         k = config.partitions or max(1, int(ray.cluster_resources().get("CPU", 1)))
-        log(f"{len(plan.accounts)} account files, {len(plan.edges)} edge files, "
-            f"{sum(plan.account_rows):,} accounts, {sum(plan.edge_rows):,} edges in; {k} parts")
+        account_files, edge_files = plan.files()
+        log(f"{account_files} account files, {edge_files} edge files "
+            f"({len(plan.accounts) + len(plan.edges)} pieces), {sum(plan.account_rows):,} "
+            f"accounts, {sum(plan.edge_rows):,} edges in; {k} parts")
         Path(out_dir).mkdir(parents=True, exist_ok=True)
         out = str(Path(out_dir).resolve())
         backend = (ParkedBackend(model_dir, k, out, config.dataset) if config.parked

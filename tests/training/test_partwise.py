@@ -85,6 +85,30 @@ def test_part_scores_equal_single_process_scores(evidence_dir, tmp_path, parts):
     _assert_single_process_scores(evidence_dir, graph, data, out, stats)
 
 
+@pytest.mark.parametrize("parked", [False, True])
+def test_files_larger_than_a_piece_are_read_in_pieces(evidence_dir, tmp_path, monkeypatch,
+                                                      parked):
+    """One file of accounts and one of edges, each in row groups of 37 rows and read in
+    pieces of at most 80: pieces of one file go to several parts, in input order."""
+    import pyarrow.parquet as pq
+
+    from training.partwise import inputs
+
+    graph = GRAPHS["community"]
+    data = save_graph(graph, tmp_path / "graph", shards=1)
+    for kind in ("accounts", "edges"):
+        for f in (data / kind).glob("*.parquet"):
+            pq.write_table(pq.read_table(f), f, row_group_size=37)
+    monkeypatch.setattr(inputs, "PIECE_ROWS", 80)
+    plan = plan_for(data, 2)
+    assert plan.files() == (1, 1)
+    assert len(plan.accounts) == math.ceil(graph.num_accounts / 74) > 3
+    assert sum(plan.account_rows) == graph.num_accounts
+    out = tmp_path / "out"
+    stats = score_locally(evidence_dir, data, out, parts=3, parked=parked)
+    _assert_single_process_scores(evidence_dir, graph, data, out, stats)
+
+
 def _assert_single_process_scores(model_dir, graph, data, out, stats) -> None:
     """The parts' score files in ``out`` hold every account once, in input order by
     ``pos``, with ``predict_proba``'s scores on the whole graph."""

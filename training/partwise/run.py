@@ -22,6 +22,7 @@ from detector.shards import open_sharded
 from training.partwise import spill
 from training.partwise.dataset import feature_pass, input_dir
 from training.partwise.features import creation_columns
+from training.partwise.inputs import Piece, pieces_of
 from training.partwise.parked import park_path, run_stage
 
 
@@ -41,27 +42,36 @@ class Backend(Protocol):
 
 @dataclass
 class Plan:
-    """What to score: the input files, their row offsets, and the graph's metadata."""
+    """What to score: the pieces of the input files (``Piece``, in input order), and the
+    graph's metadata."""
 
-    accounts: list[str]
-    account_rows: list[int]
-    edges: list[str]
-    edge_rows: list[int]
+    accounts: list[Piece]
+    edges: list[Piece]
     target: str | None = None
     observed_at: float = math.nan
     steps: int = 2  # propagation rounds of the model
     stats: dict = field(default_factory=dict)
 
+    @property
+    def account_rows(self) -> list[int]:
+        return [p.rows for p in self.accounts]
+
+    @property
+    def edge_rows(self) -> list[int]:
+        return [p.rows for p in self.edges]
+
+    def files(self) -> tuple[int, int]:
+        """How many account files and edge files the pieces come from."""
+        return len({p.path for p in self.accounts}), len({p.path for p in self.edges})
+
 
 def plan_for(data: str | os.PathLike, steps: int) -> Plan:
-    """The plan of the sharded graph at ``data`` (``detector.shards``): row counts come
-    from the Parquet footers, so nothing is read but metadata."""
-    import pyarrow.parquet as pq
-
+    """The plan of the sharded graph at ``data`` (``detector.shards``): its files cut
+    into pieces (``pieces_of``) from the Parquet footers, so nothing is read but
+    metadata."""
     sharded = open_sharded(data)
-    rows = lambda files: [pq.ParquetFile(f).metadata.num_rows for f in files]  # noqa: E731
-    return Plan([str(f) for f in sharded.accounts], rows(sharded.accounts),
-                [str(f) for f in sharded.edges], rows(sharded.edges), sharded.target,
+    cut = lambda files: [piece for f in files for piece in pieces_of(f)]  # noqa: E731
+    return Plan(cut(sharded.accounts), cut(sharded.edges), sharded.target,
                 sharded.observed_at, steps)
 
 

@@ -32,6 +32,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 
 from detector.lockstep import DAY
 from training.partwise import spill
@@ -51,15 +52,20 @@ from training.partwise.inbound import (
     inbound_graph,
     outbound_edges,
 )
+from training.partwise.inputs import Piece
 from training.partwise.memory import part_allocators, peak_rss_mb, trim
 
 #: Files a part sent, per destination part: what ``ingest`` and ``inbound`` return.
 Sent = list[str | None]
 
 
-def _read(path: str, offset: int, column: str) -> pd.DataFrame:
-    """The rows of one input file, numbered by their place in the whole input (``column``)."""
-    frame = pd.read_parquet(path)
+def _read(piece: Piece, offset: int, column: str) -> pd.DataFrame:
+    """The rows of one piece of an input file, numbered by their place in the whole input
+    (``column``)."""
+    file = pq.ParquetFile(piece.path)
+    table = file.read_row_groups(list(piece.row_groups)) if piece.row_groups else file.read()
+    frame = table.to_pandas()
+    del table
     frame[column] = np.arange(offset, offset + len(frame), dtype=np.int64)
     return frame
 
@@ -122,19 +128,19 @@ class PartWorker:
         return getattr(self, method)(*args)[0]
 
     @stage("ingest")
-    def ingest(self, exchange: str, accounts: list[str], account_offsets: list[int],
-               edges: list[str], edge_offsets: list[int]) -> list[tuple[Sent, Sent]]:
-        """Send the rows of these files to their owners, one file at a time; returns per
-        part the files written for it (accounts, edges)."""
+    def ingest(self, exchange: str, accounts: list[Piece], account_offsets: list[int],
+               edges: list[Piece], edge_offsets: list[int]) -> list[tuple[Sent, Sent]]:
+        """Send the rows of these pieces of the input files to their owners, one piece at
+        a time; returns per part the files written for it (accounts, edges)."""
         k = self.parts
         a_sent: list[Sent] = [[] for _ in range(k)]
         e_sent: list[Sent] = [[] for _ in range(k)]
         for kind, files, offsets, column, by, sent in (
                 ("accounts", accounts, account_offsets, "pos", "id", a_sent),
                 ("edges", edges, edge_offsets, "epos", "target", e_sent)):
-            for path, offset in zip(files, offsets, strict=True):
-                frame = _read(path, offset, column)
-                name = f"{offset:012d}"  # unique per input file, in input order
+            for piece, offset in zip(files, offsets, strict=True):
+                frame = _read(piece, offset, column)
+                name = f"{offset:012d}"  # unique per piece with rows, in input order
                 for q, out in enumerate(spill.send(exchange, kind, name,
                                                    pieces_by(frame, by, k))):
                     sent[q].append(out)
