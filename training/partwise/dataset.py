@@ -106,8 +106,7 @@ def _cat(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> dict[str, np.nda
 
 
 #: How ``combine`` and the pass's group-by merge each column of rows of one key.
-HOW = {"key": "first"} | dict.fromkeys(SUMS, "sum") | dict.fromkeys(MAXIMA, "max") \
-    | dict.fromkeys(MINIMA, "min")
+HOW = dict.fromkeys(SUMS, "sum") | dict.fromkeys(MAXIMA, "max") | dict.fromkeys(MINIMA, "min")
 
 
 def combine(rows: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -115,8 +114,7 @@ def combine(rows: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     them (sums, maxima, minima): a map-side combiner, so a part's edges, grouped by
     target, send one row per target and per source of the batch into the shuffle."""
     frame = pd.DataFrame(rows)
-    merged = frame.groupby("key", sort=False).agg({k: v for k, v in HOW.items()
-                                                   if k != "key"})
+    merged = frame.groupby("key", sort=False).agg(HOW)
     out = {"key": merged.index.to_numpy(np.int64)}
     out.update({name: merged[name].to_numpy(np.float64) for name in merged.columns})
     return out
@@ -245,8 +243,7 @@ def feature_pass(root: str | os.PathLike, out: str | os.PathLike, parts: int,
             .union(mutual.map_batches(mutual_rows, **batched),
                    accounts.map_batches(account_rows, **batched), creation))
     merge = {"sum": Sum, "max": Max, "min": Min}
-    aggregates = [merge[how](name, alias_name=name) for name, how in HOW.items()
-                  if name != "key"]
+    aggregates = [merge[how](name, alias_name=name) for name, how in HOW.items()]
     (rows.groupby("key", num_partitions=parts).aggregate(*aggregates)
      .map_batches(finish(any_interaction), batch_format="numpy")
      .write_parquet(str(out), partition_cols=["owner"]))

@@ -42,6 +42,5 @@ def pieces_of(path: str | os.PathLike, limit: int | None = None) -> list[Piece]:
             groups, rows = [], 0
         groups.append(g)
         rows += n
-    if groups or not pieces:
-        pieces.append(Piece(str(path), tuple(groups), rows))
+    pieces.append(Piece(str(path), tuple(groups), rows))  # the last (or only, empty) one
     return pieces
