@@ -1,10 +1,10 @@
 """The application factory: ``create_app(config=None)``.
 
-Configuration, lowest to highest precedence: ``DEFAULTS``, then environment variables
-prefixed ``FFD_`` (``FFD_MODEL_DIR``, ``FFD_MAX_BODY_BYTES``, ...; values are read as
-JSON where they parse, so ``FFD_MAX_ACCOUNTS=50000`` is a number), or, when ``config``
-is given (tests), that mapping instead of the environment. Importing this module starts
-nothing; the model is loaded when the app is created.
+Configuration, lowest to highest precedence: ``DEFAULTS`` (``api.settings``), then
+environment variables prefixed ``FFD_`` (``FFD_MODEL_DIR``, ``FFD_MAX_BODY_BYTES``, ...;
+values are read as JSON where they parse, so ``FFD_MAX_ACCOUNTS=50000`` is a number), or,
+when ``config`` is given (tests), that mapping instead of the environment. Importing this
+module starts nothing; the model is loaded when the app is created.
 """
 
 from __future__ import annotations
@@ -30,26 +30,8 @@ from api import (
 )
 from api.admin import init_app as init_admin
 from api.model import ModelStore
+from api.settings import DEFAULTS
 from api.store import init_app as init_store
-
-DEFAULTS: dict[str, Any] = {
-    "MODEL_DIR": None,  # None: $FFD_MODEL_DIR, else var/models/default
-    "MAX_BODY_BYTES": 20 * 1024 * 1024,  # largest request body (413 beyond)
-    "MAX_ACCOUNTS": 100_000,  # most accounts per posted graph (413 beyond)
-    "MAX_EDGES": 1_000_000,  # most edges per posted graph (413 beyond)
-    "MAX_REQUEST_MEMORY": 1024**3,  # estimated bytes one request may use (413 beyond; api.budget)
-    "API_KEY": None,  # when set, /v1/predict and /v1/audit require it
-    "ADMIN_KEY": None,  # key of POST /v1/admin/reload; None: that endpoint is disabled (404)
-    "RELOAD_FILE": None,  # file carrying a reload to every worker (`ffd serve` sets one)
-    # Snapshots, labels, keys, model versions (api.store). None: from the environment,
-    # sqlite:///var/ffd.sqlite3; from a test mapping, no store (its endpoints answer 404).
-    "DATABASE_URL": None,
-    "DATABASE_MIGRATE": True,  # migrate the database to the newest schema at start
-    # Keep each snapshot's graph (profiles and edges): `ffd train --labels` trains on it.
-    "KEEP_SNAPSHOT_GRAPHS": True,
-    "SNAPSHOT_GRAPHS_PER_TARGET": None,  # None: keep every graph; N: the newest N per target
-    "WARM_UP": True,  # score a shipped example once in each worker before traffic (api.warmup)
-}
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:

@@ -10,6 +10,7 @@ from flask import Blueprint, Response, render_template, request
 from api.openapi import build_spec
 from api.problems import KINDS
 from api.scoring import json_response
+from api.settings import DEFAULTS
 from detector.audit import QUALITY_FORMULA, QUALITY_FORMULA_TEXT, AuditConfig
 from detector.reasons import RULES
 
@@ -30,8 +31,6 @@ def openapi() -> Response:
 @bp.get("/docs")
 def docs_page() -> str:
     """Endpoints, status codes, error kinds and the audit's formulas on one page."""
-    from api.app import DEFAULTS
-
     spec = _spec()
     endpoints = [
         {"method": method.upper(), "path": path, "summary": op["summary"],

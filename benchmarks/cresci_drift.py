@@ -28,7 +28,7 @@ import numpy as np
 import torch
 from sklearn.metrics import f1_score
 
-from benchmarks.cresci import (
+from benchmarks.cresci_methods import (
     BOUGHT,
     FOREST_GRID,
     MONOTONE_GRID,

@@ -29,7 +29,7 @@ from sklearn.metrics import f1_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from benchmarks.cresci import (
+from benchmarks.cresci_methods import (
     BOUGHT,
     MONOTONE,
     MONOTONE_GRID,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.cresci import METRICS, SUBSETS, Row
+from benchmarks.cresci_methods import METRICS, SUBSETS, Row
 from detector.graph import AccountGraph
 from detector.schema import LABELS, SPLITS
 

@@ -12,11 +12,11 @@ from sklearn.ensemble import RandomForestClassifier
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from benchmarks.cresci import (  # noqa: E402
+from benchmarks.cresci import run_benchmark  # noqa: E402
+from benchmarks.cresci_methods import (  # noqa: E402
     METRICS,
     estimator_method,
     forest_method,
-    run_benchmark,
     score_metrics,
 )
 from benchmarks.cresci_report import render  # noqa: E402
@@ -94,7 +94,7 @@ def test_estimator_row_and_report(graph):
 
 
 def test_smoothed_row_chooses_alpha_on_validation(graph):
-    from benchmarks.cresci import smoothed_method
+    from benchmarks.cresci_methods import smoothed_method
 
     method = smoothed_method("smoothed", "tiny", FOREST, alphas=(0.0, 0.5))
     (row,) = run_benchmark(seeds=1, methods=(method,), graph=graph, say=lambda line: None)

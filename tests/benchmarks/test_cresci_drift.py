@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from sklearn.ensemble import RandomForestClassifier  # noqa: E402
 
-from benchmarks.cresci import FOREST_GRID, RATIO_SIGNALS, run_benchmark  # noqa: E402
+from benchmarks.cresci import run_benchmark  # noqa: E402
 from benchmarks.cresci_drift import (  # noqa: E402
     RATIO_SIGNS,
     Candidate,
@@ -25,6 +25,7 @@ from benchmarks.cresci_drift import (  # noqa: E402
     forward_parts,
     network,
 )
+from benchmarks.cresci_methods import FOREST_GRID, RATIO_SIGNALS  # noqa: E402
 from benchmarks.cresci_report import drift_section  # noqa: E402
 from detector.features import compute_features  # noqa: E402
 from detector.frames import graph_from_frames  # noqa: E402
