@@ -50,6 +50,23 @@ def profiles_only(graph: AccountGraph) -> AccountGraph:
     return AccountGraph(graph.accounts, Edges.empty(), None, graph.observed_at)
 
 
+#: The profile fields a counts-only list publishes (follower, followee and post counts).
+COUNTS = ("followers_count", "following_count", "posts_count")
+
+
+def counts_only(graph: AccountGraph) -> AccountGraph:
+    """``graph`` as a bare list of profile counts: no edge, and of each profile only
+    ``COUNTS`` (what many audits and exports hold: issue "Trust on real data")."""
+    src, n = graph.accounts, graph.num_accounts
+    accounts = src.take(np.arange(n))
+    accounts.counts = {name: values if name in COUNTS else np.full(n, np.nan)
+                       for name, values in accounts.counts.items()}
+    accounts.flags = {name: np.full(n, np.nan) for name in accounts.flags}
+    accounts.texts = {name: np.full(n, None, dtype=object) for name in accounts.texts}
+    accounts.created_at = np.full(n, np.nan)
+    return AccountGraph(accounts, Edges.empty(), None, graph.observed_at)
+
+
 def _labelled(name: str, graph: AccountGraph, kind: str, note: str,
               roles: np.ndarray | None = None) -> EvalSet:
     rows = np.flatnonzero(graph.accounts.label >= 0)
