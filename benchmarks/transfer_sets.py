@@ -2,11 +2,12 @@
 binary metrics with bootstrap intervals.
 
 Real sets (zero-shot: the default model never trains on them): Cresci-2015 with its
-follow graph, the same accounts as a bare profile list, and InstaFake (profiles only),
-also without the names' digit counts it publishes.
+follow graph, the same accounts as a bare profile list and as a list of counts only, and
+InstaFake (profiles only), also without the names' digit counts it publishes and as
+counts only.
 Simulated views (seeds apart from the training mix's): a fresh ``realistic`` graph, the
-same graph without timestamps and as bare profiles, an influencer's audience seen as a
-follower list, and a lurker-heavy audience.
+same graph without timestamps, as bare profiles and as counts only, an influencer's
+audience seen as a follower list, and a lurker-heavy audience.
 
 "Positive" is any verdict but genuine (bought or mass follower): the real sets label
 only genuine and fake.
@@ -26,7 +27,7 @@ from detector.features import FEATURE_GROUPS, compute_features
 from detector.graph import AccountGraph, Edges
 from detector.schema import LABEL_CODE
 from training.simulator import SimConfig, simulate_roles
-from training.simulator.view import View, observe
+from training.simulator.view import View, counts_only, observe
 
 #: Seeds of the simulated evaluation graphs (the training mix draws from 20250601).
 REALISTIC_SEED, LURKER_SEED, AUDIT_SEED = 424_242, 515_151, 616_161
@@ -50,23 +51,6 @@ def profiles_only(graph: AccountGraph) -> AccountGraph:
     return AccountGraph(graph.accounts, Edges.empty(), None, graph.observed_at)
 
 
-#: The profile fields a counts-only list publishes (follower, followee and post counts).
-COUNTS = ("followers_count", "following_count", "posts_count")
-
-
-def counts_only(graph: AccountGraph) -> AccountGraph:
-    """``graph`` as a bare list of profile counts: no edge, and of each profile only
-    ``COUNTS`` (what many audits and exports hold: issue "Trust on real data")."""
-    src, n = graph.accounts, graph.num_accounts
-    accounts = src.take(np.arange(n))
-    accounts.counts = {name: values if name in COUNTS else np.full(n, np.nan)
-                       for name, values in accounts.counts.items()}
-    accounts.flags = {name: np.full(n, np.nan) for name in accounts.flags}
-    accounts.texts = {name: np.full(n, None, dtype=object) for name in accounts.texts}
-    accounts.created_at = np.full(n, np.nan)
-    return AccountGraph(accounts, Edges.empty(), None, graph.observed_at)
-
-
 def _labelled(name: str, graph: AccountGraph, kind: str, note: str,
               roles: np.ndarray | None = None) -> EvalSet:
     rows = np.flatnonzero(graph.accounts.label >= 0)
@@ -87,6 +71,8 @@ def real_sets(loaders: dict[str, Callable[[], AccountGraph]]) -> list[EvalSet]:
                              "5,301 Twitter accounts, 9,437 untimed follows"))
         out.append(_labelled("Cresci-2015, profile-only", profiles_only(cresci), "real",
                              "the same accounts, no edges"))
+        out.append(_labelled("Cresci-2015, counts only", counts_only(cresci), "real",
+                             "the same accounts, followers and following counts only"))
     if "instafake" in loaders:
         instafake = loaders["instafake"]()
         out.append(_labelled("InstaFake", instafake, "real",
@@ -95,6 +81,8 @@ def real_sets(loaders: dict[str, Callable[[], AccountGraph]]) -> list[EvalSet]:
                              without_counts(instafake, ("username_digits",)), "real",
                              "the same profiles without the names' digit counts (as "
                              "reports 1-6 of docs/transfer-protocol.md saw them)"))
+        out.append(_labelled("InstaFake, counts only", counts_only(instafake), "real",
+                             "the same profiles, followers, following and posts counts only"))
     return out
 
 
@@ -128,6 +116,8 @@ def simulated_sets(quick: bool = False) -> list[EvalSet]:
                   roles),
         _labelled("Simulated lurker-heavy audience", lurk, "simulated",
                   "40% of genuine followers are lurkers; full view", lurk_roles),
+        _labelled("Simulated, counts only", counts_only(fresh), "simulated",
+                  "the realistic graph's accounts, followers, following and posts only"),
     ]
 
 

@@ -44,14 +44,14 @@ def _train(which: str, epochs: int) -> None:
 
     start = time.perf_counter()
     if which == "default":
-        from training.simulator import SimConfig, simulate
+        from training.simulator.mixture import TrainingMix, training_graphs
 
-        graph = simulate(SimConfig(**DEFAULT_DATA))
+        graph = training_graphs(TrainingMix(**DEFAULT_DATA))
     else:
         from benchmarks.perf.data import graph_dir
         from detector.io import load_graph
 
-        graph = load_graph(graph_dir(int(which)))
+        graph = [load_graph(graph_dir(int(which)))]
     prepare = time.perf_counter() - start
     options = dict(DEFAULT_MODEL)
     if epochs:
@@ -63,8 +63,9 @@ def _train(which: str, epochs: int) -> None:
     metrics = classifier.metadata_["metrics"]
     emit({
         "data": "default" if which == "default" else "simulated",
-        "accounts": graph.num_accounts,
-        "edges": graph.num_edges,
+        "graphs": len(graph),
+        "accounts": sum(g.num_accounts for g in graph),
+        "edges": sum(g.num_edges for g in graph),
         "prepare_seconds": round(prepare, 2),
         "epochs_run": metrics["epochs_run"],
         "best_epoch": metrics["best_epoch"],

@@ -38,7 +38,7 @@ def test_without_other_seeds_the_report_has_no_spread_section():
         {"seed": 6, "figures": {"InstaFake": {"balanced_accuracy": 0.9, "specificity": 0.9}}}])
 
 
-def test_instafake_is_judged_with_and_without_its_digit_counts(tmp_path):
+def test_instafake_is_judged_with_and_without_its_digit_counts_and_as_counts(tmp_path):
     import json
 
     import numpy as np
@@ -51,12 +51,19 @@ def test_instafake_is_judged_with_and_without_its_digit_counts(tmp_path):
               "usernameLength": 12, "usernameDigitCount": 4}
     (tmp_path / "fakeAccountData.json").write_text(json.dumps([record]))
     (tmp_path / "realAccountData.json").write_text(json.dumps([{**record, "isFake": 0}]))
-    full, bare = real_sets({"instafake": lambda: load_instafake(tmp_path)})
-    assert (full.name, bare.name) == ("InstaFake", "InstaFake, no digit counts")
+    full, bare, counts = real_sets({"instafake": lambda: load_instafake(tmp_path)})
+    assert (full.name, bare.name, counts.name) == (
+        "InstaFake", "InstaFake, no digit counts", "InstaFake, counts only")
     assert full.graph.accounts.counts["username_digits"].tolist() == [4, 4]
     assert np.isnan(bare.graph.accounts.counts["username_digits"]).all()
     assert bare.graph.accounts.counts["username_length"].tolist() == [12, 12]
     assert bare.positive.tolist() == full.positive.tolist() == [True, False]
+    kept = counts.graph.accounts
+    assert kept.counts["following_count"].tolist() == [1937, 1937]
+    assert kept.counts["posts_count"].tolist() == [0, 0]
+    assert np.isnan(kept.counts["username_digits"]).all()
+    assert np.isnan(kept.flags["has_avatar"]).all() and np.isnan(kept.flags["private"]).all()
+    assert counts.positive.tolist() == [True, False]
 
 
 def test_the_decision_table_has_a_column_per_seed_and_only_the_figures_a_set_has():

@@ -18,7 +18,7 @@ from detector.graph import AccountGraph
 from detector.schema import SPLIT_CODE
 from training.simulator.core import simulate
 from training.simulator.randomise import sample_config, sample_view
-from training.simulator.view import observe
+from training.simulator.view import counts_only, observe
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,7 @@ class TrainingMix:
     val_graphs: int = 8  # graphs held out whole for early stopping and calibration
     seed: int = 20_250_601  # same seed, same graphs
     platform_shown: float = 0.6  # graphs whose accounts say which platform they are on
+    counts_only: float = 0.0  # graphs seen as a bare list of counts (``view.counts_only``)
 
     def __post_init__(self) -> None:
         if self.graphs < 2 or not 1 <= self.val_graphs < self.graphs:
@@ -38,7 +39,7 @@ class TrainingMix:
                              f"graphs={self.graphs}, val_graphs={self.val_graphs}")
         if self.accounts < 50:
             raise ValueError(f"accounts must be at least 50, got {self.accounts}")
-        for name in ("audit_share", "platform_shown"):
+        for name in ("audit_share", "platform_shown", "counts_only"):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise ValueError(f"{name} must lie in [0, 1], got {getattr(self, name)}")
 
@@ -62,6 +63,9 @@ def training_graphs(mix: TrainingMix,
         told = np.random.default_rng((mix.seed, k)).random() < mix.platform_shown
         view = replace(view, platform=bool(told))
         graph = observe(simulate(config), view, rng)
+        # Also from a stream of its own: the other worlds and views stay the seed's.
+        if np.random.default_rng((mix.seed, k, 1)).random() < mix.counts_only:
+            graph = counts_only(graph)
         graph.accounts.split[:] = SPLIT_CODE["val" if k < mix.val_graphs else "train"]
         graphs.append(graph)
         if progress is not None and (k + 1) % 10 == 0:

@@ -7,7 +7,8 @@ Users see much less (issue "Trust on real data"):
 - ``untimed``: the same edges without times (most crawls: who follows whom, not when);
 - ``follower_list``: one target's followers and nothing else, in follow order but
   without times (X's ``followers/ids``, Instagram and TikTok lists);
-- ``profiles``: a bare list of profiles, no edges at all (the commonest real input).
+- ``profiles``: a bare list of profiles, no edges at all (the commonest real input);
+  ``counts_only`` keeps of each profile only its followers, following and posts counts.
 
 On top of the edge view, the platform may go unsaid (a user who does not tell us, or a
 platform we do not know), profile fields go missing at the view's rates (a collector
@@ -35,6 +36,8 @@ EDGE_VIEWS = ("full", "untimed", "follower_list", "profiles")
 HIDEABLE = ("followers_count", "following_count", "posts_count", "likes_count",
             "listed_count", "has_avatar", "verified", "private", "username", "bio",
             "created_at")
+#: The profile fields a bare list of counts holds (``counts_only``).
+COUNTS = ("followers_count", "following_count", "posts_count")
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,21 @@ def observe(graph: AccountGraph, view: View, rng: np.random.Generator) -> Accoun
         accounts.platform[:] = -1
     seen = AccountGraph(accounts, edges, graph.target, graph.observed_at)
     return with_estimated_times(seen) if view.edges == "follower_list" else seen
+
+
+def counts_only(graph: AccountGraph) -> AccountGraph:
+    """``graph`` as a bare list of counts, the shape many audits and exports have
+    (issue "Trust on real data"): no edge, and of each profile only ``COUNTS``; every
+    other count, flag, text and the creation date unknown. Deterministic, so a training
+    world seen this way leaves the random draws of the others as they were."""
+    n = graph.num_accounts
+    accounts = graph.accounts.take(np.arange(n))
+    accounts.counts = {name: values if name in COUNTS else np.full(n, np.nan)
+                       for name, values in accounts.counts.items()}
+    accounts.flags = {name: np.full(n, np.nan) for name in accounts.flags}
+    accounts.texts = {name: np.full(n, None, dtype=object) for name in accounts.texts}
+    accounts.created_at = np.full(n, np.nan)
+    return AccountGraph(accounts, Edges.empty(), graph.target, graph.observed_at)
 
 
 def _edges(graph: AccountGraph, view: View, rng: np.random.Generator) -> Edges:
