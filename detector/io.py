@@ -284,6 +284,27 @@ def _to_datetime(seconds: np.ndarray) -> pd.Series:
     return pd.to_datetime(pd.Series(seconds), unit="s", utc=True)
 
 
+def _umask() -> int:
+    """The process's umask, read without setting it where Linux tells it (setting it to
+    read it races with other threads creating files)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def usual_mode(path: str | os.PathLike, directory: bool = False) -> None:
+    """Give ``path``, made by ``tempfile`` (owner only: 0600, 0700), the permissions
+    ``open`` or ``mkdir`` would have given it, so that an output renamed into place can
+    be read by whoever the umask lets read it (a server running as another user)."""
+    os.chmod(path, (0o777 if directory else 0o666) & ~_umask())
+
+
 def atomic_write(path: Path, data: bytes) -> None:
     """Write ``data`` to a temporary file beside ``path`` and rename it into place: a
     crash leaves the old file or the new one, never half of one."""
@@ -292,6 +313,7 @@ def atomic_write(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+        usual_mode(tmp)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -26,7 +26,7 @@ import pandas as pd
 from detector.errors import DetectorError
 from detector.frames import graph_from_frames
 from detector.graph import AccountGraph
-from detector.io import atomic_write, graph_to_document, graph_to_frames
+from detector.io import atomic_write, graph_to_document, graph_to_frames, usual_mode
 from detector.schema import FORMAT
 from importers.audience import Imported
 
@@ -114,6 +114,7 @@ def _atomic_directory(path: Path, accounts: pd.DataFrame, edges: pd.DataFrame,
         accounts.to_parquet(tmp / "accounts.parquet", index=False)
         edges.to_parquet(tmp / "edges.parquet", index=False)
         (tmp / "graph.json").write_bytes(orjson.dumps(meta, option=orjson.OPT_INDENT_2))
+        usual_mode(tmp, directory=True)
         if path.exists():
             old = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.old."))
             os.replace(path, old / path.name)

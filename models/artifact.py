@@ -22,6 +22,7 @@ from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
 from detector.errors import ModelFileError
+from detector.io import usual_mode
 from models.files import FORMAT, METADATA, WEIGHTS, metadata_digest, sha256_file, verify_model_files
 
 
@@ -46,6 +47,8 @@ def write_model_dir(directory: str | os.PathLike, tensors: dict[str, torch.Tenso
         for path in (weights, tmp / METADATA):
             with open(path, "rb") as fh:
                 os.fsync(fh.fileno())
+            usual_mode(path)
+        usual_mode(tmp, directory=True)
         _swap_into_place(tmp, target)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -76,3 +76,13 @@ def database_url(request, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'ffd.sqlite3'}"
     return request.getfixturevalue("postgres_server").create_database(f"t{next(_databases)}")
+
+
+@pytest.fixture
+def umask_022():
+    """The umask most users have (group and others may read), restored afterwards."""
+    import os
+
+    old = os.umask(0o022)
+    yield
+    os.umask(old)

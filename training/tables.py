@@ -10,6 +10,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from detector.io import usual_mode
+
 #: Output formats by file extension.
 SUFFIXES = (".csv", ".parquet", ".pq")
 
@@ -34,6 +36,7 @@ def write_table(table: pd.DataFrame, out: Path) -> None:
             table.to_csv(tmp, index=False, float_format="%.6g")
         else:
             table.to_parquet(tmp, index=False)
+        usual_mode(tmp)
         os.replace(tmp, out)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

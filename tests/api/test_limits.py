@@ -65,6 +65,28 @@ def test_a_declared_oversized_body_is_refused_before_reading(model_dir, matches)
     assert stream.taken == 0
 
 
+@pytest.mark.parametrize("size", [1_001, 50_000])
+def test_a_chunked_body_over_the_limit_is_413_not_cut_short(model_dir, matches, size):
+    """No Content-Length (chunked): the server reads up to the limit and must then say
+    the body is too large, not parse the first 1,000 bytes and call them malformed."""
+    app = make_app(model_dir, MAX_BODY_BYTES=1_000)
+    body = b'{"accounts": [' + b" " * (size - 16) + b"]}"
+    response = app.test_client().post(
+        "/v1/predict", input_stream=Body(body), content_type="application/json",
+        headers={"Transfer-Encoding": "chunked"}, environ_overrides={"wsgi.input_terminated": True})
+    assert "1,000 bytes" in problem(response, 413, "too-large", matches)["detail"]
+
+
+def test_a_chunked_body_within_the_limit_is_read_whole(model_dir):
+    app = make_app(model_dir, MAX_BODY_BYTES=1_000)
+    body = b'{"accounts": [{"id": "a"}]' + b" " * (1_000 - 27) + b"}"
+    assert len(body) == 1_000
+    response = app.test_client().post(
+        "/v1/predict", input_stream=Body(body), content_type="application/json",
+        headers={"Transfer-Encoding": "chunked"}, environ_overrides={"wsgi.input_terminated": True})
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+
+
 def test_wrong_content_type_is_refused_before_reading(model_dir, matches):
     stream = Body(b"x" * 50_000)
     response = make_app(model_dir).test_client().post(

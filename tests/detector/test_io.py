@@ -268,3 +268,12 @@ def test_timestamps_at_the_ends_of_the_range_round_trip(moment):
     assert doc["observed_at"] == doc["accounts"][0]["created_at"] == moment
     again = parse_graph(orjson.loads(orjson.dumps(doc)))
     assert again.observed_at == graph.observed_at
+
+
+@pytest.mark.parametrize("name", ["g.json", "g.json.gz"])
+def test_a_written_file_has_the_permissions_of_the_umask(umask_022, tmp_path: Path,
+                                                         name: str) -> None:
+    """Written beside and renamed into place, a file must not keep the temporary file's
+    owner-only mode: a server running as another user reads it."""
+    path = save_graph(parse_graph(DOC), tmp_path / name)
+    assert path.stat().st_mode & 0o777 == 0o644

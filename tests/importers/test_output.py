@@ -92,3 +92,10 @@ def test_a_directory_holding_other_files_is_not_replaced(imported, tmp_path):
     with pytest.raises(DetectorError, match="not replacing it"):
         write(imported, tmp_path)
     assert (tmp_path / "notes.txt").read_text() == "mine"
+
+
+def test_a_written_directory_can_be_read_by_whoever_the_umask_lets(umask_022, imported,
+                                                                    tmp_path):
+    path, _ = write(imported, tmp_path / "graph")
+    assert path.stat().st_mode & 0o777 == 0o755
+    assert {p.stat().st_mode & 0o777 for p in path.iterdir()} == {0o644}

@@ -85,3 +85,12 @@ def _edit_json(directory, **changes):
     meta = json.loads(path.read_text())
     meta.update(changes)
     path.write_text(json.dumps(meta))
+
+
+def test_a_saved_model_can_be_read_by_whoever_the_umask_lets(umask_022, graph, tmp_path):
+    clf = FollowerClassifier(ModelConfig(model="rgcn", hidden=8, epochs=2)).fit(
+        graph, progress=False, log=lambda line: None)
+    path = clf.save(tmp_path / "model")
+    assert path.stat().st_mode & 0o777 == 0o755
+    assert {p.name: p.stat().st_mode & 0o777 for p in path.iterdir()} == {
+        artifact.METADATA: 0o644, artifact.WEIGHTS: 0o644}
