@@ -27,9 +27,14 @@ def classification_report(y_true: np.ndarray, proba: np.ndarray,
         classes: class names, in the model's order.
 
     Returns:
-        ``accounts``, ``accuracy``, ``macro_f1``, ``ece``, ``per_class`` (precision,
-        recall, F1, support, ROC-AUC, PR-AUC; AUCs ``None`` when a class is absent or
-        alone) and ``confusion`` (rows true, columns predicted).
+        ``accounts``, ``accuracy``, ``macro_f1`` (over ``macro_f1_classes``, the classes
+        the data holds: a class with no account, such as mass followers in a set that
+        labels only genuine and fake, would count as F1 0), ``genuine_vs_rest`` (any
+        verdict but genuine as positive: balanced accuracy, recall, specificity,
+        ROC-AUC of 1 - P(genuine), as docs/transfer.md reports; ``None`` without both
+        sides), ``ece``, ``per_class`` (precision, recall, F1, support, ROC-AUC, PR-AUC;
+        AUCs ``None`` when a class is absent or alone) and ``confusion`` (rows true,
+        columns predicted).
     """
     from sklearn.metrics import (
         average_precision_score,
@@ -54,15 +59,34 @@ def classification_report(y_true: np.ndarray, proba: np.ndarray,
             "roc_auc": float(roc_auc_score(positive, proba[:, c])) if both else None,
             "pr_auc": float(average_precision_score(positive, proba[:, c])) if both else None,
         }
+    present = [c for c in range(k) if n[c] > 0]
     return {
         "accounts": int(len(y_true)),
         "classes": list(classes),
         "accuracy": float((pred == y_true).mean()) if len(y_true) else float("nan"),
-        "macro_f1": float(np.mean(f)),
+        "macro_f1": float(np.mean(f[present])) if present else float("nan"),
+        "macro_f1_classes": [classes[c] for c in present],
+        "genuine_vs_rest": _genuine_vs_rest(y_true, proba, pred, classes),
         "ece": expected_calibration_error(proba, y_true),
         "per_class": per_class,
         "confusion": confusion_matrix(y_true, pred, labels=list(range(k))).tolist(),
     }
+
+
+def _genuine_vs_rest(y_true: np.ndarray, proba: np.ndarray, pred: np.ndarray,
+                     classes: tuple[str, ...]) -> dict[str, float] | None:
+    from sklearn.metrics import roc_auc_score
+
+    if "genuine" not in classes:
+        return None
+    g = classes.index("genuine")
+    positive, flagged = y_true != g, pred != g
+    if positive.all() or not positive.any():
+        return None
+    recall, specificity = float(flagged[positive].mean()), float(1 - flagged[~positive].mean())
+    return {"balanced_accuracy": (recall + specificity) / 2, "recall": recall,
+            "specificity": specificity,
+            "roc_auc": float(roc_auc_score(positive, 1 - proba[:, g]))}
 
 
 def labelled_targets(graph, classes: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
@@ -89,6 +113,15 @@ def format_table(report: dict[str, Any]) -> str:
                      + f"{c['support']:>10,}")
     lines.append(f"macro-F1 {report['macro_f1']:.4f}   accuracy {report['accuracy']:.4f}   "
                  f"ECE {report['ece']:.4f}   accounts {report['accounts']:,}")
+    absent = [n for n in classes if n not in report["macro_f1_classes"]]
+    if absent:
+        lines.append(f"(macro-F1 over the classes the data holds: no {', '.join(absent)} "
+                     f"account is labelled)")
+    binary = report["genuine_vs_rest"]
+    if binary is not None:
+        lines.append(f"genuine vs the rest: balanced accuracy {binary['balanced_accuracy']:.4f}"
+                     f"   recall {binary['recall']:.4f}   specificity "
+                     f"{binary['specificity']:.4f}   ROC-AUC {binary['roc_auc']:.4f}")
     width = max(len(n) for n in classes) + 2
     lines.append("")
     lines.append("confusion (rows: true, columns: predicted)")

@@ -52,7 +52,28 @@ def test_classification_report_figures():
     assert report["per_class"]["bought"]["recall"] == pytest.approx(0.5)
     assert report["per_class"]["mass_follow"]["roc_auc"] == pytest.approx(1.0)
     assert report["macro_f1"] == pytest.approx(np.mean([0.8, 2 / 3, 1.0]))
-    assert "mass_follow" in format_table(report)
+    assert report["macro_f1_classes"] == ["genuine", "bought", "mass_follow"]
+    # Genuine against the rest: 1 of 4 non-genuine called genuine, no genuine flagged.
+    assert report["genuine_vs_rest"]["recall"] == pytest.approx(0.75)
+    assert report["genuine_vs_rest"]["specificity"] == pytest.approx(1.0)
+    assert report["genuine_vs_rest"]["balanced_accuracy"] == pytest.approx(0.875)
+    assert report["genuine_vs_rest"]["roc_auc"] == pytest.approx(1.0)
+    text = format_table(report)
+    assert "mass_follow" in text and "no mass_follow" not in text
+    assert "genuine vs the rest: balanced accuracy 0.8750" in text
+
+
+def test_a_class_no_account_holds_does_not_pull_macro_f1_down():
+    """A set labelling only genuine and fake (Cresci-2015, InstaFake) scored by a
+    three-class model: mass followers have no support and no F1."""
+    y = np.array([0, 0, 1, 1])
+    proba = np.array([[0.9, 0.05, 0.05], [0.6, 0.3, 0.1], [0.2, 0.7, 0.1], [0.1, 0.1, 0.8]])
+    report = classification_report(y, proba, ("genuine", "bought", "mass_follow"))
+    assert report["macro_f1_classes"] == ["genuine", "bought"]
+    f1 = report["per_class"]
+    assert report["macro_f1"] == pytest.approx((f1["genuine"]["f1"] + f1["bought"]["f1"]) / 2)
+    assert report["genuine_vs_rest"]["balanced_accuracy"] == pytest.approx(1.0)
+    assert "no mass_follow account is labelled" in format_table(report)
 
 
 def test_a_class_absent_from_the_data_has_no_auc():
