@@ -148,7 +148,7 @@ def requested_directory() -> Path:
                       f"got {request.mimetype or 'none'}")
     body = parse_json(data)
     if not isinstance(body, dict):
-        raise Problem("bad-request", "the body must be a JSON object such as "
+        raise Problem("invalid-body", "the body must be a JSON object such as "
                       '{"model_dir": "var/models/new"}', errors=[Issue("", "must be an object")])
     issues = [Issue(key, "unknown field; the only field is model_dir")
               for key in body if key != "model_dir"]
@@ -157,7 +157,7 @@ def requested_directory() -> Path:
                                 or "\x00" in directory):
         issues.append(Issue("model_dir", "must be a non-empty path to a model directory"))
     if issues:
-        raise Problem("bad-request", "; ".join(str(i) for i in issues), errors=issues)
+        raise Problem("invalid-body", "; ".join(str(i) for i in issues), errors=issues)
     return _configured_directory() if directory is None else Path(directory).absolute()
 
 

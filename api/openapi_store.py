@@ -182,8 +182,9 @@ def paths() -> dict[str, Any]:
                 "application/json": {"schema": _ref("RollbackRequest")}}},
             "responses": {**_answer(200, "ReloadResponse", "the earlier model serves"),
                           **_problems(400, 401, 403, 404, 413, 415, 500),
-                          "422": {"description": "`model-refused`: " +
-                                  KINDS["model-refused"].description,
+                          "422": {"description": "`invalid-body`: "
+                                  + KINDS["invalid-body"].description + " `model-refused`: "
+                                  + KINDS["model-refused"].description,
                                   "content": {PROBLEM_JSON: {"schema": _ref("Problem")}}}},
         }},
     }

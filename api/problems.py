@@ -111,7 +111,8 @@ def _from_http(exc: HTTPException) -> Response:
     detail = exc.description or ""
     if exc.code == 413 and request.max_content_length is not None:
         limit = request.max_content_length
-        detail = f"the body is larger than the {limit:,} bytes this server accepts"
+        detail = (f"the body is larger than the {limit:,} bytes this server accepts "
+                  f"(FFD_MAX_BODY_BYTES)")
     elif exc.code == 404:
         detail = f"no endpoint at {request.path}; see /openapi.json"
     elif exc.code == 405:

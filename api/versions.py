@@ -52,7 +52,7 @@ def _requested_version() -> int | None:
     if not isinstance(body, dict) or any(k != "version" for k in body) \
             or ("version" in body and (type(body["version"]) is not int
                                        or body["version"] < 1)):
-        raise Problem("bad-request", 'the body must be {"version": <version_id from '
+        raise Problem("invalid-body", 'the body must be {"version": <version_id from '
                       'GET /v1/models>} or empty', errors=[Issue("version", "must be a "
                                                                  "positive integer")])
     return body.get("version")

@@ -178,12 +178,12 @@ def test_a_refused_directory_leaves_the_old_model_serving(admin_app, other_model
 
 
 @pytest.mark.parametrize(("kwargs", "status", "detail"), [
-    ({"json": ["x"]}, 400, "must be a JSON object"),
-    ({"json": {"model_dir": 3}}, 400, "model_dir: must be a non-empty path"),
-    ({"json": {"model_dir": None}}, 400, "model_dir: must be a non-empty path"),
-    ({"json": {"model_dir": ""}}, 400, "model_dir: must be a non-empty path"),
-    ({"json": {"model_dir": "a\x00b"}}, 400, "model_dir: must be a non-empty path"),
-    ({"json": {"model_dir": "x", "force": True}}, 400, "force: unknown field"),
+    ({"json": ["x"]}, 422, "must be a JSON object"),
+    ({"json": {"model_dir": 3}}, 422, "model_dir: must be a non-empty path"),
+    ({"json": {"model_dir": None}}, 422, "model_dir: must be a non-empty path"),
+    ({"json": {"model_dir": ""}}, 422, "model_dir: must be a non-empty path"),
+    ({"json": {"model_dir": "a\x00b"}}, 422, "model_dir: must be a non-empty path"),
+    ({"json": {"model_dir": "x", "force": True}}, 422, "force: unknown field"),
     ({"data": b"{", "content_type": "application/json"}, 400, "not valid JSON"),
     ({"data": b"model_dir=x", "content_type": "text/plain"}, 415, "expected Content-Type"),
     ({"json": {"model_dir": "x" * 5000}}, 422, "still serving"),  # too long for the OS

@@ -74,7 +74,8 @@ def test_a_chunked_body_over_the_limit_is_413_not_cut_short(model_dir, matches, 
     response = app.test_client().post(
         "/v1/predict", input_stream=Body(body), content_type="application/json",
         headers={"Transfer-Encoding": "chunked"}, environ_overrides={"wsgi.input_terminated": True})
-    assert "1,000 bytes" in problem(response, 413, "too-large", matches)["detail"]
+    assert problem(response, 413, "too-large", matches)["detail"] == (
+        "the body is larger than the 1,000 bytes this server accepts (FFD_MAX_BODY_BYTES)")
 
 
 def test_a_chunked_body_within_the_limit_is_read_whole(model_dir):

@@ -48,7 +48,7 @@ def test_rollback_needs_the_admin_role_and_a_known_version(client):
                           headers={"X-API-Key": ADMIN})
     assert missing.status_code == 404 and "no model version 99" in missing.get_json()["detail"]
     bad = client.post("/v1/admin/rollback", json={"version": "x"}, headers={"X-API-Key": ADMIN})
-    assert bad.status_code == 400
+    assert bad.status_code == 422 and bad.get_json()["type"] == "/docs#problem-invalid-body"
 
 
 def test_rollback_refuses_a_directory_that_holds_another_model_now(client, database_url,
