@@ -1,15 +1,17 @@
 """Typed columns -> ``AccountGraph``: the checks that need the whole table at once.
 
 Both the JSON validator and the columnar (Parquet/CSV) reader end here, so unique ids,
-declared endpoints, the target, self-loops, duplicate edges and follow ranks are checked
-by one piece of vectorised code (pandas' hash index, or Arrow's for endpoints read from a
-table), whatever the input format. Follow times missing but for a ``rank`` are estimated
-here too (``detector.follow_times``), so every reader hands on the same graph.
+declared endpoints, the target, self-loops, duplicate edges, follow ranks and times after
+the observation are checked by one piece of vectorised code (pandas' hash index, or
+Arrow's for endpoints read from a table), whatever the input format. Follow times missing
+but for a ``rank`` are estimated here too (``detector.follow_times``), so every reader
+hands on the same graph.
 """
 
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -26,6 +28,11 @@ from detector.schema import EDGE_TYPES, FOLLOW
 
 #: How many repaired-edge warnings we list one by one before summarising.
 MAX_WARNINGS = 20
+#: Times later than ``observed_at`` (without one, the clock) by more than this cannot be
+#: true. Less is read as it stands (a creation just after the list was taken is an account
+#: of age 0): profiles are often fetched a few days after the follower list, and clocks
+#: and time zones disagree.
+FUTURE_SLACK = 7 * 86_400.0
 
 #: Endpoint ids: object arrays of str (JSON) or, both columns alike, Arrow strings with
 #: null for missing (tables).
@@ -112,6 +119,7 @@ def assemble(
         at_estimated=np.zeros(len(src), dtype=bool),
     )
     drop, warnings = _loops_and_duplicates(table, accounts.ids, edges_path)
+    warnings += _future_times(accounts, table, observed_at, accounts_path, edges_path)
     if (table.rank >= 0).any():
         issues += _rank_issues(table, drop, index.to_numpy(), edges_path)  # ids by position
     if issues:
@@ -210,6 +218,33 @@ def _loops_and_duplicates(
     if dup.sum() > MAX_WARNINGS:
         warnings.append(Issue(path, f"{int(dup.sum())} duplicate edges dropped in all"))
     return loops | dup, warnings
+
+
+def _future_times(accounts: Accounts, edges: Edges, observed_at: float, accounts_path: str,
+                  edges_path: str) -> list[Issue]:
+    """Creation dates and follow times more than ``FUTURE_SLACK`` after the observation
+    (or, without one, after the clock) cannot be true. They are dropped, read as
+    unknown, with a warning, as the importers drop them: kept, a date in 2099 would make
+    its account of age 0 (and, without ``observed_at``, every other account decades
+    old)."""
+    known = bool(np.isfinite(observed_at))
+    limit = (observed_at if known else time.time()) + FUTURE_SLACK
+    what = "observed_at" if known else "now"
+    warnings = []
+    for path, field, values in ((accounts_path, "created_at", accounts.created_at),
+                                (edges_path, "at", edges.at)):
+        rows = np.flatnonzero(values > limit)
+        warnings += [Issue(f"{path}[{i}].{field}", f"more than a week later than {what}; "
+                                                   "dropped (read as unknown)")
+                     for i in rows[:MAX_WARNINGS].tolist()]
+        if len(rows) > MAX_WARNINGS:
+            warnings.append(Issue(path, f"{len(rows)} {field} values more than a week "
+                                        f"later than {what} dropped in all"))
+    if (accounts.created_at > limit).any():
+        accounts.created_at = np.where(accounts.created_at > limit, np.nan, accounts.created_at)
+    if (edges.at > limit).any():
+        edges.at = np.where(edges.at > limit, np.nan, edges.at)
+    return warnings
 
 
 def _rank_issues(edges: Edges, dropped: np.ndarray, ids: np.ndarray, path: str) -> list[Issue]:

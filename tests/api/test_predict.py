@@ -78,6 +78,16 @@ def test_repaired_edges_come_back_as_warnings(client, doc):
     assert response_warning_paths(body) == [f"edges[{len(doc['edges']) - 1}]"]
 
 
+def test_a_creation_date_far_after_observed_at_is_dropped_with_a_warning(client):
+    """A typo such as 2099 is no account made the instant the list was taken."""
+    doc = {"observed_at": "2024-01-01T00:00:00Z",
+           "accounts": [{"id": "a", "created_at": "2099-01-01T00:00:00Z", "posts_count": 3},
+                        {"id": "b", "created_at": "2020-01-01T00:00:00Z"}]}
+    body = post(client, doc).get_json()
+    assert response_warning_paths(body) == ["accounts[0].created_at"]
+    assert "account is less than a day old" not in body["accounts"][0]["reasons"]
+
+
 def response_warning_paths(body: dict) -> list[str]:
     return [w["path"] for w in body["warnings"]]
 

@@ -190,10 +190,14 @@ def test_age_is_measured_at_observed_at_else_at_the_latest_timestamp() -> None:
     assert np.isnan(age[[2, 4, 5]]).all()
 
 
-def test_future_creation_counts_as_age_zero_and_no_time_means_missing() -> None:
+def test_a_creation_just_after_observed_at_is_age_zero_and_far_after_is_unknown() -> None:
     graph = parse_graph({"observed_at": "2024-01-01T00:00:00Z", "accounts": [
-        {"id": "new", "created_at": "2024-06-01T00:00:00Z"}, {"id": "old"}]})
-    np.testing.assert_array_equal(account_age_days(graph), [0.0, np.nan])
+        {"id": "new", "created_at": "2024-01-03T00:00:00Z"}, {"id": "old"},
+        {"id": "typo", "created_at": "2099-01-01T00:00:00Z"}]})
+    np.testing.assert_array_equal(account_age_days(graph), [0.0, np.nan, np.nan])
+    assert [(w.path, w.message) for w in graph.warnings] == [
+        ("accounts[2].created_at", "more than a week later than observed_at; dropped (read "
+                                   "as unknown)")]
     untimed = parse_graph({"accounts": [{"id": "a", "posts_count": 3}]})
     assert np.isnan(untimed.reference_time())
     x = compute_features(untimed)

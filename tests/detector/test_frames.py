@@ -40,7 +40,7 @@ def test_tables_become_a_graph() -> None:
                    extra=[1, 2, 3])  # unknown columns are ignored
     edge = pd.DataFrame({"source": ["a", "c"], "target": ["b", "a"], "type": ["like", "follow"],
                          "at": ["2024-01-02T00:00:00Z", None], "weight": [4, None]})
-    graph = graph_from_frames(acc, edge, target="b", observed_at=5.0)
+    graph = graph_from_frames(acc, edge, target="b", observed_at=1_735_689_600.0)  # 2025-01-01
     np.testing.assert_array_equal(graph.accounts.counts["followers_count"], [10, np.nan, 0])
     np.testing.assert_array_equal(graph.accounts.flags["has_avatar"], [1, np.nan, 0])
     assert graph.accounts.texts["username"].tolist() == ["x1", None, "z"]
@@ -52,7 +52,7 @@ def test_tables_become_a_graph() -> None:
     assert graph.edges.weight.tolist() == [4, 1]
     assert graph.edges.at[0] == parse_timestamp("2024-01-02T00:00:00Z")
     assert math.isnan(graph.edges.at[1])
-    assert graph.target == 1 and graph.observed_at == 5.0
+    assert graph.target == 1 and graph.observed_at == 1_735_689_600.0
 
 
 def test_absent_optional_columns_mean_missing() -> None:
