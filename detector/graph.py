@@ -202,8 +202,10 @@ class AccountGraph:
 
     def summary(self) -> str:
         counts = np.bincount(self.edges.type, minlength=len(EDGE_TYPES))
-        kinds = ", ".join(f"{n} {t}" for t, n in zip(EDGE_TYPES, counts.tolist(), strict=True) if n)
-        return f"{FORMAT}: {self.num_accounts:,} accounts, {self.num_edges:,} edges ({kinds})"
+        kinds = ", ".join(f"{n:,} {t}" for t, n in zip(EDGE_TYPES, counts.tolist(), strict=True)
+                          if n)
+        edges = f"{self.num_edges:,} edges" + (f" ({kinds})" if kinds else "")
+        return f"{FORMAT}: {self.num_accounts:,} accounts, {edges}"
 
 
 def union(graphs: list[AccountGraph]) -> AccountGraph:

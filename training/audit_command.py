@@ -27,7 +27,8 @@ def run_audit(graph_path: str | os.PathLike, model_dir: str | os.PathLike | None
     """The audit answer of the graph file's target.
 
     Args:
-        graph_path: any graph file or directory ``detector.io.load_graph`` reads.
+        graph_path: any graph file or directory, or a data-set name
+            (``training.datasets.load_any``).
         model_dir: the model; ``models.paths.default_model_dir()`` when omitted.
         limit: most suspicious followers listed.
 
@@ -35,7 +36,6 @@ def run_audit(graph_path: str | os.PathLike, model_dir: str | os.PathLike | None
         DetectorError: no usable model there (the message says how to get one), or the
             graph is invalid or cannot be audited.
     """
-    from detector.io import load_graph
     from models.auditing import audit_answer
     from models.estimator import FollowerClassifier
     from models.paths import default_model_dir
@@ -48,7 +48,9 @@ def run_audit(graph_path: str | os.PathLike, model_dir: str | os.PathLike | None
     if "genuine" not in classifier.classes_:
         raise DetectorError(f"the model at {directory} has classes {classifier.classes_}, "
                             "no 'genuine' class, so it cannot audit an audience")
-    return audit_answer(load_graph(graph_path), classifier, AuditConfig(top=limit))
+    from training.datasets import load_any
+
+    return audit_answer(load_any(graph_path), classifier, AuditConfig(top=limit))
 
 
 def summary(answer: dict[str, Any]) -> str:
@@ -105,7 +107,7 @@ def _mix(shares: dict[str, float]) -> str:
 
 
 @click.command("audit")
-@click.argument("graph", type=click.Path(exists=True))
+@click.argument("graph")
 @click.option("--model", "model_dir", type=click.Path(file_okay=False), default=None,
               help="Model directory [default: $FFD_MODEL_DIR or var/models/default].")
 @click.option("--limit", type=click.IntRange(0, MAX_LIMIT), default=AuditConfig.top,

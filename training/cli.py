@@ -36,9 +36,10 @@ def main() -> None:
 
 
 @main.command("validate")
-@click.argument("path", type=click.Path(exists=True))
+@click.argument("path")
 def validate_command(path: str) -> None:
-    """Check a graph file (or data-set directory) against the account-graph/1 contract."""
+    """Check a graph file, a data-set directory or a data-set name (cresci-2015,
+    instafake) against the account-graph/1 contract."""
     from training.datasets import load_any
 
     graph = load_any(path)

@@ -30,3 +30,14 @@ def test_take_and_empty_carry_rank_and_the_estimate_flag() -> None:
     empty = Edges.empty()
     assert empty.rank.dtype == np.int64 and empty.at_estimated.dtype == bool
     assert len(empty.rank) == len(empty.at_estimated) == 0
+
+
+def test_the_summary_groups_thousands_and_says_nothing_of_absent_kinds():
+    from detector.validate import parse_graph
+
+    accounts = [{"id": f"u{i}"} for i in range(1_200)]
+    edges = [{"source": f"u{i}", "target": "u0", "type": "follow"} for i in range(1, 1_100)]
+    graph = parse_graph({"accounts": accounts, "edges": edges})
+    assert graph.summary() == "account-graph/1: 1,200 accounts, 1,099 edges (1,099 follow)"
+    bare = parse_graph({"accounts": accounts[:2]})
+    assert bare.summary() == "account-graph/1: 2 accounts, 0 edges"

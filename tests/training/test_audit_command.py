@@ -100,3 +100,22 @@ def test_a_graph_without_target_is_refused(model_dir, tmp_path):
                                   "edges": [{"source": "a", "target": "b", "type": "follow"}]}))
     result = invoke(str(doc), "--model", str(model_dir))
     assert result.exit_code == 2 and "target: is required for an audit" in result.stderr
+
+
+def test_a_data_set_name_is_read_as_ffd_validate_reads_it(audience_file, model_dir,
+                                                          monkeypatch):
+    from detector.io import load_graph
+    from training.datasets import registry
+
+    monkeypatch.setitem(registry.NAMED, "star-audience", lambda: load_graph(audience_file))
+    by_name = invoke("star-audience", "--model", str(model_dir), "--json")
+    by_path = invoke(str(audience_file), "--model", str(model_dir), "--json")
+    assert by_name.exit_code == 0, by_name.output
+    named, direct = orjson.loads(by_name.output), orjson.loads(by_path.output)
+    assert named["target"] == direct["target"] and named["quality"] == direct["quality"]
+
+
+def test_a_path_that_is_not_there_is_a_clear_error(model_dir):
+    result = invoke("no-such-file.json", "--model", str(model_dir))
+    assert result.exit_code == 2
+    assert "no-such-file.json: no such file or directory" in result.output

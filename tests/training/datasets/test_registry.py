@@ -80,3 +80,18 @@ def test_ffd_validate_reads_a_twibot_directory():
     assert result.exit_code == 0, result.output
     assert "ok: account-graph/1: 5 accounts, 7 edges" in result.output
     assert "1 edges to accounts outside the node file dropped" in result.output
+
+
+def test_ffd_validate_reads_a_data_set_name_and_says_when_nothing_is_there(monkeypatch):
+    from click.testing import CliRunner
+
+    from training.cli import main
+    from training.datasets import registry
+
+    monkeypatch.setitem(registry.NAMED, "tiny-twibot", lambda: load_any(FIXTURE))
+    result = CliRunner().invoke(main, ["validate", "tiny-twibot"])
+    assert result.exit_code == 0, result.output
+    assert "ok: account-graph/1: 5 accounts, 7 edges" in result.output
+    missing = CliRunner().invoke(main, ["validate", "no-such-set"])
+    assert missing.exit_code == 2
+    assert "no-such-set: no such file or directory" in missing.output
