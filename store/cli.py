@@ -7,6 +7,7 @@ database ``ffd serve`` uses) and migrate it first, so they work on a new databas
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import click
 
@@ -16,10 +17,22 @@ _DATABASE = click.option("--database", "url", default=None, metavar="URL",
 
 
 def _store(url: str | None):
+    from sqlalchemy.engine import make_url
+
     from store.db import Store, default_url
     from store.migrate import upgrade
 
-    store = Store(url or default_url())
+    url = url or default_url()
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        path = Path(parsed.database).absolute()
+        if not path.exists():
+            # Relative to the working directory: run from elsewhere, the shell would
+            # quietly use a database no server reads.
+            click.echo(f"note: no database at {path}; creating a new one (ffd serve uses "
+                       "var/ffd.sqlite3 under the directory it runs in, or "
+                       "$FFD_DATABASE_URL; --database URL names another)", err=True)
+    store = Store(url)
     upgrade(store)
     return store
 
