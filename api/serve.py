@@ -105,6 +105,34 @@ def gunicorn_options(config: ServeConfig) -> dict[str, Any]:
     }
 
 
+def check_bindable(host: str, port: int) -> None:
+    """Refuse a port another process holds, in one line: gunicorn would retry for five
+    seconds, log a line each time and exit 1.
+
+    Raises:
+        DetectorError: the address is in use or cannot be bound here.
+    """
+    import errno
+    import socket
+
+    from detector.errors import DetectorError
+
+    if port == 0:
+        return
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+    except socket.gaierror as exc:
+        raise DetectorError(f"cannot serve on {host}:{port}: {exc.strerror}") from None
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn binds
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            hint = ("another process listens there (another ffd serve?); stop it or pass "
+                    "--port" if exc.errno == errno.EADDRINUSE else exc.strerror)
+            raise DetectorError(f"cannot serve on {host}:{port}: {hint}") from None
+
+
 def serve(config: ServeConfig) -> None:
     """Run gunicorn until interrupted (SIGINT/SIGTERM stop it gracefully).
 
@@ -113,6 +141,7 @@ def serve(config: ServeConfig) -> None:
     """
     if config.workers < 1:
         raise ValueError(f"workers must be at least 1, got {config.workers}")
+    check_bindable(config.host, config.port)
     if config.model is not None:
         os.environ["FFD_MODEL_DIR"] = str(Path(config.model).resolve())
     for name in _THREAD_VARS:

@@ -47,6 +47,25 @@ def test_cli_refuses_zero_workers(runner):
     assert "--workers" in result.output
 
 
+def test_a_port_in_use_is_one_clear_error_before_gunicorn_starts(runner, monkeypatch):
+    import api.serve
+
+    monkeypatch.setattr(api.serve, "Server", lambda *_: pytest.fail("gunicorn started"))
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        port = held.getsockname()[1]
+        result = runner.invoke(main, ["serve", "--port", str(port)])
+    assert result.exit_code == 2
+    assert f"cannot serve on 127.0.0.1:{port}: another process listens there" in result.output
+
+
+def test_a_host_that_does_not_resolve_is_one_clear_error(runner):
+    result = runner.invoke(main, ["serve", "--host", "no-such-host.invalid", "--port", "8123"])
+    assert result.exit_code == 2
+    assert "cannot serve on no-such-host.invalid:8123" in result.output
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
