@@ -56,7 +56,10 @@ def post_snapshot(target: str) -> Response:
     model = auditing_model()
     graph = read_graph()
     issues = []
-    if graph.target_id != target:
+    if graph.target_id is None:
+        issues.append(Issue("target", f"is required for a snapshot: the id of the account "
+                                      f"whose audience this is ({target!r} here)"))
+    elif graph.target_id != target:
         issues.append(Issue("target", f"is {graph.target_id!r}, but this is the snapshot "
                                       f"endpoint of {target!r}"))
     if graph.observed_at != graph.observed_at:  # NaN: not given

@@ -267,6 +267,8 @@ def _codes(
 
 
 def _shown(col: pd.Series, i: int) -> str:
-    """The cell as the JSON validator shows values: ``-4``, ``'many'``, not ``np.int64(-4)``."""
+    """The cell as the JSON validator shows values: ``-4``, ``'many'``, ``true``, not
+    ``np.int64(-4)`` or ``True``."""
     value = col.iloc[i]
-    return repr(value.item() if isinstance(value, np.generic) else value)
+    value = value.item() if isinstance(value, np.generic) else value
+    return ("true" if value else "false") if isinstance(value, bool) else repr(value)

@@ -368,7 +368,12 @@ def _kind(value: Any) -> str:
 
 
 def _show(value: Any) -> str:
+    """A value for a message: ``true``, ``false`` and ``null`` as the client wrote them."""
     if isinstance(value, float) and not math.isfinite(value):
         return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    if value is None:
+        return "null"
+    if isinstance(value, (bool, np.bool_)):
+        return "true" if value else "false"
     text = repr(value) if isinstance(value, str) else str(value)
     return text if len(text) <= 60 else text[:57] + "..."

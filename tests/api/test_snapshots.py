@@ -77,6 +77,8 @@ def test_history_has_joins_leaves_summaries_and_churners(client, doc, matches):
 
 @pytest.mark.parametrize(("change", "path", "message"), [
     (lambda d: {**d, "target": "g1"}, "target", "is 'g1', but this is the snapshot endpoint"),
+    (lambda d: {k: v for k, v in d.items() if k != "target"}, "target",
+     "is required for a snapshot: the id of the account whose audience this is ('star' here)"),
     (lambda d: {k: v for k, v in d.items() if k != "observed_at"}, "observed_at",
      "is required for a snapshot"),
 ])

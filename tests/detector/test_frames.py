@@ -89,7 +89,7 @@ def test_required_columns(acc: pd.DataFrame, edge: pd.DataFrame | None,
         ("listed_count", [0, 10**13, 1],
          "accounts[1].listed_count: must be at most 1,000,000,000,000, got 10000000000000"),
         ("following_count", [True, None, None],
-         "accounts[0].following_count: must be a non-negative integer, got True"),
+         "accounts[0].following_count: must be a non-negative integer, got true"),
         ("verified", ["yes", "maybe", "no"], "accounts[1].verified: must be true or false, "
          "got 'maybe'"),
         ("private", [0, 2, 1], "accounts[1].private: must be true or false, got 2"),

@@ -152,8 +152,8 @@ def test_negative_count_message_of_the_issue() -> None:
         (1.5, "1.5"),
         (-0.5, "-0.5"),
         ("12", "'12'"),
-        (True, "True"),  # bool is an int subclass in Python; a flag is not a count
-        (False, "False"),
+        (True, "true"),  # bool is an int subclass in Python; a flag is not a count
+        (False, "false"),
         (float("nan"), "NaN"),  # Flask's json parser accepts NaN and Infinity
         (float("inf"), "Infinity"),
         (float("-inf"), "-Infinity"),
@@ -212,7 +212,7 @@ def test_texts(field: str) -> None:
         ("2024", "'2024'"),
         (1730517240, "1730517240"),  # epoch numbers are not ISO-8601
         (float("nan"), "NaN"),
-        (True, "True"),
+        (True, "true"),
     ],
 )
 def test_bad_timestamps(value: Any, shown: str) -> None:
@@ -423,7 +423,7 @@ def test_edges_without_rank_have_rank_minus_one() -> None:
     [(-1, "must be a non-negative integer, got -1"),
      (1.5, "must be a non-negative integer, got 1.5"),
      ("3", "must be a non-negative integer, got '3'"),
-     (True, "must be a non-negative integer, got True"),
+     (True, "must be a non-negative integer, got true"),
      (math.nan, "must be a non-negative integer, got NaN"),
      (MAX_RANK + 1, "must be at most 10,000,000,000, got 10000000001")],
 )
