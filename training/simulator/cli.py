@@ -23,7 +23,8 @@ _DEFAULTS = SimConfig()
 @click.option("--out", required=True, type=click.Path(dir_okay=True),
               help="*.json / *.json.gz for a document, anything else for a Parquet directory.")
 @click.option("--audit-of", default=None, metavar="NAME",
-              help="Make an audit graph: the target NAME and its audience.")
+              help="Make an audit graph: the target NAME (its id and user name) and its "
+                   "audience.")
 @click.option("--bought-share", type=click.FloatRange(0, 1), default=_DEFAULTS.bought_share,
               show_default=True, help="Share of bought followers (of the audience in audits).")
 @click.option("--mass-share", type=click.FloatRange(0, 1), default=_DEFAULTS.mass_share,
@@ -43,6 +44,10 @@ def generate_command(accounts: int, seed: int, difficulty: str, out: str, audit_
     report = (lambda msg: click.echo(f"  {msg}", err=True)) if accounts >= PROGRESS_FROM \
         else None
     graph = simulate(config, progress=report)
+    if audit_of is not None and audit_of not in set(graph.accounts.ids.tolist()):
+        # The simulator numbers every account (u0, u1, ...); the target answers to the
+        # name given, so /v1/targets/NAME/snapshots takes the file as it is.
+        graph.accounts.ids[graph.target] = audit_of
     made = time.perf_counter() - start
     path = save_graph(graph, out)
     total = time.perf_counter() - start

@@ -28,7 +28,19 @@ def test_generate_audit_as_columnar_directory(tmp_path):
     assert (out / "accounts.parquet").exists()
     graph = load_graph(out)
     assert graph.accounts.texts["username"][graph.target] == "shop"
+    assert graph.target_id == "shop"  # so /v1/targets/shop/snapshots takes the file
+    assert "target shop" in result.output
     assert not np.isnan(graph.observed_at)
+
+
+def test_a_target_name_that_is_already_an_id_keeps_the_simulated_id(tmp_path):
+    out = tmp_path / "g.json"
+    result = CliRunner().invoke(main, ["generate", "--accounts", "100", "--out", str(out),
+                                       "--audit-of", "u3"])
+    assert result.exit_code == 0, result.output
+    graph = load_graph(out)
+    assert graph.accounts.ids.tolist().count("u3") == 1
+    assert graph.accounts.texts["username"][graph.target] == "u3"
 
 
 def test_generate_refuses_impossible_shares(tmp_path):
