@@ -83,6 +83,8 @@ def decode(data: bytes) -> Document | None:
     ``account-graph/1`` document (unknown fields are ignored, as the validator does)."""
     if b'"accounts"' not in data:  # node-link JSON, or not a graph: not worth a try
         return None
+    if b'"nodes"' in data or b'"links"' in data:  # perhaps both forms: the validator says
+        return None
     try:
         return _DECODER.decode(data)
     except (msgspec.DecodeError, RecursionError, UnicodeDecodeError):

@@ -91,6 +91,12 @@ def parse_graph(doc: Any) -> AccountGraph:
     if node_link and target is None and isinstance(doc.get("graph"), dict):
         target, target_path = doc["graph"].get("target"), "graph.target"
 
+    for ours, theirs in (("accounts", "nodes"), ("edges", "links")):
+        if ours in doc and theirs in doc:
+            bad.add(theirs, f"a graph gives {ours} (account-graph/1) or {theirs} (node-link), "
+                            "not both")
+    if node_link and doc.get("directed") is False:
+        bad.add("directed", "must be true: a follow has a direction (who follows whom)")
     fmt = doc.get("format")
     if fmt is not None and fmt not in FORMATS:
         bad.add("format", f"unsupported format {fmt!r}; this server reads {', '.join(FORMATS)}")

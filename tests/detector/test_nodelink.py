@@ -95,16 +95,28 @@ def test_networkx_itself_would_invent_nodes_and_keep_the_last_duplicate() -> Non
     ]
 
 
-def test_accounts_key_makes_it_a_contract_document() -> None:
-    doc = {"accounts": [{"id": "a"}], "nodes": [{"id": "ignored"}]}
-    assert parse_graph(doc).ids.tolist() == ["a"]
+@pytest.mark.parametrize(("doc", "path"), [
+    ({"accounts": [{"id": "a"}], "nodes": [{"id": "b"}]}, "nodes"),
+    ({"nodes": [{"id": "a"}, {"id": "b"}],
+      "edges": [{"source": "a", "target": "b", "type": "follow"}],
+      "links": [{"source": "b", "target": "a", "type": "follow"}]}, "links"),
+])
+def test_a_document_in_both_forms_is_refused_not_half_read(doc: dict, path: str) -> None:
+    with pytest.raises(GraphValidationError) as caught:
+        parse_graph(doc)
+    assert [i.path for i in caught.value.errors] == [path]
+    assert "not both" in caught.value.errors[0].message
 
 
-def test_edges_key_wins_over_links() -> None:
-    doc = {"nodes": [{"id": "a"}, {"id": "b"}],
-           "edges": [{"source": "a", "target": "b", "type": "follow"}],
-           "links": [{"source": "b", "target": "a", "type": "follow"}]}
-    assert parse_graph(doc).edges.src.tolist() == [0]
+def test_an_undirected_node_link_graph_is_refused() -> None:
+    undirected = nx.Graph()
+    undirected.add_edge("a", "b", type="follow")
+    doc = nx.node_link_data(undirected, edges="links")
+    assert doc["directed"] is False
+    with pytest.raises(GraphValidationError) as caught:
+        parse_graph(doc)
+    assert [(i.path, i.message) for i in caught.value.errors] == [
+        ("directed", "must be true: a follow has a direction (who follows whom)")]
 
 
 def test_networkx_round_trip() -> None:
