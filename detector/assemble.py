@@ -231,19 +231,19 @@ def _future_times(accounts: Accounts, edges: Edges, observed_at: float, accounts
     limit = (observed_at if known else time.time()) + FUTURE_SLACK
     what = "observed_at" if known else "now"
     warnings = []
-    for path, field, values in ((accounts_path, "created_at", accounts.created_at),
-                                (edges_path, "at", edges.at)):
-        rows = np.flatnonzero(values > limit)
+    for path, owner, field in ((accounts_path, accounts, "created_at"), (edges_path, edges, "at")):
+        values = getattr(owner, field)
+        future = values > limit
+        rows = np.flatnonzero(future)
+        if len(rows) == 0:
+            continue
         warnings += [Issue(f"{path}[{i}].{field}", f"more than a week later than {what}; "
                                                    "dropped (read as unknown)")
                      for i in rows[:MAX_WARNINGS].tolist()]
         if len(rows) > MAX_WARNINGS:
             warnings.append(Issue(path, f"{len(rows)} {field} values more than a week "
                                         f"later than {what} dropped in all"))
-    if (accounts.created_at > limit).any():
-        accounts.created_at = np.where(accounts.created_at > limit, np.nan, accounts.created_at)
-    if (edges.at > limit).any():
-        edges.at = np.where(edges.at > limit, np.nan, edges.at)
+        setattr(owner, field, np.where(future, np.nan, values))
     return warnings
 
 

@@ -39,6 +39,7 @@ def run_audit(graph_path: str | os.PathLike, model_dir: str | os.PathLike | None
     from models.auditing import audit_answer
     from models.estimator import FollowerClassifier
     from models.paths import default_model_dir
+    from training.datasets import load_any
 
     directory = Path(model_dir) if model_dir is not None else default_model_dir()
     if not directory.exists():
@@ -48,8 +49,6 @@ def run_audit(graph_path: str | os.PathLike, model_dir: str | os.PathLike | None
     if "genuine" not in classifier.classes_:
         raise DetectorError(f"the model at {directory} has classes {classifier.classes_}, "
                             "no 'genuine' class, so it cannot audit an audience")
-    from training.datasets import load_any
-
     return audit_answer(load_any(graph_path), classifier, AuditConfig(top=limit))
 
 
