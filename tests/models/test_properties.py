@@ -7,6 +7,7 @@ what must hold whatever the data, tested on a model trained the way the default 
 - a blatant fake profile stays non-genuine in every view a user may have of it;
 - removing edges or timestamps never turns a confident fake into a confident genuine;
 - a lurker (quiet, few followers) arriving at an ordinary time is not called bought;
+- a bare list of counts does not make an account with next to none a fake;
 - people of every age arriving at once (a starter pack, a viral post) are not bought;
 - the reasons of a non-genuine verdict are inputs that pushed the score that way;
 - a private profile with a fake's counts is not cleared by being private;
@@ -198,6 +199,17 @@ def test_a_lurker_arriving_at_an_ordinary_time_is_not_called_bought(model):
         arrivals.append(_ordinary_arrival(rng, created))
     labels = _audience_labels(model, followers, arrivals)
     assert (labels[::5] == "genuine").mean() >= 0.95
+
+
+def test_an_account_with_next_to_no_counts_is_not_called_a_fake_from_them(model):
+    # A bare list of counts (no edge, nothing else known) where an account has almost no
+    # follower and follows up to twenty, about what a platform suggests at sign-up: a
+    # new person looks the same as a vendor's fresh stock, so the counts alone must not
+    # flag it (docs/transfer-protocol.md, session 21: design 31 flagged this corner).
+    accounts = [{"id": f"n{a}-{b}", "followers_count": a, "following_count": b}
+                for a in (0, 1, 2, 3) for b in (5, 10, 20)]
+    p = genuine_p(model, parse_graph({"accounts": accounts, "edges": []}))
+    assert (p > 0.5).all(), dict(zip([r["id"] for r in accounts], p.round(2), strict=True))
 
 
 def test_a_starter_pack_or_viral_burst_of_real_people_is_not_called_bought(model):
