@@ -26,6 +26,7 @@ from detector.graph import AccountGraph
 from detector.schema import LABEL_CODE
 from detector.validate import parse_graph
 from models.estimator import FollowerClassifier
+from training.datasets.cresci import load_cresci
 from training.simulator.view import counts_only
 
 FOLLOWERS = (0, 3, 10, 20, 40, 100, 300, 1_000, 3_000)
@@ -120,8 +121,6 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--model", default="var/models/default", help="a saved model directory")
     args = parser.parse_args(argv)
     model = FollowerClassifier.load(args.model)
-    from training.datasets.cresci import load_cresci
-
     try:
         cresci = counts_only(load_cresci())
     except Exception as exc:  # noqa: BLE001 (absent data is reported, not fatal)
