@@ -31,6 +31,8 @@ def to_networkx(graph: AccountGraph) -> nx.MultiDiGraph:
     """
     doc = graph_to_document(graph)
     out = nx.MultiDiGraph(target=doc.get("target"))
+    if "observed_at" in doc:
+        out.graph["observed_at"] = doc["observed_at"]
     for record in doc["accounts"]:
         out.add_node(record["id"], **{k: v for k, v in record.items() if k != "id"})
     for record in doc["edges"]:

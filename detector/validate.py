@@ -88,8 +88,12 @@ def parse_graph(doc: Any) -> AccountGraph:
     acc_key = "nodes" if node_link else "accounts"
     edge_key = "links" if node_link and "links" in doc and "edges" not in doc else "edges"
     target, target_path = doc.get("target"), "target"
-    if node_link and target is None and isinstance(doc.get("graph"), dict):
-        target, target_path = doc["graph"].get("target"), "graph.target"
+    observed, observed_path = doc.get("observed_at"), "observed_at"
+    if node_link and isinstance(doc.get("graph"), dict):  # networkx's graph attributes
+        if target is None:
+            target, target_path = doc["graph"].get("target"), "graph.target"
+        if observed is None:
+            observed, observed_path = doc["graph"].get("observed_at"), "graph.observed_at"
 
     for ours, theirs in (("accounts", "nodes"), ("edges", "links")):
         if ours in doc and theirs in doc:
@@ -107,7 +111,7 @@ def parse_graph(doc: Any) -> AccountGraph:
     if target is not None and not isinstance(target, str):
         bad.add(target_path, f"must be an account id (a string), got {_kind(target)}")
         target = None
-    observed = _timestamps([doc.get("observed_at")], "observed_at", bad, single=True)[0]
+    observed = _timestamps([observed], observed_path, bad, single=True)[0]
 
     accounts = _accounts(records, acc_key, bad, partial(column, exact=plain))
     edges = _edges(edge_records, edge_key, bad, partial(column, exact=plain_edges))

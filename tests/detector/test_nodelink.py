@@ -38,6 +38,28 @@ def test_node_link_data_is_accepted_with_either_edge_key(key: str) -> None:
     assert graph_to_document(graph) == graph_to_document(parse_graph(graph_to_document(graph)))
 
 
+def test_graph_observed_at_is_the_observation_time() -> None:
+    # networkx keeps graph attributes under "graph"; the observation time set there
+    # must not be dropped (account ages would then be measured at the latest timestamp).
+    g = small_nx()
+    g.graph["observed_at"] = "2025-01-01T00:00:00Z"
+    graph = parse_graph(nx.node_link_data(g, edges="edges"))
+    assert graph.observed_at == 1_735_689_600.0
+    doc = nx.node_link_data(g, edges="edges")
+    doc["observed_at"] = "2025-02-01T00:00:00Z"  # the top level wins, as for the target
+    assert parse_graph(doc).observed_at == 1_738_368_000.0
+    # ... and the round trip through networkx keeps it.
+    assert from_networkx(to_networkx(graph)).observed_at == graph.observed_at
+
+
+def test_a_bad_graph_observed_at_is_named_by_its_path() -> None:
+    doc = nx.node_link_data(small_nx(), edges="edges")
+    doc["graph"]["observed_at"] = "yesterday"
+    with pytest.raises(GraphValidationError) as err:
+        parse_graph(doc)
+    assert [e.path for e in err.value.errors] == ["graph.observed_at"]
+
+
 def test_top_level_target_wins_over_graph_target() -> None:
     doc = nx.node_link_data(small_nx(), edges="edges")
     doc["target"] = "u2"
