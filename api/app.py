@@ -66,7 +66,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 def _check_limits(config: Mapping[str, Any]) -> None:
     """Refuse to start with a limit that is not a positive integer (a typo in an
     environment variable would otherwise turn every request into a 500)."""
-    for key in ("MAX_BODY_BYTES", "MAX_ACCOUNTS", "MAX_EDGES"):
+    for key in ("MAX_BODY_BYTES", "MAX_DECODED_BYTES", "MAX_ACCOUNTS", "MAX_EDGES"):
         value = config[key]
         if type(value) is not int or value < 1:
             raise ValueError(f"{key} (FFD_{key}) must be a positive integer, got {value!r}")

@@ -11,6 +11,7 @@ faster); anything it does not accept takes the general path, which words the pro
 
 from __future__ import annotations
 
+import zlib
 from typing import Any
 
 from flask import current_app, request
@@ -73,7 +74,8 @@ def read_graph() -> AccountGraph:
 
 
 def read_body() -> bytes:
-    """The request body, read in one call when its length is known.
+    """The request body, read in one call when its length is known, and inflated when
+    sent with ``Content-Encoding: gzip`` (``inflate``).
 
     ``request.get_data()`` reads 64 KiB at a time, and gunicorn's reader copies what it
     holds beyond each read into a new buffer every time: each of the 17 reads of a 1 MB
@@ -84,6 +86,7 @@ def read_body() -> bytes:
     enforced by werkzeug's stream as before (413, 400), and a chunked body that runs
     past the limit is 413 too (werkzeug would hand over its first bytes).
     """
+    coding = content_coding()  # refused before the body is read, as the content type
     length = request.content_length
     if not length:
         data = request.get_data(cache=False)
@@ -92,11 +95,51 @@ def read_body() -> bytes:
         # nothing: one byte more in the raw input means the body was cut, not ended.
         if limit is not None and len(data) >= limit and request.environ["wsgi.input"].read(1):
             raise RequestEntityTooLarge()
-        return data
+        return inflate(data, coding)
     data = request.stream.read(length)
     if len(data) < length:
         data += request.stream.read()
-    return data
+    return inflate(data, coding)
+
+
+def content_coding() -> str:
+    """The request's ``Content-Encoding``: ``identity`` (none given) or ``gzip``; any
+    other is refused (415, with ``Accept-Encoding: gzip`` as RFC 7694 asks)."""
+    coding = request.headers.get("Content-Encoding", "").strip().lower()
+    if coding in ("", "identity"):
+        return "identity"
+    if coding in ("gzip", "x-gzip"):
+        return "gzip"
+    raise Problem("unsupported-media-type",
+                  f"Content-Encoding {coding!r} is not supported; send the body as is or "
+                  "gzip-compressed (Content-Encoding: gzip)",
+                  headers={"Accept-Encoding": "gzip"})
+
+
+def inflate(data: bytes, coding: str) -> bytes:
+    """The body as sent (``identity``) or gunzipped (``gzip``; several gzip members one
+    after the other are read as one body, as ``gunzip`` reads them).
+    ``FFD_MAX_BODY_BYTES`` limits the bytes on the wire, ``FFD_MAX_DECODED_BYTES`` the
+    inflated body, checked while inflating: a small body that would inflate to
+    gigabytes is refused after the limit's worth (413). The memory budget and the
+    account and edge limits then judge the inflated body as any other."""
+    if coding == "identity":
+        return data
+    limit = int(current_app.config["MAX_DECODED_BYTES"])
+    out, rest = bytearray(), data
+    while rest:
+        member = zlib.decompressobj(wbits=zlib.MAX_WBITS | 16)  # gzip header and trailer
+        try:
+            out += member.decompress(rest, limit + 1 - len(out))
+        except zlib.error as err:
+            raise Problem("bad-request", f"the body is not valid gzip ({err})") from None
+        if len(out) > limit:
+            raise Problem("too-large", f"the body inflates to more than {limit:,} bytes "
+                                       "(FFD_MAX_DECODED_BYTES)")
+        if not member.eof:
+            raise Problem("bad-request", "the gzip body is cut short (its stream does not end)")
+        rest = member.unused_data
+    return bytes(out)
 
 
 def check_limits(doc: Any) -> None:

@@ -189,13 +189,18 @@ def _ok(schema: str, description: str) -> dict[str, Any]:
                     "content": {"application/json": {"schema": _ref(schema)}}}}
 
 
+_GZIP = ("The graph as JSON, as is or gzip-compressed with `Content-Encoding: gzip` "
+         "(inflated up to FFD_MAX_DECODED_BYTES).")
+
+
 def _scoring(summary: str, response: str, parameter: dict[str, Any]) -> dict[str, Any]:
     body = {"anyOf": [_ref("AccountGraph"), _ref("NodeLinkGraph")]}
     return {"post": {
         "summary": summary,
         "parameters": [parameter],
         "security": [{}, {"ApiKey": []}, {"Bearer": []}],
-        "requestBody": {"required": True, "content": {"application/json": {"schema": body}}},
+        "requestBody": {"required": True, "description": _GZIP,
+                        "content": {"application/json": {"schema": body}}},
         "responses": {**_ok(response, "the result"),
                       **_problems(400, 401, 413, 415, 422, 500, 503)},
     }}

@@ -46,12 +46,14 @@ KINDS: dict[str, Kind] = {
     "method-not-allowed": Kind(405, "method not allowed", "The endpoint exists but not for "
                                "this method; the `Allow` header lists the methods it takes."),
     "too-large": Kind(413, "request too large", "The body is larger than the server accepts "
-                      "(FFD_MAX_BODY_BYTES), or the graph has more accounts or edges than "
+                      "(FFD_MAX_BODY_BYTES; inflated from gzip, FFD_MAX_DECODED_BYTES), or "
+                      "the graph has more accounts or edges than "
                       "allowed (FFD_MAX_ACCOUNTS, FFD_MAX_EDGES). Split it or raise the limit."),
     "conflict": Kind(409, "conflict", "The request conflicts with what is stored (a snapshot "
                      "of this target at this `observed_at` exists already); `detail` names it."),
     "unsupported-media-type": Kind(415, "unsupported media type", "Send the graph with "
-                                   "`Content-Type: application/json`."),
+                                   "`Content-Type: application/json`, as is or with "
+                                   "`Content-Encoding: gzip`."),
     "invalid-graph": Kind(422, "invalid account graph", "The JSON is well-formed but not a "
                           "valid account graph (or cannot be audited); `errors` names every "
                           "problem with its JSON path."),

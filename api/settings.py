@@ -10,6 +10,7 @@ from typing import Any
 DEFAULTS: dict[str, Any] = {
     "MODEL_DIR": None,  # None: $FFD_MODEL_DIR, else var/models/default
     "MAX_BODY_BYTES": 20 * 1024 * 1024,  # largest request body (413 beyond)
+    "MAX_DECODED_BYTES": 200 * 1024 * 1024,  # largest gzip body once inflated (413 beyond)
     "MAX_ACCOUNTS": 100_000,  # most accounts per posted graph (413 beyond)
     "MAX_EDGES": 1_000_000,  # most edges per posted graph (413 beyond)
     "MAX_REQUEST_MEMORY": 1024**3,  # estimated bytes one request may use (413 beyond; api.budget)

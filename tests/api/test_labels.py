@@ -3,6 +3,9 @@ filtering, and refusals as problem details naming the item."""
 
 from __future__ import annotations
 
+import gzip
+
+import orjson
 import pytest
 
 from api import create_app
@@ -59,3 +62,11 @@ def test_malformed_json_and_wrong_content_type(client):
         .status_code == 400
     assert client.post("/v1/labels", data=b"[]", content_type="text/csv").status_code == 415
     assert client.get("/v1/labels?limit=0").status_code == 400
+
+
+def test_a_gzip_body_is_read_as_the_predictions_are(client):
+    labels = [{"account": "g1", "label": "bought", "note": "sold by a vendor"}]
+    response = client.post("/v1/labels", data=gzip.compress(orjson.dumps(labels)),
+                           content_type="application/json", headers={"Content-Encoding": "gzip"})
+    assert response.status_code == 201, response.get_data(as_text=True)[:300]
+    assert response.get_json()["created"] == 1

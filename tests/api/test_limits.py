@@ -4,8 +4,11 @@ features or the model. Every refusal is problem details, never a 500."""
 
 from __future__ import annotations
 
+import gzip
 import io
 
+import numpy as np
+import orjson
 import pytest
 
 import api.body
@@ -215,3 +218,72 @@ def test_the_page_uploads_keep_the_same_memory_budget(model_dir, matches):
         "edges": (io.BytesIO(b"source,target,type\n"), "edges.csv")})
     assert problem(response, 413, "too-large", matches)["detail"].startswith(
         "scoring 30,000 accounts and 0 edges")
+
+
+def gz(data: bytes) -> bytes:
+    return gzip.compress(data, compresslevel=6, mtime=0)
+
+
+@pytest.mark.parametrize("coding", ["gzip", "x-gzip", "GZIP"])
+def test_a_gzip_body_is_scored_as_the_same_body_sent_plain(client, doc, coding):
+    plain = orjson.dumps(doc)
+    sent = client.post("/v1/audit", data=plain, content_type="application/json")
+    zipped = client.post("/v1/audit", data=gz(plain), content_type="application/json",
+                         headers={"Content-Encoding": coding})
+    assert sent.status_code == zipped.status_code == 200, zipped.get_data(as_text=True)[:300]
+    assert zipped.get_json() == sent.get_json()
+
+
+def test_gzip_members_one_after_the_other_are_one_body(client, doc):
+    plain = orjson.dumps(doc)
+    half = len(plain) // 2
+    response = client.post("/v1/predict", data=gz(plain[:half]) + gz(plain[half:]),
+                           content_type="application/json", headers={"Content-Encoding": "gzip"})
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    assert len(response.get_json()["accounts"]) == len(doc["accounts"])
+
+
+def test_a_gzip_body_over_the_wire_limit_is_413_before_inflating(model_dir, matches, never):
+    never("inflate")
+    app = make_app(model_dir, MAX_BODY_BYTES=1_000)
+    data = gz(np.random.default_rng(0).bytes(5_000))  # random bytes do not compress
+    assert len(data) > 1_000
+    stream = Body(data)
+    response = app.test_client().post("/v1/predict", input_stream=stream, content_length=len(data),
+                                      content_type="application/json",
+                                      headers={"Content-Encoding": "gzip"})
+    problem(response, 413, "too-large", matches)
+    assert stream.taken == 0
+
+
+def test_a_gzip_bomb_is_refused_after_the_decoded_limit(model_dir, matches, never):
+    never("parse_json", "decode")
+    app = make_app(model_dir, MAX_DECODED_BYTES=100_000)
+    bomb = gz(b" " * 50_000_000)  # 50 MB of spaces in about 50 KB
+    assert len(bomb) < 100_000
+    response = app.test_client().post("/v1/predict", data=bomb, content_type="application/json",
+                                      headers={"Content-Encoding": "gzip"})
+    assert problem(response, 413, "too-large", matches)["detail"] == (
+        "the body inflates to more than 100,000 bytes (FFD_MAX_DECODED_BYTES)")
+
+
+@pytest.mark.parametrize(("data", "detail"), [
+    (b'{"accounts": []}', "the body is not valid gzip"),
+    (gz(b'{"accounts": []}')[:-6], "the gzip body is cut short"),
+])
+def test_a_body_that_is_not_gzip_is_400(client, matches, data, detail):
+    response = client.post("/v1/predict", data=data, content_type="application/json",
+                           headers={"Content-Encoding": "gzip"})
+    assert problem(response, 400, "bad-request", matches)["detail"].startswith(detail)
+
+
+def test_another_content_coding_is_415_before_reading(model_dir, matches):
+    stream = Body(b"x" * 50_000)
+    response = make_app(model_dir).test_client().post(
+        "/v1/predict", input_stream=stream, content_length=50_000,
+        content_type="application/json", headers={"Content-Encoding": "br"})
+    body = problem(response, 415, "unsupported-media-type", matches)
+    assert "'br' is not supported" in body["detail"]
+    assert response.headers["Accept-Encoding"] == "gzip"
+    assert stream.taken == 0
+
