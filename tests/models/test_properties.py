@@ -8,6 +8,7 @@ what must hold whatever the data, tested on a model trained the way the default 
 - removing edges or timestamps never turns a confident fake into a confident genuine;
 - a lurker (quiet, few followers) arriving at an ordinary time is not called bought;
 - a bare list of counts does not make an account with next to none a fake;
+- a newcomer with ordinary counts, seen alone, is at worst uncertain;
 - people of every age arriving at once (a starter pack, a viral post) are not bought;
 - the reasons of a non-genuine verdict are inputs that pushed the score that way;
 - a private profile with a fake's counts is not cleared by being private;
@@ -210,6 +211,24 @@ def test_an_account_with_next_to_no_counts_is_not_called_a_fake_from_them(model)
                 for a in (0, 1, 2, 3) for b in (5, 10, 20)]
     p = genuine_p(model, parse_graph({"accounts": accounts, "edges": []}))
     assert (p > 0.5).all(), dict(zip([r["id"] for r in accounts], p.round(2), strict=True))
+
+
+def test_a_newcomer_with_ordinary_counts_is_at_worst_uncertain(model):
+    # An account seen alone (no edge, no other account to share a creation day with),
+    # created days before observation, with an avatar, a few followers, about what a
+    # platform suggests at sign-up followed and a few posts: only its age speaks against
+    # it, and a new person looks like that (issue point 2; design 36 in
+    # docs/transfer-protocol.md). At worst uncertain: p(not genuine) below 0.65.
+    fake = {}
+    for age in (2, 7, 30):
+        for followers, following in ((2, 20), (8, 40), (30, 60)):
+            for posts in (0, 10):
+                record = {"id": "new", "created_at": iso(T0 - age * DAY), "has_avatar": True,
+                          "followers_count": followers, "following_count": following,
+                          "posts_count": posts}
+                graph = parse_graph({"accounts": [record], "edges": [], "observed_at": NOW})
+                fake[(age, followers, following, posts)] = 1.0 - genuine_p(model, graph)[0]
+    assert max(fake.values()) < 0.65, {k: round(float(v), 2) for k, v in fake.items()}
 
 
 def test_a_starter_pack_or_viral_burst_of_real_people_is_not_called_bought(model):

@@ -44,6 +44,8 @@ class Behaviour:
     label_noise: float  # share of accounts carrying a wrong label
     # Vendors whose stock carries names harvested from people (no template, no digit run)
     harvested_names: float = 0.0
+    # People who joined within the last two months: new real accounts look quiet too
+    newcomer_share: float = 0.0
 
 
 #: Field-missingness rates at collection time. Likes and lists are hidden by several
@@ -68,6 +70,7 @@ BEHAVIOURS: dict[str, Behaviour] = {
         bot_max_age_d=1_100, camouflage=3.0, ring=0.5, delivery_h=3.0, drip_share=0.15,
         like_vendor_share=0.5, subtle_mass_share=0.1, mass_following=3_200,
         unfollow_share=0.85, missing=_MISSING_REALISTIC, missing_at=0.05, label_noise=0.0,
+        newcomer_share=0.02,
     ),
     "hard": Behaviour(
         lurker_share=0.2, heavy_follower_share=0.08, viral_share=0.15, premium_share=0.55,
@@ -76,7 +79,7 @@ BEHAVIOURS: dict[str, Behaviour] = {
         like_vendor_share=0.6, subtle_mass_share=0.3, mass_following=2_400,
         unfollow_share=0.7, missing={k: min(2 * v + 0.05, 0.6) for k, v in
                                      _MISSING_REALISTIC.items()},
-        missing_at=0.15, label_noise=0.015,
+        missing_at=0.15, label_noise=0.015, newcomer_share=0.04,
     ),
 }
 

@@ -30,6 +30,10 @@ class Genuine:
     influencer: np.ndarray  # bool: audience of 10k and more
 
 
+#: Newcomers joined at most this many days before observation.
+NEWCOMER_DAYS = 60.0
+
+
 def make_genuine(rng: np.random.Generator, n: int, config: SimConfig, beh: Behaviour,
                  now: float) -> Genuine:
     """Profiles of ``n`` genuine accounts observed at ``now``, shaped like the people of
@@ -88,7 +92,31 @@ def make_genuine(rng: np.random.Generator, n: int, config: SimConfig, beh: Behav
     )
     sizes = np.exp(0.8 * rng.standard_normal(max(1, round(n / config.community_size))))
     community = rng.choice(len(sizes), n, p=sizes / sizes.sum())
+    _make_newcomers(rng, profiles, ~lurker & ~influencer & ~heavy, beh, now)
     return Genuine(profiles, community, lurker, influencer)
+
+
+def _make_newcomers(rng: np.random.Generator, p: Profiles, eligible: np.ndarray,
+                    beh: Behaviour, now: float) -> None:
+    """Turn a share of ``eligible`` people into newcomers, in place: people who joined
+    within the last ``NEWCOMER_DAYS`` days (drawn last, so every other draw of the
+    genuine stream is as it was)."""
+    share = beh.newcomer_share * np.exp(0.5 * rng.standard_normal())
+    new = eligible & (rng.random(len(eligible)) < share)
+    k = int(new.sum())
+    if k == 0:
+        return
+    age = rng.uniform(1.0, NEWCOMER_DAYS, k)
+    # The accounts a platform suggests at sign-up and a few friends; the friends follow
+    # back; posting has barely begun; likes given so far in proportion to the age.
+    p.following[new] = counts(rng, 40, 0.8, k)
+    p.followers[new] = counts(rng, 8, 1.0, k)
+    p.posts[new] = np.round(rng.exponential(0.15 * age)) * (rng.random(k) >= 0.4)
+    p.likes[new] = np.round(p.likes[new] * age / 365.0)
+    p.listed[new] = 0.0
+    p.has_avatar[new] = coin(rng, 0.6, k)
+    p.bio[new] = names.genuine_bios(rng, k, rng.random(k) < 0.3)
+    p.created_at[new] = now - np.round(age * DAY)
 
 
 def follow_edges(rng: np.random.Generator, gen: Genuine, config: SimConfig, beh: Behaviour,
