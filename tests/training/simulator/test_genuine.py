@@ -1,11 +1,14 @@
-"""Genuine accounts: reciprocity, communities, influencers, interactions along follows."""
+"""Genuine accounts: reciprocity, communities, influencers, interactions along follows,
+newcomers."""
+
+from dataclasses import replace
 
 import numpy as np
 
 from detector.schema import EDGE_CODE, INTERACTIONS, LABEL_CODE
 from training.simulator import SimConfig
-from training.simulator.config import BEHAVIOURS
-from training.simulator.genuine import follow_edges, make_genuine
+from training.simulator.config import BEHAVIOURS, DAY
+from training.simulator.genuine import NEWCOMER_DAYS, follow_edges, make_genuine
 from training.simulator.tables import EdgeLog
 
 from .sim_helpers import mutual
@@ -52,3 +55,25 @@ def test_interactions_mostly_follow_follows(realistic):
     assert along.mean() > 0.99
     assert (e.weight[interact] >= 1).all() and e.weight[interact].max() > 1
     assert (e.weight[~interact] == 1).all()
+
+
+def test_newcomers_are_young_people_with_a_newcomers_counts():
+    # A share of people (2% at `realistic`, a log-normal factor per world; 10% here)
+    # joined within 60 days: about 40 following, 8 followers, few posts. They are drawn
+    # last, so the same world without them differs in them only.
+    now = 1e9
+    config = SimConfig(accounts=20_000)
+    def world(share: float):
+        behaviour = replace(BEHAVIOURS["realistic"], newcomer_share=share)
+        return make_genuine(np.random.default_rng(1), 20_000, config, behaviour, now)
+    gen, before = world(0.1), world(0.0).profiles
+    p = gen.profiles
+    new = p.created_at != before.created_at
+    assert 0.03 < new.mean() < 0.25
+    assert not (new & (gen.lurker | gen.influencer)).any()
+    age = (now - p.created_at[new]) / DAY
+    assert age.min() >= 1.0 and age.max() <= NEWCOMER_DAYS
+    assert 25 < np.median(p.following[new]) < 60 and 4 < np.median(p.followers[new]) < 14
+    assert np.median(p.posts[new]) < 10 and (p.listed[new] == 0).all()
+    assert np.array_equal(p.followers[~new], before.followers[~new])
+    assert np.array_equal(p.posts[~new], before.posts[~new])
