@@ -62,7 +62,11 @@ FEATURES: tuple[Feature, ...] = (
     Feature("log_age_capped", "profile",
             "Account age up to one year (log days): young accounts are suspect, but beyond a "
             "year age tells more about the platform's and the collection's epoch than about "
-            "the account (aged stock is sold exactly for that).", -1, ("age_missing",)),
+            "the account (aged stock is sold exactly for that). Youth alone is no vendor's "
+            "mark: the simulator's newcomers (people who joined within 60 days, with a "
+            "newcomer's counts) teach the model that a new account with ordinary counts is "
+            "a person, so youth weighs beside a vendor's traces (design 36).", -1,
+            ("age_missing",)),
     Feature("log_posts_per_day", "profile", "Posting rate over the account's life.", -1,
             ("posts_missing", "age_missing")),
     Feature("log_bio_length", "profile", "Vendors leave bios empty or template them.", -1,
