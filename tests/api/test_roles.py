@@ -56,7 +56,7 @@ def test_a_revoked_key_stops_working_at_once(model_dir, url, doc):
     assert client.post("/v1/audit", json=doc, headers={"X-API-Key": keep}).status_code == 200
     listed = CliRunner().invoke(main, ["keys", "list", "--database", url])
     assert listed.exit_code == 0
-    assert key.split("_")[2] not in listed.output  # never a secret
+    assert key.split("_", 2)[2] not in listed.output  # never a secret (it may hold "_" too)
     lines = {line.split()[0]: line for line in listed.output.splitlines()[1:]}
     assert lines["ann"].split()[-1] != "-" and lines["bob"].split()[-1] == "-"
     again = CliRunner().invoke(main, ["keys", "revoke", "ann", "--database", url])
