@@ -74,7 +74,7 @@ def breakdown(model: FollowerClassifier, graph: AccountGraph) -> Breakdown:
     label = graph.accounts.label
     genuine, fake = label == LABEL_CODE["genuine"], label > LABEL_CODE["genuine"]
     following = graph.accounts.counts["following_count"]
-    mass = np.nan_to_num(following > MASS_FOLLOW_THRESHOLD, nan=0).astype(bool)
+    mass = following > MASS_FOLLOW_THRESHOLD  # an unknown (NaN) count compares False
     ratio = rule_ratio(graph)
     flagged = p >= 0.5
     passed_fake = fake & ~flagged

@@ -286,4 +286,3 @@ def test_another_content_coding_is_415_before_reading(model_dir, matches):
     assert "'br' is not supported" in body["detail"]
     assert response.headers["Accept-Encoding"] == "gzip"
     assert stream.taken == 0
-

@@ -63,9 +63,11 @@ def test_newcomers_are_young_people_with_a_newcomers_counts():
     # last, so the same world without them differs in them only.
     now = 1e9
     config = SimConfig(accounts=20_000)
+
     def world(share: float):
         behaviour = replace(BEHAVIOURS["realistic"], newcomer_share=share)
         return make_genuine(np.random.default_rng(1), 20_000, config, behaviour, now)
+
     gen, before = world(0.1), world(0.0).profiles
     p = gen.profiles
     new = p.created_at != before.created_at
