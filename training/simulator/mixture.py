@@ -14,9 +14,10 @@ from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
+from detector.feature_table import MASS_FOLLOW_THRESHOLD
 from detector.graph import AccountGraph
 from detector.schema import SPLIT_CODE
-from training.simulator.core import simulate
+from training.simulator.core import simulate_roles
 from training.simulator.randomise import sample_config, sample_view
 from training.simulator.view import counts_only, observe
 
@@ -32,6 +33,8 @@ class TrainingMix:
     seed: int = 20_250_601  # same seed, same graphs
     platform_shown: float = 0.6  # graphs whose accounts say which platform they are on
     counts_only: float = 0.0  # graphs seen as a bare list of counts (``view.counts_only``)
+    # Leave unlabelled the fakes whose label nothing in the view shows (``traceless``).
+    unlabel_traceless: bool = True
 
     def __post_init__(self) -> None:
         if self.graphs < 2 or not 1 <= self.val_graphs < self.graphs:
@@ -62,13 +65,46 @@ def training_graphs(mix: TrainingMix,
         # seed before the platform field existed (design 27 against 26 changes one thing).
         told = np.random.default_rng((mix.seed, k)).random() < mix.platform_shown
         view = replace(view, platform=bool(told))
-        graph = observe(simulate(config), view, rng)
+        truth, roles = simulate_roles(config)
+        graph = observe(truth, view, rng)
         # Also from a stream of its own: the other worlds and views stay the seed's.
         if np.random.default_rng((mix.seed, k, 1)).random() < mix.counts_only:
             graph = counts_only(graph)
+        if mix.unlabel_traceless:
+            graph.accounts.label[traceless(graph, roles,
+                                           truth.accounts.counts["following_count"])] = -1
         graph.accounts.split[:] = SPLIT_CODE["val" if k < mix.val_graphs else "train"]
         graphs.append(graph)
         if progress is not None and (k + 1) % 10 == 0:
             progress(f"simulated {k + 1}/{mix.graphs} worlds "
                      f"({time.perf_counter() - start:.1f}s)")
     return graphs
+
+
+def traceless(seen: AccountGraph, roles: np.ndarray, following: np.ndarray) -> np.ndarray:
+    """Fakes whose label nothing in ``seen`` shows: bought accounts that copy people
+    ("premium") and mass followers that stay under the mass-following line, when the
+    view gives them no edge (a bare list of profiles, or left isolated by a partial
+    crawl).
+
+    Such an account's profile is made to look like a person's; what gives it away is
+    the graph (creation batches that follow together, follow-and-unfollow sessions). The
+    model scores an account without edges from its profile alone, so taught to call
+    these fakes it learns that ordinary people's profiles are suspect at whatever rate
+    the simulated world holds such stock, and flags real people on lists of profiles.
+    Left unlabelled they teach nothing; the evidence model's floor for profiles alone
+    (``models.evidence.PROFILE_FLOOR``: at most 95% genuine) is what keeps room for them.
+
+    Args:
+        seen: the graph as the view shows it (rows in the simulated order).
+        roles: each row's role (``training.simulator.core.ROLES``).
+        following: each row's true following count (before the view hid any).
+    """
+    n = seen.num_accounts
+    e = seen.edges
+    other = e.src != e.dst
+    touched = np.zeros(n, dtype=bool)
+    touched[e.src[other]] = True
+    touched[e.dst[other]] = True
+    subtle = (roles == "mass") & (np.asarray(following) < MASS_FOLLOW_THRESHOLD)
+    return ~touched & ((roles == "premium") | subtle)
