@@ -27,7 +27,7 @@ from detector.graph import AccountGraph
 from detector.schema import LABEL_CODE
 from training.datasets.cresci import load_cresci
 from training.default_model import DEFAULT_DATA
-from training.simulator.mixture import TrainingMix, training_graphs
+from training.simulator.mixture import TrainingMix, linked, training_graphs
 
 GENUINE, BOUGHT, MASS = (LABEL_CODE[name] for name in ("genuine", "bought", "mass_follow"))
 
@@ -75,16 +75,6 @@ def _fake_weight(truth: np.ndarray, labelled: np.ndarray, mask: np.ndarray) -> f
     return float(a / (a + b)) if a + b else float("nan")
 
 
-def _touched(graph: AccountGraph) -> np.ndarray:
-    """Accounts with at least one edge to another account in ``graph``."""
-    e = graph.edges
-    other = e.src != e.dst
-    out = np.zeros(graph.num_accounts, dtype=bool)
-    out[e.src[other]] = True
-    out[e.dst[other]] = True
-    return out
-
-
 def tally(graphs: list[AccountGraph], truths: list[AccountGraph],
           cresci: AccountGraph | None = None) -> list[Region]:
     """The regions of ``graphs`` (labelled as the mix labels them), with ``truths`` the
@@ -94,7 +84,7 @@ def tally(graphs: list[AccountGraph], truths: list[AccountGraph],
     label = np.concatenate([g.accounts.label for g in graphs])
     truth = np.concatenate([g.accounts.label for g in truths])
     everyone = truth >= 0
-    alone = np.concatenate([~_touched(g) for g in graphs])
+    alone = np.concatenate([~linked(g) for g in graphs])
     c_masks, c_label = {}, None
     if cresci is not None:
         c = cresci.accounts

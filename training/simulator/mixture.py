@@ -100,11 +100,15 @@ def traceless(seen: AccountGraph, roles: np.ndarray, following: np.ndarray) -> n
         roles: each row's role (``training.simulator.core.ROLES``).
         following: each row's true following count (before the view hid any).
     """
-    n = seen.num_accounts
-    e = seen.edges
-    other = e.src != e.dst
-    touched = np.zeros(n, dtype=bool)
-    touched[e.src[other]] = True
-    touched[e.dst[other]] = True
     subtle = (roles == "mass") & (np.asarray(following) < MASS_FOLLOW_THRESHOLD)
-    return ~touched & ((roles == "premium") | subtle)
+    return ~linked(seen) & ((roles == "premium") | subtle)
+
+
+def linked(graph: AccountGraph) -> np.ndarray:
+    """Accounts with at least one edge to another account in ``graph``."""
+    e = graph.edges
+    other = e.src != e.dst
+    out = np.zeros(graph.num_accounts, dtype=bool)
+    out[e.src[other]] = True
+    out[e.dst[other]] = True
+    return out
