@@ -94,7 +94,7 @@ def gunicorn_options(config: ServeConfig) -> dict[str, Any]:
     return {
         "bind": f"{config.host}:{config.port}",
         "workers": config.workers,
-        "worker_class": "sync",
+        "worker_class": "api.worker.ProblemWorker",  # gunicorn's sync worker, problem details
         "timeout": config.timeout,
         "preload_app": False,
         "accesslog": "-",

@@ -24,6 +24,7 @@ def test_options_never_preload():
     assert options["bind"] == "127.0.0.1:8123"
     assert options["workers"] == 3
     assert options["preload_app"] is False
+    assert options["worker_class"] == "api.worker.ProblemWorker"
 
 
 def test_curl_example_posts_a_shipped_file(monkeypatch, tmp_path):
@@ -81,6 +82,19 @@ def _get(url: str, data: bytes | None = None) -> tuple[int, dict, dict]:
         return exc.code, dict(exc.headers), json.loads(exc.read())
 
 
+def _raw(port: int, request: bytes) -> tuple[int, dict, dict]:
+    """Send bytes as they are (no client library would send them) and read the answer."""
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
+        s.sendall(request)
+        data = b""
+        while chunk := s.recv(65_536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = dict(line.split(": ", 1) for line in lines[1:])
+    return int(lines[0].split()[1]), {k.lower(): v for k, v in headers.items()}, json.loads(body)
+
+
 @pytest.mark.server
 @pytest.mark.slow
 def test_real_server_answers_the_example(model_dir: Path, tmp_path: Path):
@@ -109,6 +123,15 @@ def test_real_server_answers_the_example(model_dir: Path, tmp_path: Path):
         assert "model;dur=" in headers["Server-Timing"]
         status, headers, body = _get(f"{base}/v1/predict", b"{not json")
         assert status == 400 and headers["Content-Type"] == "application/problem+json"
+        # What gunicorn refuses before the app sees it comes in the same shape.
+        for raw, code in ((b"POST /v1/predict HTTP/1.1\r\nHost: x\r\n"
+                           b"Content-Length: ten\r\n\r\n", 400),
+                          (b"GET /" + b"a" * 9_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", 414)):
+            status, headers, body = _raw(port, raw)
+            assert status == code, body
+            assert headers["content-type"] == "application/problem+json"
+            assert body["type"] == "/docs#problem-bad-request" and body["status"] == code
+            assert body["detail"] and body["errors"] == []
         log.seek(0)
         assert curl_example("127.0.0.1", port) in log.read()
     finally:
