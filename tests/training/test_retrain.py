@@ -13,7 +13,14 @@ from models.estimator import FollowerClassifier
 from models.finetune import FineTuneConfig
 from tests.training.labelled_store import ADMIN, fill
 from training.cli import main
-from training.retrain import NotPromoted, RetrainConfig, promote, retrain_from_labels
+from training.retrain import (
+    SIM_SEED,
+    NotPromoted,
+    RetrainConfig,
+    promote,
+    retrain_from_labels,
+)
+from training.simulator.mixture import TrainingMix, training_graphs
 
 #: Small and quick: two simulated worlds of 100 accounts, 40 steps.
 TUNE = FineTuneConfig(epochs=40, lr=0.01)
@@ -64,7 +71,13 @@ def test_labels_that_contradict_the_live_model_are_learned(client, database_url,
     assert candidate["per_class"]["genuine"]["recall"] >= 0.9  # not forgotten
     assert outcome.better and candidate["balanced_accuracy"] > live["balanced_accuracy"]
     forgetting = outcome.comparison["simulated"]  # reported beside, on an unseen world
-    assert forgetting["live"]["accounts"] == forgetting["candidate"]["accounts"] == 100
+    # Its 100 validation accounts, less the look-alike fakes it shows without an edge,
+    # which the mix leaves unlabelled (``training.simulator.mixture.traceless``).
+    world = training_graphs(TrainingMix(graphs=2, accounts=100, val_graphs=1,
+                                        seed=SIM_SEED))[0]
+    labelled = int((world.accounts.label >= 0).sum())
+    assert 80 <= labelled < 100
+    assert forgetting["live"]["accounts"] == forgetting["candidate"]["accounts"] == labelled
     saved = FollowerClassifier.load(outcome.directory)
     assert saved.metadata_["metrics"]["labels"] == outcome.comparison
     base = FollowerClassifier.load(model_dir)
