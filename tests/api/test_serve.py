@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from api.serve import EXAMPLE, ServeConfig, curl_example, gunicorn_options
+from tests.api.raw_http import read_answer
 from training.cli import main
 
 
@@ -86,13 +87,8 @@ def _raw(port: int, request: bytes) -> tuple[int, dict, dict]:
     """Send bytes as they are (no client library would send them) and read the answer."""
     with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
         s.sendall(request)
-        data = b""
-        while chunk := s.recv(65_536):
-            data += chunk
-    head, _, body = data.partition(b"\r\n\r\n")
-    lines = head.decode("latin-1").split("\r\n")
-    headers = dict(line.split(": ", 1) for line in lines[1:])
-    return int(lines[0].split()[1]), {k.lower(): v for k, v in headers.items()}, json.loads(body)
+        line, headers, body = read_answer(s)
+    return int(line.split()[1]), headers, body
 
 
 @pytest.mark.server

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import socket
 
 import pytest
 
 from api.worker import write_problem
+from tests.api.raw_http import read_answer
 
 
 def _written(status: int, reason: str, mesg: str) -> tuple[str, dict, dict]:
@@ -15,14 +15,7 @@ def _written(status: int, reason: str, mesg: str) -> tuple[str, dict, dict]:
     with a, b:
         write_problem(a, status, reason, mesg)
         a.shutdown(socket.SHUT_WR)
-        data = b""
-        while chunk := b.recv(65_536):
-            data += chunk
-    head, _, body = data.partition(b"\r\n\r\n")
-    lines = head.decode("latin-1").split("\r\n")
-    headers = dict(line.split(": ", 1) for line in lines[1:])
-    assert int(headers["Content-Length"]) == len(body)
-    return lines[0], headers, json.loads(body)
+        return read_answer(b)
 
 
 @pytest.mark.parametrize("status, reason", [(400, "Bad Request"), (414, "URI Too Long"),
@@ -30,8 +23,8 @@ def _written(status: int, reason: str, mesg: str) -> tuple[str, dict, dict]:
 def test_a_refused_request_is_a_bad_request_problem_with_gunicorns_status(status, reason):
     line, headers, body = _written(status, reason, "Invalid Content-Length 'ten'")
     assert line == f"HTTP/1.1 {status} {reason}"
-    assert headers["Content-Type"] == "application/problem+json"
-    assert headers["Connection"] == "close"
+    assert headers["content-type"] == "application/problem+json"
+    assert headers["connection"] == "close"
     assert body == {"type": "/docs#problem-bad-request", "title": reason.lower(),
                     "status": status, "detail": "Invalid Content-Length 'ten'",
                     "instance": None, "errors": []}
