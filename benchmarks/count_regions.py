@@ -2,16 +2,15 @@
 
     .venv/bin/python -m benchmarks.count_regions [--graphs 200]
 
-A model that sees only an account's followers and following counts can do no better
-than the share of fakes its training loss holds at those counts. For a few regions of
+A model that sees only an account's followers and following counts learns, at best, the
+share of fakes its training loss holds at those counts. For a few regions of
 (followers, following), this prints the default mix's accounts by class as their views
 show them (``training.simulator.mixture``), how many of the fakes the mix leaves
 unlabelled (``traceless``), the share of "not genuine" in the loss under the default
 model's balanced class weights with every fake labelled and as the mix labels them, over
 all accounts and over those their view shows without any edge (which the model scores
 from the profile alone), and Cresci-2015's genuine accounts and fakes in the same
-regions. docs/transfer-protocol.md
-(session 23) quotes a run of it.
+regions. docs/transfer-protocol.md (session 23) quotes a run of it.
 """
 
 from __future__ import annotations

@@ -10,7 +10,8 @@ Prints two things, measured by this run:
   accounts the model flags (probability of "not genuine" of 0.5 or more) and which
   fakes it passes, beside the one-line rule "following > 5 x followers".
 
-docs/transfer-protocol.md (session 21) quotes one run of it on the default model.
+docs/transfer-protocol.md (sessions 21-23) quotes runs of it on the default model and on
+designs being decided.
 """
 
 from __future__ import annotations
