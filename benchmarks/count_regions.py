@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from detector.features import MASS_FOLLOW_THRESHOLD
+from detector.feature_table import MASS_FOLLOW_THRESHOLD
 from detector.graph import AccountGraph
 from detector.schema import LABEL_CODE
 from training.datasets.cresci import load_cresci

@@ -9,6 +9,7 @@ what must hold whatever the data, tested on a model trained the way the default 
 - a lurker (quiet, few followers) arriving at an ordinary time is not called bought;
 - a bare list of counts does not make an account with next to none a fake;
 - a newcomer with ordinary counts, seen alone, is at worst uncertain;
+- an ordinary mid-size account on a bare list of counts is not called a fake;
 - people of every age arriving at once (a starter pack, a viral post) are not bought;
 - the reasons of a non-genuine verdict are inputs that pushed the score that way;
 - a private profile with a fake's counts is not cleared by being private;
