@@ -1,9 +1,10 @@
 """Typed columns -> ``AccountGraph``: the checks that need the whole table at once.
 
 Both the JSON validator and the columnar (Parquet/CSV) reader end here, so unique ids,
-declared endpoints, the target, self-loops, duplicate edges, follow ranks and times after
-the observation are checked by one piece of vectorised code (pandas' hash index, or
-Arrow's for endpoints read from a table), whatever the input format. Follow times missing
+declared endpoints, the target, self-loops, duplicate edges, follow ranks, times after
+the observation and edges timed before their accounts existed are checked by one piece
+of vectorised code (pandas' hash index, or Arrow's for endpoints read from a table),
+whatever the input format. Follow times missing
 but for a ``rank`` are estimated here too (``detector.follow_times``), so every reader
 hands on the same graph.
 """
@@ -33,6 +34,10 @@ MAX_WARNINGS = 20
 #: of age 0): profiles are often fetched a few days after the follower list, and clocks
 #: and time zones disagree.
 FUTURE_SLACK = 7 * 86_400.0
+#: An edge timed earlier than the creation of either of its accounts by more than this
+#: cannot be true (nobody follows, or is followed, before existing). Less is read as it
+#: stands: creation dates are often given to the day.
+CREATION_SLACK = 86_400.0
 
 #: Endpoint ids: object arrays of str (JSON) or, both columns alike, Arrow strings with
 #: null for missing (tables).
@@ -120,6 +125,7 @@ def assemble(
     )
     drop, warnings = _loops_and_duplicates(table, accounts.ids, edges_path)
     warnings += _future_times(accounts, table, observed_at, accounts_path, edges_path)
+    warnings += _before_creation(accounts, table, drop, edges_path)
     if (table.rank >= 0).any():
         issues += _rank_issues(table, drop, index.to_numpy(), edges_path)  # ids by position
     if issues:
@@ -244,6 +250,32 @@ def _future_times(accounts: Accounts, edges: Edges, observed_at: float, accounts
             warnings.append(Issue(path, f"{len(rows)} {field} values more than a week "
                                         f"later than {what} dropped in all"))
         setattr(owner, field, np.where(future, np.nan, values))
+    return warnings
+
+
+def _before_creation(accounts: Accounts, edges: Edges, dropped: np.ndarray,
+                     path: str) -> list[Issue]:
+    """Edges timed more than ``CREATION_SLACK`` before either account was created. One of
+    the two dates is wrong, and the data do not say which (a follow time estimated by a
+    collector, or a creation date rewritten when an account was recycled), so both are
+    kept as given and the edge is reported as a warning; nothing is refused."""
+    created = accounts.created_at
+    if len(edges.at) == 0 or not np.isfinite(created).any() or not np.isfinite(edges.at).any():
+        return []
+    first = np.fmax(created[edges.src], created[edges.dst])  # the later creation; NaN unknown
+    rows = np.flatnonzero((edges.at < first - CREATION_SLACK) & ~dropped)
+    if len(rows) == 0:
+        return []
+    ids = accounts.ids
+    warnings = []
+    for i in rows[:MAX_WARNINGS].tolist():
+        end = edges.src[i] if created[edges.src[i]] >= first[i] else edges.dst[i]
+        warnings.append(Issue(f"{path}[{i}].at", f"{EDGE_TYPES[edges.type[i]]} more than a day "
+                                                 f"before {ids[end]!r} was created; kept as "
+                                                 "given"))
+    if len(rows) > MAX_WARNINGS:
+        warnings.append(Issue(path, f"{len(rows)} edges timed more than a day before the "
+                                    "creation of one of their accounts in all"))
     return warnings
 
 

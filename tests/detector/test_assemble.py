@@ -194,3 +194,39 @@ def test_one_repeat_among_many_distinct_edges() -> None:
     graph = assemble(accounts(*ids), columns(pairs, at=[1.0] * 40 + [2.0, 1.0]))
     assert [str(w) for w in graph.warnings] == ["edges[41]: duplicate edge dropped"]
     assert graph.num_edges == 41
+
+
+def created(ids: tuple[str, ...], dates: list[float]) -> Accounts:
+    table = accounts(*ids)
+    table.created_at = np.array(dates, dtype=np.float64)
+    return table
+
+
+def test_an_edge_before_either_account_existed_is_kept_with_a_warning() -> None:
+    day = 86_400.0
+    table = created(("old", "new", "unknown"), [0.0, 100 * day, math.nan])
+    pairs = [("new", "old"), ("old", "new"), ("new", "old"), ("old", "unknown"),
+             ("unknown", "old"), ("old", "new")]
+    at = [99.5 * day, 50 * day, 100 * day, -5 * day, 5 * day, math.nan]
+    graph = assemble(table, columns(pairs, at))
+    assert [(w.path, w.message) for w in graph.warnings] == [
+        ("edges[1].at", "follow more than a day before 'new' was created; kept as given"),
+        ("edges[3].at", "follow more than a day before 'old' was created; kept as given"),
+    ]
+    # Within the slack (creation dates given to the day), at the creation, unknown
+    # creation on both ends or an untimed edge: read as they stand.
+    np.testing.assert_array_equal(graph.edges.at, np.array(at))
+
+
+def test_many_edges_before_creation_are_summarised_and_dropped_edges_are_not_named() -> None:
+    n = MAX_WARNINGS + 5
+    ids = tuple(f"a{i}" for i in range(n + 1))
+    table = created(ids, [1e9] * (n + 1))
+    pairs = [(ids[i], ids[i + 1]) for i in range(n)] + [(ids[0], ids[0])]  # a self-loop
+    graph = assemble(table, columns(pairs, [0.0] * (n + 1)))
+    messages = [w.message for w in graph.warnings]
+    assert messages.count("self-loop on 'a0' dropped") == 1
+    early = [w for w in graph.warnings if w.path.endswith(".at")]
+    assert len(early) == MAX_WARNINGS and all(int(w.path[6:-4]) < n for w in early)
+    assert graph.warnings[-1] == Issue("edges", f"{n} edges timed more than a day before the "
+                                                "creation of one of their accounts in all")
