@@ -150,10 +150,12 @@ With --labels, fine-tune the live model on the analysts' labels in the store ins
               help="[--labels] Fewest held-out labels for a meaningful comparison.")
 @click.option("--min-gain", type=float, default=0.0, show_default=True,
               help="[--labels] Balanced accuracy the candidate must gain over the live model.")
-@click.option("--sim-graphs", type=click.IntRange(min=0), default=4, show_default=True,
+@click.option("--sim-graphs", type=click.IntRange(min=0), default=24,
+              show_default=True,
               help="[--labels] Simulated worlds mixed in so the model does not forget "
-                   "(one refits the temperature; 0: none).")
-@click.option("--sim-accounts", type=click.IntRange(min=50), default=300, show_default=True,
+                   "(an eighth, at least one, refits the temperature; 0: none).")
+@click.option("--sim-accounts", type=click.IntRange(min=50), default=500,
+              show_default=True,
               help="[--labels] Accounts per simulated world.")
 @click.option("--tune-epochs", type=click.IntRange(min=1), default=60, show_default=True,
               help="[--labels] Fine-tuning steps from the live weights.")

@@ -146,3 +146,18 @@ def test_the_command_reports_and_refuses_to_promote_what_is_not_better(client, d
     assert result.exit_code == 1, result.output
     assert "live      balanced accuracy 1.0000" in result.output
     assert "not promoted" in result.output and (tmp_path / "c" / "model.json").exists()
+
+
+def test_the_command_s_defaults_are_the_config_s():
+    from training.train import train_command
+
+    defaults = {p.name: p.default for p in train_command.params}
+    config = RetrainConfig()
+    assert (defaults["sim_graphs"], defaults["sim_accounts"]) == (config.sim_graphs,
+                                                                  config.sim_accounts)
+    assert (defaults["tune_epochs"], defaults["tune_lr"]) == (config.tune.epochs, config.tune.lr)
+
+
+@pytest.mark.parametrize(("graphs", "held_out"), [(2, 1), (15, 1), (16, 2), (24, 3)])
+def test_an_eighth_of_the_simulated_worlds_at_least_one_is_held_out(graphs, held_out):
+    assert RetrainConfig(sim_graphs=graphs).sim_val_graphs == held_out
