@@ -4,9 +4,8 @@ Both the JSON validator and the columnar (Parquet/CSV) reader end here, so uniqu
 declared endpoints, the target, self-loops, duplicate edges, follow ranks, times after
 the observation and edges timed before their accounts existed are checked by one piece
 of vectorised code (pandas' hash index, or Arrow's for endpoints read from a table),
-whatever the input format. Follow times missing
-but for a ``rank`` are estimated here too (``detector.follow_times``), so every reader
-hands on the same graph.
+whatever the input format. Follow times missing but for a ``rank`` are estimated here
+too (``detector.follow_times``), so every reader hands on the same graph.
 """
 
 from __future__ import annotations
