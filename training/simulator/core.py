@@ -68,7 +68,7 @@ def simulate_roles(config: SimConfig,
     label = np.repeat(np.arange(len(LABELS), dtype=np.int8), [n_gen, n_bought, n_mass])
     say(f"profiles: {n_gen:,} genuine, {n_bought:,} bought, {n_mass:,} mass")
 
-    log = EdgeLog(total, now)
+    log = EdgeLog(total, now, profiles.created_at)
     src, dst, at = genuine.follow_edges(rng["follows"], gen, config, beh, now, log)
     genuine.interaction_edges(rng["interactions"], gen, src, dst, at, now, log)
     del src, dst, at
@@ -79,10 +79,11 @@ def simulate_roles(config: SimConfig,
         reach[target] = 0.0
     customers = Picker(active, np.sqrt(reach[active]))
     sales = vendors.purchase_edges(rng["purchases"], bought, n_gen, customers, config, beh,
-                                   now, log)
+                                   now, log, profiles.created_at)
     vendors.camouflage_edges(rng["camouflage"], bought, n_gen, Picker(np.arange(n_gen), reach),
-                             beh, now, log)
-    vendors.like_edges(rng["likes"], bought, n_gen, sales, customers, now, log)
+                             beh, now, log, profiles.created_at)
+    vendors.like_edges(rng["likes"], bought, n_gen, sales, customers, now, log,
+                       profiles.created_at)
     say(f"bought edges: {len(log):,}")
     mass.campaign_edges(rng["campaigns"], mass_profiles, n_gen + n_bought,
                         Picker(active, np.sqrt(reach[active])), profiles.followers, config,

@@ -64,12 +64,18 @@ class EdgeLog:
     """Collects edge columns from every generator, then merges them into ``Edges``.
 
     Repeats of one (source, target, type) are merged: a follow or unfollow keeps its
-    earliest time; interactions add their weights and keep the latest time.
+    earliest time; interactions add their weights and keep the latest time. Given the
+    accounts' creation times, an edge timed before either of its accounts existed is
+    dropped (the generators draw targets and times apart: a growth tool's follow of a
+    person who signed up later), with the unfollow that undid it, as is an edge after
+    ``observed_at``.
     """
 
-    def __init__(self, num_accounts: int, observed_at: float) -> None:
+    def __init__(self, num_accounts: int, observed_at: float,
+                 created_at: np.ndarray | None = None) -> None:
         self.num_accounts = num_accounts
         self.observed_at = observed_at
+        self.created_at = created_at
         self._parts: list[tuple[np.ndarray, ...]] = []
 
     def add(self, src: np.ndarray, dst: np.ndarray, kind: str, at: np.ndarray,
@@ -84,12 +90,20 @@ class EdgeLog:
         return sum(len(p[0]) for p in self._parts)
 
     def build(self) -> Edges:
-        """Merged edges: no self-loops, nothing after ``observed_at``, one row per key."""
+        """Merged edges: no self-loops, nothing after ``observed_at`` or before the
+        creation of either end, one row per key."""
         if not self._parts:
             return Edges.empty()
         src, dst, kind, at, weight = (np.concatenate(c) for c in zip(*self._parts, strict=True))
         self._parts = []
         keep = (src != dst) & ~(at > self.observed_at)
+        if self.created_at is not None:
+            keep &= ~(at < np.fmax(self.created_at[src], self.created_at[dst]))
+            # An unfollow undoes a follow: none stays whose follow went.
+            pair = src * self.num_accounts + dst
+            undo = kind == EDGE_TYPES.index("unfollow")
+            followed = pair[keep & (kind == EDGE_TYPES.index("follow"))]
+            keep &= ~undo | np.isin(pair, followed)
         src, dst, kind, at, weight = src[keep], dst[keep], kind[keep], at[keep], weight[keep]
         key = (src * self.num_accounts + dst) * len(EDGE_TYPES) + kind
         order = np.argsort(key)

@@ -117,11 +117,24 @@ def _ready(bought: Bought) -> np.ndarray:
     return bought.profiles.created_at[np.minimum(offset, len(bought.vendor) - 1)]
 
 
+def _after_signup(rng: np.random.Generator, t0: np.ndarray, born: np.ndarray,
+                  now: float) -> np.ndarray:
+    """Order times moved, where a customer signed up after ``t0``, to a uniform instant
+    between its sign-up and an hour before ``now`` (a shop sells to accounts that exist).
+    Drawn after every other draw of the order, so the rest of the world stays as it was;
+    later orders only find more stock, so the accounts chosen at ``t0`` still exist."""
+    late = np.flatnonzero(t0 < born)
+    moved = t0.copy()
+    moved[late] = uniform_between(rng, born[late], np.full(len(late), now - HOUR))
+    return moved
+
+
 def purchase_edges(rng: np.random.Generator, bought: Bought, offset: int, customers: Picker,
                    config: SimConfig, beh: Behaviour, now: float,
-                   log: EdgeLog) -> tuple[np.ndarray, np.ndarray]:
+                   log: EdgeLog, born: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Follow bursts: each purchase is a run of one vendor's accounts following one
-    customer within hours. Returns (customer, vendor) per purchase."""
+    customer within hours, once the customer exists (``born``: every account's creation
+    time). Returns (customer, vendor) per purchase."""
     n = len(bought.vendor)
     if n == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
@@ -142,19 +155,23 @@ def purchase_edges(rng: np.random.Generator, bought: Bought, offset: int, custom
     drip = rng.random(orders) < beh.drip_share
     scale = np.where(drip, DRIP_H, beh.delivery_h)[order_of] * HOUR
     at = t0[order_of] + rng.exponential(1.0, len(order_of)) * scale
+    at += (_after_signup(rng, t0, born[customer], now) - t0)[order_of]
     log.add(offset + first[order_of] + rank, customer[order_of], "follow", at)
     return customer, vendor
 
 
 def camouflage_edges(rng: np.random.Generator, bought: Bought, offset: int, popular: Picker,
-                     beh: Behaviour, now: float, log: EdgeLog) -> None:
-    """Follows of popular genuine accounts, and of accounts of the same vendor (rings)."""
+                     beh: Behaviour, now: float, log: EdgeLog, born: np.ndarray) -> None:
+    """Follows of popular genuine accounts, and of accounts of the same vendor (rings),
+    each once both accounts exist (``born``: every account's creation time; aged stock
+    is years older than many of the people it follows)."""
     n = len(bought.vendor)
     created = bought.profiles.created_at
     k = rng.poisson(beh.camouflage, n)
     src = np.repeat(np.arange(n), k)
-    log.add(offset + src, popular.draw(rng, len(src)), "follow",
-            uniform_between(rng, created[src], np.full(len(src), now)))
+    dst = popular.draw(rng, len(src))
+    log.add(offset + src, dst, "follow",
+            uniform_between(rng, np.maximum(created[src], born[dst]), np.full(len(src), now)))
     k = rng.poisson(beh.ring, n)
     src = np.repeat(np.arange(n), k)
     v = bought.vendor[src]
@@ -164,8 +181,9 @@ def camouflage_edges(rng: np.random.Generator, bought: Bought, offset: int, popu
 
 
 def like_edges(rng: np.random.Generator, bought: Bought, offset: int, sales: tuple,
-               customers: Picker, now: float, log: EdgeLog) -> None:
-    """Sold likes: bursts of likes from one vendor's accounts on one customer."""
+               customers: Picker, now: float, log: EdgeLog, born: np.ndarray) -> None:
+    """Sold likes: bursts of likes from one vendor's accounts on one customer, once the
+    customer exists (``born``: every account's creation time)."""
     sold_to, sold_by = sales
     vendors = np.flatnonzero(bought.sells_likes)
     if len(vendors) == 0 or len(bought.vendor) == 0:
@@ -186,4 +204,5 @@ def like_edges(rng: np.random.Generator, bought: Bought, offset: int, sales: tup
     order_of = np.repeat(np.arange(orders), size)
     src = bought.start[vendor][order_of] + rng.integers(0, stock[order_of])
     at = t0[order_of] + rng.exponential(HOUR, len(order_of))
+    at += (_after_signup(rng, t0, born[customer], now) - t0)[order_of]
     log.add(offset + src, customer[order_of], "like", at)
