@@ -36,6 +36,11 @@ class RayConfig:
     address: str | None = None  # Ray cluster address; None starts a local Ray instance
     partitions: int | None = None  # parts of the graph; None: one per CPU of the cluster
     num_cpus: int | None = None  # CPUs of a local instance (ignored with an address)
+    # Object store of a local instance in bytes (ignored with an address); None: Ray's
+    # default, 30% of the machine's memory. Every process that touched a page of the
+    # store keeps it resident, so the store bounds what Ray Data's workers hold beside
+    # their own heap (docs/scaling.md); beyond it the exchanges spill to disk.
+    object_store_memory: int | None = 2**30
     # Group-bys and joins of the feature pass on Ray Data (training.partwise.dataset)
     # instead of in the parts; opt-in while it costs more than it saves (docs/scaling.md).
     dataset: bool = False
@@ -48,6 +53,9 @@ class RayConfig:
     def __post_init__(self) -> None:
         if self.partitions is not None and self.partitions < 1:
             raise ValueError(f"partitions must be at least 1, got {self.partitions}")
+        if self.object_store_memory is not None and self.object_store_memory < 1:
+            raise ValueError(f"object_store_memory must be positive, got "
+                             f"{self.object_store_memory}")
 
 
 class _RayTasks:
@@ -143,6 +151,19 @@ def _first(fn: Callable, *args: Any) -> Any:
     return fn(*args)[0]
 
 
+def init_args(config: RayConfig) -> dict[str, Any]:
+    """``ray.init``'s arguments for ``config``: a cluster's address alone, or a local
+    instance with its CPUs, its object store and workers that import this checkout and
+    allocate as ``training.partwise.memory.WORKER_ENV`` says."""
+    from training.partwise.memory import WORKER_ENV
+
+    quiet = {"include_dashboard": False, "log_to_driver": False}
+    if config.address:
+        return {"address": config.address, **quiet}
+    return {"num_cpus": config.num_cpus, "object_store_memory": config.object_store_memory,
+            "runtime_env": {"env_vars": {"PYTHONPATH": str(ROOT), **WORKER_ENV}}, **quiet}
+
+
 def score_shards_ray(model_dir: str | os.PathLike, data: str | os.PathLike,
                      out_dir: str | os.PathLike, config: RayConfig | None = None,
                      log=lambda _msg: None) -> dict[str, Any]:
@@ -154,7 +175,7 @@ def score_shards_ray(model_dir: str | os.PathLike, data: str | os.PathLike,
         part its ``accounts``, ``halo``, ``labels`` and ``peak_rss_mb``.
     """
     from detector.errors import DetectorError
-    from training.partwise.memory import WORKER_ENV, peak_rss_mb
+    from training.partwise.memory import peak_rss_mb
     from training.partwise.run import evidence_steps, plan_for, run
 
     try:
@@ -166,10 +187,7 @@ def score_shards_ray(model_dir: str | os.PathLike, data: str | os.PathLike,
     plan = plan_for(data, evidence_steps(model_dir))
     started = ray.is_initialized()
     if not started:
-        ray.init(address=config.address, num_cpus=None if config.address else config.num_cpus,
-                 include_dashboard=False, log_to_driver=False,
-                 runtime_env=None if config.address else
-                 {"env_vars": {"PYTHONPATH": str(ROOT), **WORKER_ENV}})
+        ray.init(**init_args(config))
     try:
         k = config.partitions or max(1, int(ray.cluster_resources().get("CPU", 1)))
         account_files, edge_files = plan.files()

@@ -3,12 +3,13 @@ the same graph: wall time, the driver's peak RSS, the largest part's peak RSS, h
 sizes, and the largest score difference.
 
 Every run is a fresh process. The single-process figure is the ``ffd score`` command
-under ``benchmarks.perf.rss``. A Ray run is a child that starts a local Ray instance
-(``num_cpus=2``) and scores the sharded copy of the graph; the driver reports its own
-peak (``RUSAGE_SELF``: Ray's own daemons are not counted) and every part (one actor
-process each) reports its peak when it writes its scores. All parts live on this one
-machine at once, so a run also records the least memory the machine had available, and
-stops (and is recorded as failed) below ``FLOOR_MB``.
+under ``benchmarks.perf.rss``. A Ray run is a child that starts a local Ray instance as
+``ffd score`` does (``training.ray_score.init_args``, ``num_cpus=2``) and scores the
+sharded copy of the graph; the driver reports its own peak (``RUSAGE_SELF``: Ray's own
+daemons are not counted) and every part (one actor process each) reports its peak when
+it writes its scores. All parts live on this one machine at once, so a run also records
+the least memory the machine had available, and stops (and is recorded as failed) below
+``FLOOR_MB``.
 """
 
 from __future__ import annotations
@@ -120,25 +121,25 @@ def _child(data: str, model: str, parts: str, out: str, feature_pass: str = "par
 
     import ray
 
-    from training.partwise.memory import WORKER_ENV
-    from training.ray_score import ROOT, RayConfig, score_shards_ray
+    from training.ray_score import RayConfig, init_args, score_shards_ray
 
     low: dict[str, float] = {}
     threading.Thread(target=_watch, args=(low,), daemon=True).start()
+    # The local instance ``ffd score --engine ray`` starts (its object store included),
+    # started here so that its start is timed apart.
+    config = RayConfig(partitions=int(parts), num_cpus=2, dataset=feature_pass == "dataset",
+                       parked=parked == "parked")
     start = time.perf_counter()
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False,
-             object_store_memory=2 * 2**30,  # beyond this the exchanges spill to disk
-             runtime_env={"env_vars": {"PYTHONPATH": str(ROOT), **WORKER_ENV}})
+    ray.init(**init_args(config))
     init = time.perf_counter() - start
     start = time.perf_counter()
-    stats = score_shards_ray(model, data, out, RayConfig(partitions=int(parts),
-                                                         dataset=feature_pass == "dataset",
-                                                         parked=parked == "parked"))
+    stats = score_shards_ray(model, data, out, config)
     seconds = time.perf_counter() - start
     ray.shutdown()
     emit({"partitions": stats["partitions"], "accounts": stats["accounts"],
           "edges": stats["edges"], "ray_init_seconds": round(init, 2),
-          "seconds": round(seconds, 2), "driver_peak_rss_mb": stats["peak_rss_mb"],
+          "seconds": round(seconds, 2), "object_store_mb": config.object_store_memory / 2**20,
+          "driver_peak_rss_mb": stats["peak_rss_mb"],
           "largest_part_peak_rss_mb": max(p["peak_rss_mb"] for p in stats["parts"]),
           "least_available_mb": round(low.get("available_mb", float("nan"))),
           # Sampled every 0.2 s (RSS counts the object store's pages a process touched).

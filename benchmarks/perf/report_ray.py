@@ -109,8 +109,8 @@ def largest_section(r: dict) -> list[str]:
         f" simulated worlds of {_n(per_world)} accounts side by side"
         " (`benchmarks.perf.data.union_dir`, no edge between worlds), each cut into"
         f" {r['shards']} Parquet files of accounts and as many of edges; a local Ray instance"
-        f" with {r['cpus']} CPUs and a 2 GB object store that spills to disk; the parts"
-        " parked on disk between their stages, two stages running at a time. No process"
+        f" with {r['cpus']} CPUs and a {_store_gb(r)} GB object store that spills to disk;"
+        " the parts parked on disk between their stages, two stages running at a time. No process"
         " here holds the whole graph, so there is no single-process run to compare with;"
         " the parked engine's scores equal the single process's in the tests and at"
         " 1,000,000 accounts above. \"Largest process\" is the largest RSS sampled over"
@@ -157,3 +157,9 @@ def _ray_goals(r: dict) -> list[str]:
 
 def _largest(run: dict) -> dict:
     return max(run["parts"], key=lambda p: p["peak_rss_mb"])
+
+
+def _store_gb(r: dict) -> str:
+    """The runs' object store in GB (2 GB before the runs recorded it)."""
+    mb = next((x["object_store_mb"] for x in r["runs"] if "object_store_mb" in x), 2048)
+    return f"{mb / 1024:g}"

@@ -146,3 +146,28 @@ def test_edge_rows_send_one_row_per_account_of_the_batch():
     assert (rows.loc[1, "first"], rows.loc[1, "last"]) == (10.0, 20.0)
     assert (rows.loc[1, "sync_sum"], rows.loc[1, "excess_max"]) == (0.75, 3.0)
     assert rows.loc[2, "timed"] == 0 and rows.loc[2, "first"] == np.inf
+
+
+@pytest.mark.parametrize("preset", [None, str(1 << 20)])
+def test_reads_are_planned_in_small_tasks_and_the_environment_is_left_alone(
+        monkeypatch, tmp_path, preset):
+    # Ray Data reads the size of its Parquet read tasks from the environment when it
+    # plans a read: ours while the pass's inputs are planned, unless the user set one.
+    pytest.importorskip("ray")
+    import os
+
+    import ray.data
+
+    if preset is None:
+        monkeypatch.delenv(dataset.READ_BYTES_VARIABLE, raising=False)
+    else:
+        monkeypatch.setenv(dataset.READ_BYTES_VARIABLE, preset)
+    planned = []
+    monkeypatch.setattr(ray.data, "read_parquet", lambda path: planned.append(
+        (path, os.environ.get(dataset.READ_BYTES_VARIABLE))) or path)
+    edges, accounts = dataset.read_inputs(tmp_path)
+    expected = preset or str(dataset.READ_BYTES)
+    assert planned == [(str(tmp_path / "edges"), expected),
+                       (str(tmp_path / "accounts"), expected)]
+    assert (edges, accounts) == (str(tmp_path / "edges"), str(tmp_path / "accounts"))
+    assert os.environ.get(dataset.READ_BYTES_VARIABLE) == preset

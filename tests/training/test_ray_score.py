@@ -121,6 +121,20 @@ def test_a_bad_partition_count_is_refused():
         RayConfig(partitions=0)
 
 
+def test_a_local_instance_gets_a_bounded_object_store_a_cluster_its_own():
+    from training.partwise.memory import WORKER_ENV
+    from training.ray_score import init_args
+
+    local = init_args(RayConfig(num_cpus=2))
+    assert local["object_store_memory"] == 2**30 and local["num_cpus"] == 2
+    assert local["runtime_env"]["env_vars"] == {"PYTHONPATH": str(ROOT), **WORKER_ENV}
+    assert init_args(RayConfig(object_store_memory=None))["object_store_memory"] is None
+    cluster = init_args(RayConfig(address="auto", num_cpus=2, object_store_memory=2**29))
+    assert cluster == {"address": "auto", "include_dashboard": False, "log_to_driver": False}
+    with pytest.raises(ValueError, match="object_store_memory must be positive, got 0"):
+        RayConfig(object_store_memory=0)
+
+
 @pytest.mark.parametrize("option", [["--partitions", "2"], ["--ray-data"], ["--parked"]])
 def test_ray_options_without_the_ray_engine_are_refused(tmp_path, option):
     from training.cli import main

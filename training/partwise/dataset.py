@@ -20,11 +20,13 @@ creation date, follower count). On those, as Ray Data operators:
 The result, one row per account with these columns, is written as Parquet partitioned
 by owning part (``<out>/owner=<p>/``); part ``p`` reads its directory (``read_part``).
 The driver only starts the pass. Every map step sees at most ``BATCH_ROWS`` input rows
-at a time and merges its rows of one key before they are shuffled (``combine``), and a
-shuffle buffers at most ``SHUFFLE_BYTES`` of input before partitioning it: what a worker
-holds is set by these bounds and a shuffle partition, not by the size of a part's file
-(at 1M accounts in 8 parts the largest worker holds 0.96 GB, 26% of the single process;
-docs/scaling.md).
+at a time and merges its rows of one key before they are shuffled (``combine``), a read
+task reads at most ``READ_BYTES`` of row groups, and a shuffle buffers at most
+``SHUFFLE_BYTES`` of input before partitioning it: what a worker holds is set by these
+bounds, a shuffle partition and the object store's pages it touched, not by the size of
+a part's file (at 1M accounts in 8 parts, with a local instance's 1 GiB object store,
+the largest process of the run held 0.74-0.85 GB in three runs, 21-24% of the single
+process; docs/scaling.md).
 """
 
 from __future__ import annotations
@@ -68,6 +70,13 @@ EDGE_SCHEMA = pa.schema([("source", pa.int64()), ("target", pa.int64()), ("type"
 BATCH_ROWS = 1 << 16
 BLOCK_BYTES = 32 << 20
 SHUFFLE_BYTES = 64 << 20
+#: What a read task of the pass reads: Ray Data packs the row groups of the Parquet inputs
+#: into read tasks of at most this many bytes, uncompressed (a larger row group is a task
+#: of its own). With its default, 128 MiB, one read task held 0.6 GB of its own heap at 1M
+#: accounts in 8 parts (docs/scaling.md). Ray Data takes it from this environment
+#: variable when it plans a read; a value set there by the user is kept.
+READ_BYTES = 32 << 20
+READ_BYTES_VARIABLE = "RAY_DATA_PARQUET_BIN_PACKING_BYTES"
 
 ACCOUNT_SCHEMA = pa.schema([("key", pa.int64()), ("owner", pa.int64()),
                             ("created_at", pa.float64()), ("followers", pa.float64())])
@@ -227,9 +236,7 @@ def feature_pass(root: str | os.PathLike, out: str | os.PathLike, parts: int,
     context.enable_progress_bars = False
     context.target_max_block_size = BLOCK_BYTES
     context.shuffle_input_batch_bytes = SHUFFLE_BYTES
-    root = Path(root)
-    edges = ray.data.read_parquet(str(root / "edges"))
-    accounts = ray.data.read_parquet(str(root / "accounts"))
+    edges, accounts = read_inputs(root)
     follows = (edges.select_columns(["source", "target", "type"])
                .filter(expr=col("type") == FOLLOW).select_columns(["source", "target"]))
     batched = {"batch_format": "numpy", "batch_size": BATCH_ROWS}
@@ -247,6 +254,24 @@ def feature_pass(root: str | os.PathLike, out: str | os.PathLike, parts: int,
     (rows.groupby("key", num_partitions=parts).aggregate(*aggregates)
      .map_batches(finish(any_interaction), batch_format="numpy")
      .write_parquet(str(out), partition_cols=["owner"]))
+
+
+def read_inputs(root: str | os.PathLike):
+    """The parts' edges and accounts under ``root`` (``write_inputs``) as two Ray Data
+    datasets, planned with read tasks of ``READ_BYTES`` unless the environment sets them
+    (the environment is left as it was)."""
+    import ray.data
+
+    root = Path(root)
+    ours = READ_BYTES_VARIABLE not in os.environ
+    if ours:
+        os.environ[READ_BYTES_VARIABLE] = str(READ_BYTES)
+    try:
+        return (ray.data.read_parquet(str(root / "edges")),
+                ray.data.read_parquet(str(root / "accounts")))
+    finally:
+        if ours:
+            del os.environ[READ_BYTES_VARIABLE]
 
 
 def read_part(out: str | os.PathLike, part: int, keys: np.ndarray) -> dict[str, np.ndarray]:
