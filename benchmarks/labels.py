@@ -106,23 +106,21 @@ def unseen_worlds() -> list:
 
 
 def on_worlds(model, graphs: list) -> dict:
-    """``training.holdout.holdout_metrics`` of ``model`` over every labelled account of
-    ``graphs``, whatever its split, and ``flag_balanced_accuracy``: genuine against
-    anything else, as the transfer benchmark counts (a bought account called a mass
-    follower is flagged all the same)."""
-    from detector.schema import LABELS
-    from training.holdout import holdout_metrics
+    """``training.retrain.on_worlds`` over every labelled account of ``graphs``, whatever
+    its split, and ``flag_balanced_accuracy``: genuine against anything else, as the
+    transfer benchmark counts (a bought account called a mass follower is flagged all
+    the same), from its confusion."""
+    from training.retrain import on_worlds as metrics
 
-    truth, predicted = [], []
-    for graph in graphs:
-        rows = np.flatnonzero(graph.accounts.label >= 0)
-        truth += [LABELS[c] for c in graph.accounts.label[rows].tolist()]
-        predicted += model.predict(graph)[rows].tolist()
-    fake = np.array(truth, dtype=object) != "genuine"
-    flagged = np.array(predicted, dtype=object) != "genuine"
-    flag_ba = 0.5 * (float(flagged[fake].mean()) + float((~flagged[~fake]).mean()))
-    return {**holdout_metrics(truth, predicted, model.classes_),
-            "flag_balanced_accuracy": round(flag_ba, 4)}
+    m = metrics(model, graphs, model.classes_)
+    confusion = m["confusion"]
+    fakes = [c for c in confusion if c != "genuine"]
+    caught = sum(n for c in fakes for p, n in confusion[c].items() if p != "genuine")
+    passed = confusion.get("genuine", {}).get("genuine", 0)
+    fake_n = sum(m["counts"].get(c, 0) for c in fakes)
+    genuine_n = m["counts"].get("genuine", 0)
+    flag_ba = 0.5 * (caught / fake_n + passed / genuine_n)
+    return {**m, "flag_balanced_accuracy": round(flag_ba, 4)}
 
 
 def fine_tuning(model: str, directory: Path, batch_label: str, worlds: list) -> dict:

@@ -205,19 +205,25 @@ def retrain_from_labels(config: RetrainConfig, *, log: Callable[[str], object] =
 def _forgetting(base, candidate, simulated: list) -> dict:
     """Both models on the simulated validation world(s) (no gradient step saw them): what
     the candidate may have forgotten. Reported; promotion is decided on the labels."""
+    return {name: on_worlds(model, simulated, base.classes_, split="val")
+            for name, model in (("live", base), ("candidate", candidate))}
+
+
+def on_worlds(model, graphs: list, classes: tuple[str, ...], split: str | None = None) -> dict:
+    """``holdout_metrics`` of ``model`` over the labelled accounts of ``graphs`` (only
+    those of ``split`` when given)."""
     from detector.schema import LABELS, SPLIT_CODE
 
-    out: dict = {}
-    for name, model in (("live", base), ("candidate", candidate)):
-        truth, predicted = [], []
-        for graph in simulated:
-            rows = np.flatnonzero((graph.accounts.split == SPLIT_CODE["val"])
-                                  & (graph.accounts.label >= 0))
-            if len(rows):
-                truth += [LABELS[c] for c in graph.accounts.label[rows].tolist()]
-                predicted += model.predict(graph)[rows].tolist()
-        out[name] = holdout_metrics(truth, predicted, base.classes_)
-    return out
+    truth, predicted = [], []
+    for graph in graphs:
+        chosen = graph.accounts.label >= 0
+        if split is not None:
+            chosen &= graph.accounts.split == SPLIT_CODE[split]
+        rows = np.flatnonzero(chosen)
+        if len(rows):
+            truth += [LABELS[c] for c in graph.accounts.label[rows].tolist()]
+            predicted += model.predict(graph)[rows].tolist()
+    return holdout_metrics(truth, predicted, classes)
 
 
 def _name(candidate) -> str:

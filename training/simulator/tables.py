@@ -10,7 +10,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from detector.graph import Edges
-from detector.schema import EDGE_TYPES, FOLLOW, INTERACTIONS
+from detector.schema import EDGE_TYPES, FOLLOW, INTERACTIONS, UNFOLLOW
 
 
 @dataclass
@@ -101,9 +101,7 @@ class EdgeLog:
             keep &= ~(at < np.fmax(self.created_at[src], self.created_at[dst]))
             # An unfollow undoes a follow: none stays whose follow went.
             pair = src * self.num_accounts + dst
-            undo = kind == EDGE_TYPES.index("unfollow")
-            followed = pair[keep & (kind == EDGE_TYPES.index("follow"))]
-            keep &= ~undo | np.isin(pair, followed)
+            keep &= (kind != UNFOLLOW) | np.isin(pair, pair[keep & (kind == FOLLOW)])
         src, dst, kind, at, weight = src[keep], dst[keep], kind[keep], at[keep], weight[keep]
         key = (src * self.num_accounts + dst) * len(EDGE_TYPES) + kind
         order = np.argsort(key)
