@@ -137,3 +137,42 @@ def test_a_view_may_publish_name_counts_instead_of_names():
     # Without the option a hidden name leaves nothing behind, as before.
     plain = observe(graph, View(missing={"username": 1.0}), np.random.default_rng(0))
     assert np.isnan(plain.accounts.counts["username_digits"]).all()
+
+
+def test_farmed_stock_follows_about_two_and_a_half_times_its_audience():
+    # Farm-mates follow the stock of a farmed vendor, so the ratio rule misses most of
+    # it; everything else the vendor leaves (names, batches, posts) stays.
+    from training.simulator.vendors import FARM_RATIO
+
+    def stock(share: float):
+        graph = simulate(SimConfig(accounts=4_000, seed=7, bought_share=0.5,
+                                   behaviour={"premium_share": 0.0, "farm_share": share}))
+        counts, bought = graph.accounts.counts, graph.accounts.label == BOUGHT
+        return (counts["followers_count"][bought], counts["following_count"][bought],
+                counts["posts_count"][bought], graph.accounts.created_at[bought])
+
+    plain_followers, plain_following, plain_posts, plain_created = stock(0.0)
+    followers, following, posts, created = stock(1.0)
+    ratio = following / np.maximum(followers, 1.0)
+    assert np.mean(plain_following > 5 * plain_followers) > 0.9
+    assert np.mean(following > 5 * followers) < 0.2
+    assert abs(np.log(np.nanmedian(ratio) / FARM_RATIO)) < 0.2
+    # Only the audience moved: following, posts and creation batches are the same draws.
+    np.testing.assert_array_equal(np.sort(following), np.sort(plain_following))
+    np.testing.assert_array_equal(np.sort(posts[~np.isnan(posts)]),
+                                  np.sort(plain_posts[~np.isnan(plain_posts)]))
+    np.testing.assert_array_equal(np.sort(created[~np.isnan(created)]),
+                                  np.sort(plain_created[~np.isnan(plain_created)]))
+
+
+def test_a_drawn_world_farms_from_a_stream_of_its_own():
+    # The farm share is a function of the world's seed alone, drawn apart from the
+    # mix's generator, so the other draws of a mix stay what they were before farms.
+    from training.simulator.config import FARM_STREAM
+    from training.simulator.randomise import sample_config
+
+    configs = [sample_config(np.random.default_rng(s), 500, audit=False) for s in range(40)]
+    shares = [c.behaviour["farm_share"] for c in configs]
+    assert shares == [np.random.default_rng((c.seed, FARM_STREAM, 0)).uniform(0.0, 0.5)
+                      for c in configs]
+    assert np.std(shares) > 0.05
