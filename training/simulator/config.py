@@ -15,9 +15,6 @@ from training.simulator.world import World
 
 DAY = 86_400.0
 HOUR = 3_600.0
-#: Seeds, with a world's seed, the stream that draws its farmed vendors
-#: (``Behaviour.farm_share``): other draws stay as they were without farms.
-FARM_STREAM = 40
 
 
 @dataclass(frozen=True)
@@ -49,9 +46,6 @@ class Behaviour:
     harvested_names: float = 0.0
     # People who joined within the last two months: new real accounts look quiet too
     newcomer_share: float = 0.0
-    # Vendors whose stock farm-mates follow (outside the graph), so that it follows only
-    # about 2.5 times its audience instead of tens of times: the ratio rule misses it
-    farm_share: float = 0.0
 
 
 #: Field-missingness rates at collection time. Likes and lists are hidden by several

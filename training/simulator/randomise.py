@@ -15,7 +15,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from training.simulator.config import FARM_STREAM, SimConfig
+from training.simulator.config import SimConfig
 from training.simulator.view import View
 from training.simulator.world import PLATFORMS, VENDOR_STYLES, Crowd, Platform, World
 
@@ -108,7 +108,7 @@ def sample_behaviour(rng: np.random.Generator) -> dict[str, object]:
 def sample_config(rng: np.random.Generator, accounts: int, audit: bool) -> SimConfig:
     """A whole ``SimConfig``: world, behaviour, class shares and graph shape."""
     u = rng.uniform
-    config = SimConfig(
+    return SimConfig(
         accounts=accounts, seed=int(rng.integers(0, 2**31 - 1)), difficulty="realistic",
         audit_of="target" if audit else None,
         bought_share=u(0.05, 0.5), mass_share=u(0.0, 0.12),
@@ -116,11 +116,6 @@ def sample_config(rng: np.random.Generator, accounts: int, audit: bool) -> SimCo
         purchases_per_bot=u(1.0, 6.0), followback=u(0.1, 0.4),
         behaviour=sample_behaviour(rng), world=sample_world(rng),
     )
-    # From a stream of its own (the world's seed), so that every other draw of the mix
-    # stays what it was before farms existed (design 40 against 39 changes one thing).
-    farms = float(np.random.default_rng((config.seed, FARM_STREAM, 0)).uniform(0.0, 0.5))
-    config.behaviour["farm_share"] = farms
-    return config
 
 
 def sample_view(rng: np.random.Generator, audit: bool) -> View:

@@ -16,14 +16,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from training.simulator import names
-from training.simulator.config import DAY, FARM_STREAM, HOUR, Behaviour, SimConfig
+from training.simulator.config import DAY, HOUR, Behaviour, SimConfig
 from training.simulator.tables import EdgeLog, Picker, Profiles, coin, counts, uniform_between
 
 BATCH_SIZE = 150  # mean accounts per creation batch
 DRIP_H = 72.0  # mean hours between purchase and follow for drip-feed orders
 LIKES_PER_BOT = 2.0  # mean sold likes per account of a vendor that sells likes
 LIKE_ORDER = 100.0  # median likes per like order
-FARM_RATIO = 2.5  # median following per follower of a farmed vendor's stock
 
 
 @dataclass
@@ -85,9 +84,6 @@ def make_bought(rng: np.random.Generator, n: int, config: SimConfig, beh: Behavi
     listed[premium] = rng.poisson(0.3, k)
     avatar[premium], bio_share[premium] = 0.93, 0.7
     private[premium] = 0.02  # premium stock stays public: its copied posts are its cover
-    if beh.farm_share > 0:  # no draw otherwise: the fixed difficulties stay as they were
-        followers = _farmed(np.random.default_rng((config.seed, FARM_STREAM, 1)), vendor,
-                            n_vendors, premium, followers, following, beh.farm_share)
 
     bio_present = rng.random(n) < bio_share
     username = np.where(premium, names.genuine_names(rng, n), names.vendor_names(rng, vendor))
@@ -104,18 +100,6 @@ def make_bought(rng: np.random.Generator, n: int, config: SimConfig, beh: Behavi
     start = np.cumsum(size) - size
     sells_likes = rng.random(n_vendors) < beh.like_vendor_share
     return Bought(profiles, vendor, start, size, sells_likes, premium)
-
-
-def _farmed(rng: np.random.Generator, vendor: np.ndarray, n_vendors: int,
-            premium: np.ndarray, followers: np.ndarray, following: np.ndarray,
-            share: float) -> np.ndarray:
-    """Followers of the standard stock of farmed vendors (a ``share`` of them) raised to
-    about a 2.5th of its following, each account's ratio log-normal (sigma 0.6): farm-mates
-    follow it, so only about an eighth follows more than five times its audience. The
-    farm-mates' follows lie outside the graph, as most of the stock's camouflage does."""
-    farmed = (rng.random(n_vendors) < share)[vendor] & ~premium
-    ratio = FARM_RATIO * np.exp(0.6 * rng.standard_normal(len(vendor)))
-    return np.where(farmed, np.maximum(followers, np.round(following / ratio)), followers)
 
 
 def _stock_before(bought: Bought, vendor: np.ndarray, when: np.ndarray) -> np.ndarray:
