@@ -1,4 +1,4 @@
-"""``models.fitting.graph_balanced_weights``: "binary" balance inside each graph."""
+"""``models.fitting``: "binary" balance inside each graph, and what training prints."""
 
 import numpy as np
 import pytest
@@ -40,3 +40,13 @@ def test_per_graph_weights_train_a_model_on_several_graphs():
     truth = np.array(unseen.label_names(), dtype=object)
     assert (clf.predict(unseen) == truth).mean() > 0.8
     assert clf.config.class_weights == "per_graph"
+
+
+def test_a_log_file_gets_the_epoch_lines_and_no_progress_bar(capsys):
+    # Under pytest stderr is no terminal, as when `make serve` is piped to a file.
+    lines: list[str] = []
+    config = ModelConfig(model="evidence", hidden=8, epochs=5, patience=5)
+    FollowerClassifier(config).fit([make_graph(40, seed=1)], progress=True, log=lines.append)
+    err = capsys.readouterr().err
+    assert "epoch/s" not in err and "\r" not in err
+    assert sum(line.startswith("epoch ") for line in lines) == 5
