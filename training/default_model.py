@@ -20,10 +20,7 @@ from pathlib import Path
 import click
 
 #: The embedded default data: ``training.simulator.mixture.TrainingMix`` arguments.
-#: One world in seven is seen as a bare list of counts (design 41), the shape of many
-#: real follower lists; its look-alike fakes are left unlabelled (``traceless``).
-DEFAULT_DATA = {"graphs": 200, "accounts": 1_500, "val_graphs": 32, "seed": 20_250_601,
-                "counts_only": 0.15}
+DEFAULT_DATA = {"graphs": 200, "accounts": 1_500, "val_graphs": 32, "seed": 20_250_601}
 #: The profile ``*_missing`` flags, which the default model reads only to impute (design
 #: 28): a view hides a field at a share drawn per world, independently of the label, so
 #: the flags tell which collector made a world and nothing about an account, and each
