@@ -96,14 +96,14 @@ class EdgeLog:
             return Edges.empty()
         src, dst, kind, at, weight = (np.concatenate(c) for c in zip(*self._parts, strict=True))
         self._parts = []
+        pair = src * self.num_accounts + dst
         keep = (src != dst) & ~(at > self.observed_at)
         if self.created_at is not None:
             keep &= ~(at < np.fmax(self.created_at[src], self.created_at[dst]))
             # An unfollow undoes a follow: none stays whose follow went.
-            pair = src * self.num_accounts + dst
             keep &= (kind != UNFOLLOW) | np.isin(pair, pair[keep & (kind == FOLLOW)])
         src, dst, kind, at, weight = src[keep], dst[keep], kind[keep], at[keep], weight[keep]
-        key = (src * self.num_accounts + dst) * len(EDGE_TYPES) + kind
+        key = pair[keep] * len(EDGE_TYPES) + kind
         order = np.argsort(key)
         key = key[order]
         starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
